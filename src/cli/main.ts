@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { BASELINE_MODE_ENV, extractBaselineModeFlag } from '../config/resolve.js'
+import { BASELINE_MODES, ConfigError } from '../config/validate.js'
+
+export const HELP = `Usage: perf-regression <command> [options]
+
+Commands:
+  vitest [vitest arguments]   Run Vitest with the perf-regression options below
+                              taken out of the arguments (Vitest rejects flags it
+                              does not know). The reporter must be configured:
+                              plugins: [perfRegression()] in vitest.config, or
+                              --reporter=default --reporter=perf-regression.
+
+Options:
+  --baseline-mode=<mode>      establish: record a baseline run (on main)
+                              compare:   judge against the baseline (default)
+  -h, --help                  Show this help
+
+Examples:
+  npx perf-regression vitest run --baseline-mode=establish
+  npx perf-regression vitest run
+`
+
+export interface CliContext {
+  cwd: string
+  env: NodeJS.ProcessEnv
+}
+
+/** Resolves Vitest's own command-line entry from the user's project. */
+export async function resolveVitestBin(cwd: string): Promise<string> {
+  const require = createRequire(path.join(cwd, 'package.json'))
+  let pkgPath: string
+  try {
+    pkgPath = require.resolve('vitest/package.json')
+  } catch {
+    throw new ConfigError([`vitest is not installed in ${cwd}: install it with npm i -D vitest`])
+  }
+  const pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as { bin?: string | Record<string, string> }
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.vitest
+  if (!bin) throw new ConfigError([`cannot find the vitest command in ${pkgPath}`])
+  return path.resolve(path.dirname(pkgPath), bin)
+}
+
+/**
+ * Entry of the `perf-regression` command. Returns the exit code, or undefined
+ * for `vitest`, which hands the process over to Vitest and its exit code.
+ */
+export async function main(args: string[], ctx: CliContext): Promise<number | undefined> {
+  const [command, ...rest] = args
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(HELP)
+    return command === undefined ? 2 : 0
+  }
+  try {
+    if (command === 'vitest') {
+      const { value, rest: vitestArgs } = extractBaselineModeFlag(rest)
+      if (value !== undefined) {
+        if (!(BASELINE_MODES as readonly string[]).includes(value)) {
+          throw new ConfigError([`--baseline-mode must be one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')} (got ${JSON.stringify(value)})`])
+        }
+        ctx.env[BASELINE_MODE_ENV] = value
+      }
+      const bin = await resolveVitestBin(ctx.cwd)
+      // Vitest reads process.argv: run its own CLI in this process, without our flags.
+      process.argv = [process.argv[0]!, bin, ...vitestArgs]
+      await import(pathToFileURL(bin).href)
+      return undefined
+    }
+    process.stderr.write(`perf-regression: unknown command ${JSON.stringify(command)}\n\n${HELP}`)
+    return 2
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+}

@@ -1,0 +1,95 @@
+import type { BaselineMode, OptionalMetric, Severity } from '../types.js'
+
+/** Ratio of current to baseline at which each severity starts (must be 1 < minor < moderate < critical). */
+export interface Thresholds {
+  /** @default 1.2 */
+  minor: number
+  /** @default 1.5 */
+  moderate: number
+  /** @default 2.0 */
+  critical: number
+}
+
+/** How `perf()` measures. Every field can also be passed to `perf(fn, options)` for one call. */
+export interface MeasureOptions {
+  /** Time budget of the timed phase, in milliseconds. @default 100 */
+  time?: number
+  /** Minimum timed iterations (the run goes on until both `time` and `iterations` are reached). @default 10 */
+  iterations?: number
+  /** Warm-up time budget, in milliseconds. @default 20 */
+  warmupTime?: number
+  /** Minimum warm-up iterations. @default 5 */
+  warmupIterations?: number
+  /** Metrics recorded besides wall time. @default ['cpu', 'memory'] */
+  metrics?: OptionalMetric[]
+}
+
+/** Options of the Vitest plugin and reporter (and, later, of the Jest reporter). */
+export interface PerfRegressionOptions {
+  /** `establish` records a baseline run; `compare` judges against the baseline. @default 'compare' */
+  baselineMode?: BaselineMode
+  /** History store, relative to the project root. @default '.perf/benchmarks.jsonl' */
+  store?: string
+  /** Lowest severity that fails the run; `never` only reports. @default 'minor' */
+  failOn?: Severity | 'never'
+  /** Severity bands (ratios of current to baseline). @default { minor: 1.2, moderate: 1.5, critical: 2.0 } */
+  thresholds?: Partial<Thresholds>
+  /**
+   * Per-test overrides, keyed by a glob over the full test name (`*` matches any
+   * run of characters, `?` one character). The last matching entry wins.
+   * @example { 'parse *': { thresholds: { minor: 1.3 } } }
+   */
+  tests?: Record<string, { thresholds?: Partial<Thresholds> }>
+  /** Confidence level of the intervals and tests. @default 0.95 */
+  confidence?: number
+  /** Baseline runs needed before a test can fail. @default 5 */
+  minSamples?: number
+  /** Which baseline runs count: the most recent `runs`, no older than `days`. @default { runs: 30, days: 90 } */
+  baselineWindow?: { runs?: number; days?: number }
+  /** Raw iteration times kept per test and run in the store. @default 64 */
+  rawSamples?: number
+  /** Measurement defaults for every `perf()` call. */
+  measure?: MeasureOptions
+}
+
+export interface ResolvedMeasureOptions {
+  time: number
+  iterations: number
+  warmupTime: number
+  warmupIterations: number
+  metrics: OptionalMetric[]
+}
+
+export interface ResolvedConfig {
+  baselineMode: BaselineMode
+  store: string
+  failOn: Severity | 'never'
+  thresholds: Thresholds
+  tests: { pattern: string; thresholds: Partial<Thresholds> }[]
+  confidence: number
+  minSamples: number
+  baselineWindow: { runs: number; days: number }
+  rawSamples: number
+  measure: ResolvedMeasureOptions
+}
+
+export const DEFAULT_MEASURE: ResolvedMeasureOptions = {
+  time: 100,
+  iterations: 10,
+  warmupTime: 20,
+  warmupIterations: 5,
+  metrics: ['cpu', 'memory'],
+}
+
+export const DEFAULTS: ResolvedConfig = {
+  baselineMode: 'compare',
+  store: '.perf/benchmarks.jsonl',
+  failOn: 'minor',
+  thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 },
+  tests: [],
+  confidence: 0.95,
+  minSamples: 5,
+  baselineWindow: { runs: 30, days: 90 },
+  rawSamples: 64,
+  measure: DEFAULT_MEASURE,
+}

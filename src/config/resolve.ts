@@ -1,0 +1,89 @@
+import type { BaselineMode } from '../types.js'
+import type { PerfRegressionOptions, ResolvedConfig, Thresholds } from './options.js'
+import { BASELINE_MODES, ConfigError, validateOptions } from './validate.js'
+
+export const BASELINE_MODE_ENV = 'PERF_BASELINE_MODE'
+const FLAG = '--baseline-mode'
+
+/**
+ * Finds `--baseline-mode=<mode>` or `--baseline-mode <mode>` in an argument list.
+ * Returns the raw value (validated by the caller) and the arguments without the flag.
+ */
+export function extractBaselineModeFlag(argv: readonly string[]): { value?: string; rest: string[] } {
+  const rest: string[] = []
+  let value: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === FLAG) {
+      const next = argv[i + 1]
+      if (next === undefined || next.startsWith('-')) {
+        throw new ConfigError([`${FLAG} needs a value: one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')}`])
+      }
+      value = next
+      i++
+    } else if (arg.startsWith(`${FLAG}=`)) {
+      value = arg.slice(FLAG.length + 1)
+    } else {
+      rest.push(arg)
+    }
+  }
+  return value === undefined ? { rest } : { value, rest }
+}
+
+export interface ConfigSources {
+  /** Options from the plugin, the reporter entry or (later) a config file. */
+  options?: PerfRegressionOptions | undefined
+  /** Process environment (`PERF_BASELINE_MODE`). */
+  env?: Record<string, string | undefined>
+  /** Command-line arguments (`--baseline-mode=...`, also after `--`). */
+  argv?: readonly string[]
+}
+
+/**
+ * Resolves the configuration of a run. Precedence of the baseline mode:
+ * command-line flag, then `PERF_BASELINE_MODE`, then options, then `compare`.
+ * @throws ConfigError listing every problem found.
+ */
+export function resolveConfig(sources: ConfigSources): ResolvedConfig {
+  const problems: string[] = []
+  const flag = extractBaselineModeFlag(sources.argv ?? []).value
+  const envMode = sources.env?.[BASELINE_MODE_ENV]
+  const pick = (value: string | undefined, where: string): BaselineMode | undefined => {
+    if (value === undefined || value === '') return undefined
+    if ((BASELINE_MODES as readonly string[]).includes(value)) return value as BaselineMode
+    problems.push(`${where} must be one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')} (got ${JSON.stringify(value)})`)
+    return undefined
+  }
+  const fromFlag = pick(flag, FLAG)
+  const fromEnv = pick(envMode, BASELINE_MODE_ENV)
+  let config: ResolvedConfig | undefined
+  try {
+    config = validateOptions(sources.options)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    problems.push(...error.problems)
+  }
+  if (problems.length > 0 || !config) throw new ConfigError(problems)
+  const mode = fromFlag ?? fromEnv
+  return mode ? { ...config, baselineMode: mode } : config
+}
+
+/** Compiles a test-name glob: `*` matches any run of characters, `?` exactly one. */
+export function globToRegExp(glob: string): RegExp {
+  let source = ''
+  for (const ch of glob) {
+    if (ch === '*') source += '.*'
+    else if (ch === '?') source += '.'
+    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+  }
+  return new RegExp(`^${source}$`, 's')
+}
+
+/** Severity bands for one test: the global bands with every matching override applied in order. */
+export function thresholdsFor(config: Pick<ResolvedConfig, 'thresholds' | 'tests'>, testName: string): Thresholds {
+  let bands = config.thresholds
+  for (const { pattern, thresholds } of config.tests) {
+    if (globToRegExp(pattern).test(testName)) bands = { ...bands, ...thresholds }
+  }
+  return bands
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import type { ResolvedConfig } from '../config/options.js'
+import { detect, testKey } from '../detect/detect.js'
+import { fails, type TestVerdict } from '../detect/verdict.js'
+import { envKey } from '../env/environment.js'
+import { appendRun, readRuns, type StoreWarning } from '../store/store.js'
+import { SCHEMA_VERSION, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
+
+/** A sample as an adapter collected it, with the test it belongs to. */
+export interface CollectedSample {
+  test: TestRef
+  runner: RunnerInfo
+  sample: PerfSample
+}
+
+export interface FinishInput {
+  samples: readonly CollectedSample[]
+  config: ResolvedConfig
+  /** Project root; a relative `store` is resolved against it. */
+  root: string
+  env: EnvInfo
+  git: GitInfo
+  now: Date
+  runId?: string
+  /** Append the run to the store. @default true */
+  record?: boolean
+}
+
+export interface RunOutcome {
+  record: RunRecord
+  verdicts: TestVerdict[]
+  /** Verdicts that fail the run (regressions at or above `failOn`). */
+  failing: TestVerdict[]
+  /** Store lines skipped while reading the history. */
+  warnings: StoreWarning[]
+  storePath: string
+  config: ResolvedConfig
+}
+
+/** Builds the run record from collected samples. Pure. */
+export function buildRecord(input: Omit<FinishInput, 'root'> & { runId: string }): RunRecord {
+  return {
+    schema: SCHEMA_VERSION,
+    kind: 'run',
+    id: input.runId,
+    time: input.now.toISOString(),
+    mode: input.config.baselineMode === 'establish' ? 'baseline' : 'compare',
+    git: input.git,
+    env: input.env,
+    results: input.samples.map((s) => ({ test: s.test, runner: s.runner, env_key: envKey(input.env, s.runner), sample: s.sample })),
+  }
+}
+
+/**
+ * The reporter's whole job after the tests ran: read the history, judge the
+ * run, append it to the store. Only baseline results of this run's tests are
+ * kept in memory while the store is streamed.
+ */
+export async function finishRun(input: FinishInput): Promise<RunOutcome> {
+  const runId = input.runId ?? randomUUID()
+  const record = buildRecord({ ...input, runId })
+  const storePath = path.resolve(input.root, input.config.store)
+  const keys = new Set(record.results.map((r) => testKey(r.test)))
+  const warnings: StoreWarning[] = []
+  const history: RunRecord[] = []
+  if (keys.size > 0) {
+    for await (const run of readRuns(storePath, (w) => warnings.push(w))) {
+      if (run.mode !== 'baseline') continue
+      const results = run.results.filter((r) => keys.has(testKey(r.test)))
+      if (results.length > 0) history.push({ ...run, results })
+    }
+  }
+  const verdicts = detect({ current: record.results, history, config: input.config, now: input.now, runId })
+  if (input.record !== false && record.results.length > 0) await appendRun(storePath, record)
+  const failing = input.config.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, input.config.failOn))
+  return { record, verdicts, failing, warnings, storePath, config: input.config }
+}

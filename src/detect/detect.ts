@@ -1,0 +1,165 @@
+import { median } from 'simple-statistics'
+import type { ResolvedConfig } from '../config/options.js'
+import { thresholdsFor } from '../config/resolve.js'
+import { benjaminiHochberg } from '../stats/multiple.js'
+import { tCdf, tQuantile } from '../stats/tdist.js'
+import type { RunRecord, TestRef, TestResult } from '../types.js'
+import { formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { severityOf, type Evidence, type TestVerdict } from './verdict.js'
+
+/**
+ * Smallest run-to-run noise assumed (standard deviation of log run medians).
+ * Below about 1% a shared machine cannot tell runs apart, and a baseline that
+ * happens to be very quiet must not turn tiny changes into alarms.
+ */
+export const NOISE_FLOOR = 0.01
+const MAD_TO_SD = 1.4826
+
+/** Identity of a benchmarked test across runs. */
+export function testKey(test: TestRef): string {
+  return JSON.stringify([test.project, test.file, test.name, test.bench ?? null])
+}
+
+export type DetectConfig = Pick<ResolvedConfig, 'thresholds' | 'tests' | 'confidence' | 'minSamples' | 'baselineWindow'>
+
+export interface DetectInput {
+  /** The results of the run being judged. */
+  current: readonly TestResult[]
+  /** Earlier runs (any mode; only compatible baseline runs inside the window are used). */
+  history: Iterable<RunRecord>
+  config: DetectConfig
+  /** The time the current run is judged at; the window counts back from it. */
+  now: Date
+  /** Id of the current run, so that it is never its own baseline. */
+  runId?: string
+}
+
+/** Baseline values (run medians, ns) per test key and environment, newest first, inside the window. */
+export function selectBaselines(input: DetectInput): Map<string, number[]> {
+  const wanted = new Map<string, string>()
+  for (const r of input.current) wanted.set(testKey(r.test), r.env_key)
+  const oldest = input.now.getTime() - input.config.baselineWindow.days * 86_400_000
+  const found = new Map<string, { time: number; value: number }[]>()
+  for (const run of input.history) {
+    if (run.mode !== 'baseline' || run.id === input.runId) continue
+    const time = Date.parse(run.time)
+    if (time < oldest || time > input.now.getTime()) continue
+    const seen = new Set<string>()
+    for (const r of run.results) {
+      const key = testKey(r.test)
+      if (wanted.get(key) !== r.env_key || seen.has(key)) continue
+      seen.add(key)
+      const list = found.get(key) ?? []
+      list.push({ time, value: r.sample.wall_ns.median })
+      found.set(key, list)
+    }
+  }
+  const out = new Map<string, number[]>()
+  for (const [key, list] of found) {
+    list.sort((a, b) => b.time - a.time)
+    out.set(key, list.slice(0, input.config.baselineWindow.runs).map((e) => e.value))
+  }
+  return out
+}
+
+interface Comparison {
+  evidence: Omit<Evidence, 'q_value'>
+}
+
+/**
+ * Compares one run's median with the distribution of baseline run medians, on
+ * a log scale: one run is one observation, so the interval is a prediction
+ * interval for a new run, with the baseline's own run-to-run noise, estimated
+ * robustly (median absolute deviation), never below NOISE_FLOOR.
+ */
+function compare(current: number, baseline: readonly number[], config: DetectConfig, name: string): Comparison {
+  const logs = baseline.map(Math.log)
+  const n = logs.length
+  const center = median(logs)
+  const mad = median(logs.map((l) => Math.abs(l - center)))
+  const noise = Math.max(MAD_TO_SD * mad, NOISE_FLOOR)
+  const d = Math.log(current) - center
+  const se = noise * Math.sqrt(1 + 1 / n)
+  const df = n - 1
+  const t = d / se
+  const p = Math.min(1, 2 * Math.min(tCdf(t, df), 1 - tCdf(t, df)))
+  const q = tQuantile(1 - (1 - config.confidence) / 2, df)
+  return {
+    evidence: {
+      metric: 'wall_ns',
+      baseline_runs: n,
+      window: { ...config.baselineWindow },
+      baseline: Math.exp(center),
+      current,
+      ratio: Math.exp(d),
+      interval: [Math.exp(d - q * se), Math.exp(d + q * se)],
+      p_value: p,
+      confidence: config.confidence,
+      noise,
+      thresholds: thresholdsFor(config, name),
+    },
+  }
+}
+
+const pct = (c: number) => `${Math.round(c * 100)}%`
+
+function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
+  const { ratio, interval, thresholds: bands, confidence, q_value: q } = evidence
+  const [lo, hi] = interval
+  const alpha = 1 - confidence
+  const base = { test, key, evidence }
+  const vs = `${formatNs(evidence.current)} vs ${formatNs(evidence.baseline)} over ${evidence.baseline_runs} baseline runs`
+  const range = `${pct(confidence)} interval ${formatInterval(interval)}`
+  if (lo >= bands.minor && q <= alpha) {
+    const severity = severityOf(ratio, bands) ?? 'minor'
+    return { ...base, kind: 'regression', severity, reason: `${formatRatio(ratio)} slower (${vs}; ${range}), ${severity} band from ${formatRatio(bands[severity])}` }
+  }
+  if (hi <= 1 / bands.minor && q <= alpha) {
+    const severity = severityOf(1 / ratio, bands) ?? 'minor'
+    return { ...base, kind: 'improvement', severity, reason: `${formatRatio(1 / ratio)} faster (${vs}; ${range})` }
+  }
+  if (hi < bands.minor && lo > 1 / bands.minor) {
+    return { ...base, kind: 'unchanged', reason: `within the noise of the baseline or below the ${formatRatio(bands.minor)} band (${vs}; ${range})` }
+  }
+  const edge = ratio >= 1 ? `${formatRatio(bands.minor)} regression` : `${formatRatio(bands.minor)} improvement`
+  return { ...base, kind: 'inconclusive', reason: `the ${range} straddles the ${edge} band edge: too noisy to tell (${vs})` }
+}
+
+/**
+ * Judges every result of the current run against its baseline. Pure: the same
+ * input gives the same verdicts. p-values are adjusted across all tests judged
+ * together (Benjamini–Hochberg), so a large suite does not multiply false alarms.
+ */
+export function detect(input: DetectInput): TestVerdict[] {
+  const baselines = selectBaselines(input)
+  const { config } = input
+  const slots: (TestVerdict | Comparison & { test: TestRef; key: string })[] = []
+  for (const r of input.current) {
+    const key = testKey(r.test)
+    const current = r.sample.wall_ns.median
+    const values = baselines.get(key) ?? []
+    if (values.length === 0) {
+      slots.push({ kind: 'new', test: r.test, key, current, reason: 'no baseline run yet: this run is not judged' })
+    } else if (values.length < config.minSamples) {
+      slots.push({
+        kind: 'insufficient-data',
+        test: r.test,
+        key,
+        current,
+        baseline: median(values),
+        baseline_runs: values.length,
+        required: config.minSamples,
+        reason: `${values.length} of ${config.minSamples} baseline runs needed before this test is judged`,
+      })
+    } else {
+      slots.push({ ...compare(current, values, config, r.test.name), test: r.test, key })
+    }
+  }
+  const judged = slots.filter((s): s is Comparison & { test: TestRef; key: string } => 'evidence' in s && !('kind' in s))
+  const qs = benjaminiHochberg(judged.map((j) => j.evidence.p_value))
+  const qByKey = new Map(judged.map((j, i) => [j, qs[i]!] as const))
+  return slots.map((s) => {
+    if ('kind' in s) return s
+    return classify(s.test, s.key, { ...s.evidence, q_value: qByKey.get(s)! })
+  })
+}

@@ -1,0 +1,83 @@
+import { SCHEMA_VERSION, type RunRecord } from '../types.js'
+
+/** Result of checking one parsed line of the store. */
+export type Checked = { ok: true; record: RunRecord } | { ok: false; reason: string }
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const isStr = (v: unknown): v is string => typeof v === 'string'
+
+const STAT_KEYS = ['n', 'mean', 'median', 'p75', 'p99', 'min', 'max', 'sd'] as const
+const OPTIONAL_NUMBERS = ['cpu_ns', 'cpu_percent', 'heap_used_bytes', 'heap_delta_bytes', 'rss_bytes'] as const
+
+function checkResult(r: unknown, i: number): string | undefined {
+  const at = `results[${i}]`
+  if (!isObj(r)) return `${at} is not an object`
+  const { test, runner, env_key: key, sample } = r
+  if (!isObj(test) || !isStr(test.file) || !isStr(test.name) || !isStr(test.project)) {
+    return `${at}.test must have string file, name and project`
+  }
+  if (test.bench !== undefined && !isStr(test.bench)) return `${at}.test.bench must be a string`
+  if (!isObj(runner) || (runner.name !== 'vitest' && runner.name !== 'jest') || !isStr(runner.version) || !isStr(runner.pool)) {
+    return `${at}.runner must have name (vitest or jest), version and pool`
+  }
+  if (!isStr(key)) return `${at}.env_key must be a string`
+  return checkSample(sample, `${at}.sample`)
+}
+
+/** Checks one `perf()` sample; returns the problem, or undefined when it is valid. */
+export function checkSample(sample: unknown, at = 'sample'): string | undefined {
+  if (!isObj(sample)) return `${at} is not an object`
+  if (!isNum(sample.iterations) || sample.iterations < 1) return `${at}.iterations must be a positive number`
+  if (!isNum(sample.duration_ms)) return `${at}.duration_ms must be a number`
+  const warmup = sample.warmup
+  if (!isObj(warmup) || !isNum(warmup.min_iterations) || !isNum(warmup.time_ms)) {
+    return `${at}.warmup must have numeric min_iterations and time_ms`
+  }
+  const wall = sample.wall_ns
+  if (!isObj(wall)) return `${at}.wall_ns is not an object`
+  for (const k of STAT_KEYS) {
+    if (!isNum(wall[k])) return `${at}.wall_ns.${k} must be a finite number`
+  }
+  if (!((wall.median as number) > 0)) return `${at}.wall_ns.median must be positive`
+  if (!Array.isArray(sample.raw_wall_ns) || !sample.raw_wall_ns.every(isNum)) {
+    return `${at}.raw_wall_ns must be an array of numbers`
+  }
+  for (const k of OPTIONAL_NUMBERS) {
+    if (sample[k] !== undefined && !isNum(sample[k])) return `${at}.${k} must be a number`
+  }
+  if (sample.name !== undefined && !isStr(sample.name)) return `${at}.name must be a string`
+  return undefined
+}
+
+/**
+ * Checks a parsed line against the record schema. Records are validated here,
+ * at the boundary, and trusted everywhere after.
+ */
+export function checkRecord(value: unknown): Checked {
+  if (!isObj(value)) return { ok: false, reason: 'not a JSON object' }
+  if (!isNum(value.schema)) return { ok: false, reason: 'no schema version' }
+  if (value.schema > SCHEMA_VERSION) {
+    return {
+      ok: false,
+      reason: `written by a newer perf-regression (schema ${value.schema}; this version reads ${SCHEMA_VERSION}): upgrade perf-regression to use it`,
+    }
+  }
+  if (value.schema !== SCHEMA_VERSION) return { ok: false, reason: `unknown schema version ${value.schema}` }
+  if (value.kind !== 'run') return { ok: false, reason: `unknown record kind ${JSON.stringify(value.kind)}` }
+  if (!isStr(value.id) || value.id === '') return { ok: false, reason: 'run without an id' }
+  if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { ok: false, reason: 'run without a valid time' }
+  if (value.mode !== 'baseline' && value.mode !== 'compare') return { ok: false, reason: `unknown mode ${JSON.stringify(value.mode)}` }
+  if (!isObj(value.git)) return { ok: false, reason: 'git must be an object' }
+  const env = value.env
+  if (!isObj(env) || !isStr(env.cpu_model) || !isNum(env.cpu_count) || !isStr(env.os) || !isStr(env.arch) || !isStr(env.node_version)) {
+    return { ok: false, reason: 'env must describe cpu_model, cpu_count, os, arch and node_version' }
+  }
+  if (!Array.isArray(value.results)) return { ok: false, reason: 'results must be an array' }
+  for (let i = 0; i < value.results.length; i++) {
+    const problem = checkResult(value.results[i], i)
+    if (problem) return { ok: false, reason: problem }
+  }
+  return { ok: true, record: value as unknown as RunRecord }
+}

@@ -1,0 +1,154 @@
+import { createReadStream } from 'node:fs'
+import { mkdir, open } from 'node:fs/promises'
+import path from 'node:path'
+import lockfile from 'proper-lockfile'
+import type { RunRecord } from '../types.js'
+import { checkRecord } from './record.js'
+
+/** A store problem that stops an operation (unreadable or unwritable file). */
+export class StoreError extends Error {
+  override name = 'StoreError'
+  constructor(
+    message: string,
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** A line of the store that was skipped while reading, with why. */
+export interface StoreWarning {
+  file: string
+  /** 1-based line number. */
+  line: number
+  message: string
+}
+
+function explain(error: unknown, file: string, doing: string): StoreError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const hint =
+    code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? 'check that the file and its folder are writable, or set the `store` option to a writable path'
+      : code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'the disk is full; free some space (the history already stored is intact)'
+        : code === 'ENOTDIR' || code === 'EISDIR'
+          ? 'the `store` option must name a file, and every part of its folder must be a folder'
+          : code === 'ELOCKED'
+            ? 'another process held the store lock for too long; if none is running, delete the `.lock` folder next to the store'
+            : 'see the cause below'
+  const reason = error instanceof Error ? error.message : String(error)
+  return new StoreError(`perf-regression: cannot ${doing} ${file}: ${reason} (${hint})`, file, { cause: error })
+}
+
+/**
+ * Reads every valid run of the store in file order. Lines that are not valid
+ * records (garbage, a torn last line, a newer schema) are passed to `onWarning`
+ * and skipped; the file is never modified. A missing file reads as empty.
+ * Streams the file, so memory stays bounded by what the caller keeps.
+ */
+export async function* readRuns(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<RunRecord> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })
+  let pending = ''
+  let lineNo = 0
+  const parse = (text: string, terminated: boolean): RunRecord | undefined => {
+    lineNo++
+    if (text.trim() === '') return undefined
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      const message = terminated
+        ? 'not valid JSON; skipped'
+        : 'the last line is cut short (an interrupted write?); skipped, and the next run is appended on a new line'
+      onWarning({ file, line: lineNo, message })
+      return undefined
+    }
+    const checked = checkRecord(value)
+    if (!checked.ok) {
+      onWarning({ file, line: lineNo, message: `${checked.reason}; skipped` })
+      return undefined
+    }
+    return checked.record
+  }
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      pending += chunk
+      let nl: number
+      while ((nl = pending.indexOf('\n')) !== -1) {
+        const record = parse(pending.slice(0, nl), true)
+        pending = pending.slice(nl + 1)
+        if (record) yield record
+      }
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw explain(error, file, 'read the history store')
+  }
+  if (pending !== '') {
+    const record = parse(pending, false)
+    if (record) yield record
+  }
+}
+
+/** Reads the whole store into memory. Prefer `readRuns` for large stores. */
+export async function readStore(file: string): Promise<{ runs: RunRecord[]; warnings: StoreWarning[] }> {
+  const runs: RunRecord[] = []
+  const warnings: StoreWarning[] = []
+  for await (const run of readRuns(file, (w) => warnings.push(w))) runs.push(run)
+  return { runs, warnings }
+}
+
+const LOCK_OPTIONS = {
+  realpath: false,
+  stale: 10_000,
+  retries: { retries: 100, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
+} as const
+
+/**
+ * Appends one run to the store as a single line.
+ *
+ * Concurrent writers are serialised with a lock next to the file (`<store>.lock`);
+ * the line is written with one `write` on an append-mode descriptor and synced,
+ * so a reader sees either the whole run or (after a crash) a torn last line that
+ * it skips. If the file does not end with a newline (an earlier writer died
+ * mid-line), the run starts on a new line so the earlier records stay intact.
+ */
+export async function appendRun(file: string, run: RunRecord): Promise<void> {
+  const line = Buffer.from(JSON.stringify(run) + '\n', 'utf8')
+  try {
+    await mkdir(path.dirname(file), { recursive: true })
+  } catch (error) {
+    throw explain(error, file, 'create the folder of the history store')
+  }
+  let release: (() => Promise<void>) | undefined
+  try {
+    release = await lockfile.lock(file, LOCK_OPTIONS)
+  } catch (error) {
+    throw explain(error, file, 'lock the history store')
+  }
+  try {
+    const handle = await open(file, 'a+')
+    try {
+      const { size } = await handle.stat()
+      let buffer = line
+      if (size > 0) {
+        const last = Buffer.alloc(1)
+        await handle.read(last, 0, 1, size - 1)
+        if (last[0] !== 0x0a) buffer = Buffer.concat([Buffer.from('\n'), line])
+      }
+      let offset = 0
+      while (offset < buffer.length) {
+        const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset)
+        offset += bytesWritten
+      }
+      await handle.datasync()
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    throw explain(error, file, 'append to the history store')
+  } finally {
+    await release()
+  }
+}

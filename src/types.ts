@@ -1,0 +1,117 @@
+/**
+ * Shared data types. Everything here is plain JSON: samples travel from test
+ * workers to the reporter by structured clone and are stored as JSON lines.
+ * Units are part of field names (`_ns`, `_bytes`, `_ms`).
+ */
+
+/** `establish` records a baseline run; `compare` measures and gates. */
+export type BaselineMode = 'establish' | 'compare'
+
+/** Severity bands, in increasing order. */
+export type Severity = 'minor' | 'moderate' | 'critical'
+
+export const SEVERITIES: readonly Severity[] = ['minor', 'moderate', 'critical']
+
+/** Optional metrics `perf()` can record besides wall time. */
+export type OptionalMetric = 'cpu' | 'memory'
+
+/** Summary statistics of one metric over the iterations of one run. */
+export interface SampleStats {
+  n: number
+  mean: number
+  median: number
+  p75: number
+  p99: number
+  min: number
+  max: number
+  sd: number
+}
+
+/** One `perf()` measurement, as it leaves the test worker. */
+export interface PerfSample {
+  /** Label given with `perf(fn, { name })`; absent for the test's unnamed benchmark. */
+  name?: string
+  /** Timed iterations. */
+  iterations: number
+  /**
+   * Untimed warm-up before the timed phase: at least `min_iterations` calls and
+   * `time_ms` milliseconds (one more untimed call produces `perf()`'s return value).
+   */
+  warmup: { min_iterations: number; time_ms: number }
+  /** Wall time per iteration, in nanoseconds. */
+  wall_ns: SampleStats
+  /** A bounded, evenly spaced subset of the per-iteration wall times, in nanoseconds. */
+  raw_wall_ns: number[]
+  /** Process CPU time (user + system) per timed iteration, in nanoseconds. */
+  cpu_ns?: number
+  /** Process CPU use during the timed phase, in percent of one core (pidusage). */
+  cpu_percent?: number
+  /** V8 heap in use after the timed phase, in bytes. */
+  heap_used_bytes?: number
+  /** Change of the V8 heap in use across the timed phase, in bytes. */
+  heap_delta_bytes?: number
+  /** Resident set size of the process after the timed phase, in bytes (pidusage). */
+  rss_bytes?: number
+  /** Wall time of the whole `perf()` call, warm-up included, in milliseconds. */
+  duration_ms: number
+}
+
+/** Identifies a benchmarked test. */
+export interface TestRef {
+  /** Test file, relative to the project root, with `/` separators. */
+  file: string
+  /** Full test name: suite names and the test name joined with ` > `. */
+  name: string
+  /** Vitest project (or Jest display) name; empty when there is none. */
+  project: string
+  /** Label of a named `perf()` call inside the test. */
+  bench?: string
+}
+
+export interface RunnerInfo {
+  name: 'vitest' | 'jest'
+  version: string
+  /** Worker pool (`forks`, `threads`, `vmThreads`, ...). Timings of different pools are not comparable. */
+  pool: string
+}
+
+/** The machine a run was measured on. */
+export interface EnvInfo {
+  cpu_model: string
+  cpu_count: number
+  os: string
+  arch: string
+  node_version: string
+  /** Name of the CI service, when one was detected. */
+  ci?: string
+}
+
+export interface GitInfo {
+  commit?: string
+  branch?: string
+}
+
+/** One benchmarked test inside a stored run. */
+export interface TestResult {
+  test: TestRef
+  runner: RunnerInfo
+  /** Compatibility key: results are only compared when their keys match. */
+  env_key: string
+  sample: PerfSample
+}
+
+export const SCHEMA_VERSION = 1
+
+/** One line of `.perf/benchmarks.jsonl`. */
+export interface RunRecord {
+  schema: typeof SCHEMA_VERSION
+  kind: 'run'
+  id: string
+  /** ISO 8601 time the run finished. */
+  time: string
+  /** `baseline` runs form baselines; `compare` runs are only judged. */
+  mode: 'baseline' | 'compare'
+  git: GitInfo
+  env: EnvInfo
+  results: TestResult[]
+}

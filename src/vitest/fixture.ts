@@ -1,0 +1,104 @@
+import { inject, test as baseTest } from 'vitest'
+import type { MeasureOptions } from '../config/options.js'
+import { DEFAULTS } from '../config/options.js'
+import { ConfigError, validateMeasure } from '../config/validate.js'
+import { measure } from '../measure/measure.js'
+import { defaultMeasureDeps } from '../measure/probes.js'
+import type { PerfSample } from '../types.js'
+import { META_KEY } from './meta.js'
+import { PROVIDE_KEY, type WorkerSettings } from './settings.js'
+
+/** Options of one `perf()` call: measurement options, and a name when a test benchmarks more than one thing. */
+export interface PerfOptions extends MeasureOptions {
+  /** Label of this benchmark; needed when a test calls `perf()` more than once. */
+  name?: string
+}
+
+/**
+ * Benchmarks `fn` and records the measurement for the perf-regression reporter.
+ * Resolves to what the first call of `fn` returned, so the test can still assert on it.
+ * If `fn` throws or rejects, the error propagates and nothing is recorded.
+ */
+export type PerfFn = <T>(fn: () => T | Promise<T>, options?: PerfOptions) => Promise<Awaited<T>>
+
+/** The part of Vitest's test task that `perf()` uses. */
+export interface PerfTask {
+  name: string
+  meta: object
+  concurrent?: boolean | undefined
+}
+
+
+function workerSettings(): WorkerSettings {
+  const provided = inject(PROVIDE_KEY) as WorkerSettings | undefined
+  return provided ?? { measure: DEFAULTS.measure, rawSamples: DEFAULTS.rawSamples, baselineMode: DEFAULTS.baselineMode }
+}
+
+const warnedConcurrent = new WeakSet<object>()
+
+/** Creates the `perf` function bound to one test task. */
+export function createPerf(task: PerfTask, settings: () => WorkerSettings = workerSettings): PerfFn {
+  const names = new Set<string>()
+  let unnamed = false
+  return async <T>(fn: () => T | Promise<T>, options?: PerfOptions): Promise<Awaited<T>> => {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`perf() needs a function to benchmark, like perf(() => work()) (got ${typeof fn})`)
+    }
+    const problems: string[] = []
+    const overrides = validateMeasure(options, '', problems, ['name'])
+    const name = options?.name
+    if (name !== undefined && (typeof name !== 'string' || name === '')) problems.push(`name must be a non-empty string (got ${JSON.stringify(name)})`)
+    if (problems.length > 0) throw new ConfigError(problems.map((p) => `perf() ${p}`))
+    if (name === undefined) {
+      if (unnamed) throw new Error('perf() was already called without a name in this test: name each benchmark, perf(fn, { name: "..." })')
+      unnamed = true
+    } else {
+      if (names.has(name)) throw new Error(`perf() was already called with the name ${JSON.stringify(name)} in this test: names must be unique`)
+      names.add(name)
+    }
+    if (task.concurrent && !warnedConcurrent.has(task)) {
+      warnedConcurrent.add(task)
+      console.warn(
+        `perf-regression: "${task.name}" runs concurrently with other tests; its timings are disturbed by them. Run benchmarked tests sequentially.`,
+      )
+    }
+    const { measure: defaults, rawSamples } = settings()
+    const { result, sample } = await measure(fn, { ...defaults, ...overrides, name, rawSamples }, defaultMeasureDeps)
+    const meta = task.meta as Record<string, unknown>
+    const list = (meta[META_KEY] as PerfSample[] | undefined) ?? []
+    list.push(sample)
+    meta[META_KEY] = list
+    return result as Awaited<T>
+  }
+}
+
+/**
+ * The fixture definition, for merging into your own `test.extend({ ...perfFixture, ... })`.
+ */
+export const perfFixture = {
+  perf: async ({ task }: { task: PerfTask }, use: (perf: PerfFn) => Promise<void>): Promise<void> => {
+    await use(createPerf(task))
+  },
+}
+
+const extendTest = () => baseTest.extend<{ perf: PerfFn }>(perfFixture as never)
+type PerfTest = ReturnType<typeof extendTest>
+
+/**
+ * Vitest's `test`, extended with the `perf` fixture.
+ *
+ * Created on first use: Vitest's `test.extend` needs a running test file, and
+ * this module is also imported by `vitest.config.*` (for the plugin).
+ */
+export const test: PerfTest = lazyFunction(extendTest)
+export const it: PerfTest = test
+
+function lazyFunction<F extends object>(create: () => F): F {
+  let real: F | undefined
+  const get = () => (real ??= create())
+  return new Proxy(function perfTest() {} as unknown as F, {
+    apply: (_target, thisArg, args) => Reflect.apply(get() as (...a: unknown[]) => unknown, thisArg, args),
+    get: (_target, prop) => Reflect.get(get(), prop),
+    has: (_target, prop) => Reflect.has(get(), prop),
+  })
+}

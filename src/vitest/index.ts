@@ -1,0 +1,6 @@
+export { test, it, perfFixture, createPerf } from './fixture.js'
+export type { PerfFn, PerfOptions, PerfTask } from './fixture.js'
+export { perfRegression } from './plugin.js'
+export type { PerfRegressionPlugin } from './plugin.js'
+export { default as PerfRegressionReporter } from './reporter.js'
+export type { PerfRegressionOptions, MeasureOptions, Thresholds } from '../config/options.js'

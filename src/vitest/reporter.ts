@@ -1,0 +1,123 @@
+import path from 'node:path'
+import pc from 'picocolors'
+import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
+import { resolveConfig } from '../config/resolve.js'
+import { ConfigError, validateOptions } from '../config/validate.js'
+import { finishRun, type CollectedSample } from '../core/run.js'
+import { collectEnv, gitInfo } from '../env/environment.js'
+import { renderTerminal } from '../report/terminal.js'
+import { StoreError } from '../store/store.js'
+import { checkSample } from '../store/record.js'
+import type { PerfSample } from '../types.js'
+import { META_KEY } from './meta.js'
+
+const BRAND = Symbol.for('perf-regression.vitest-reporter')
+
+/** Collects `perf()` samples from finished tests. Samples of tests that did not pass are left out. */
+export function collectSamples(
+  testModules: ReadonlyArray<TestModule>,
+  root: string,
+  version: string,
+): { samples: CollectedSample[]; notes: string[] } {
+  const samples: CollectedSample[] = []
+  const notes: string[] = []
+  for (const mod of testModules) {
+    const file = path.relative(root, mod.moduleId).split(path.sep).join('/')
+    for (const testCase of mod.children.allTests()) {
+      const raw = (testCase.meta() as Record<string, unknown>)[META_KEY]
+      if (raw === undefined) continue
+      const name = testCase.fullName
+      const state = testCase.result().state
+      if (state !== 'passed') {
+        notes.push(`"${name}" ${state === 'failed' ? 'failed' : 'did not pass'}: its measurements are not recorded`)
+        continue
+      }
+      if (!Array.isArray(raw)) {
+        notes.push(`"${name}": unexpected task.meta.${META_KEY}; its measurements are not recorded`)
+        continue
+      }
+      for (const sample of raw as unknown[]) {
+        const problem = checkSample(sample)
+        if (problem) {
+          notes.push(`"${name}": invalid measurement (${problem}); not recorded`)
+          continue
+        }
+        const s = sample as PerfSample
+        samples.push({
+          test: { file, name, project: testCase.project.name, ...(s.name !== undefined ? { bench: s.name } : {}) },
+          runner: { name: 'vitest', version, pool: String(testCase.project.config.pool) },
+          sample: s,
+        })
+      }
+    }
+  }
+  return { samples, notes }
+}
+
+/**
+ * The perf-regression reporter for Vitest: `--reporter=perf-regression`, or
+ * added by the `perfRegression()` plugin. Records the run, judges it against
+ * the baseline, prints the verdicts and fails the run on a regression.
+ */
+export default class PerfRegressionReporter implements Reporter {
+  readonly [BRAND] = true
+  private vitest: Vitest | undefined
+  private config: ResolvedConfig | undefined
+
+  constructor(private readonly options: PerfRegressionOptions = {}) {
+    validateOptions(options, 'perf-regression reporter options')
+  }
+
+  /** True for instances of this class, also across copies of the package. */
+  static is(value: unknown): value is PerfRegressionReporter {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+  }
+
+  /** The options this reporter was created with. */
+  get userOptions(): PerfRegressionOptions {
+    return this.options
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest
+    this.config = resolveConfig({ options: this.options, env: process.env, argv: process.argv })
+  }
+
+  async onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    _unhandledErrors: ReadonlyArray<unknown>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
+    const vitest = this.vitest
+    const config = this.config
+    if (!vitest || !config || reason === 'interrupted') return
+    const root = vitest.config.root
+    const { samples, notes } = collectSamples(testModules, root, vitest.version)
+    const log = (text: string) => vitest.logger.log(text)
+    for (const note of notes) vitest.logger.warn(pc.yellow(`perf-regression: ${note}`))
+    if (samples.length === 0) return
+    const watching = Boolean(vitest.config.watch)
+    try {
+      const outcome = await finishRun({
+        samples,
+        config,
+        root,
+        env: collectEnv(),
+        git: gitInfo(process.env, root),
+        now: new Date(),
+        record: !watching,
+      })
+      log(renderTerminal(outcome, { color: pc.isColorSupported }))
+      if (watching) log(pc.dim('  perf-regression: watch mode: runs are judged but not recorded.'))
+      if (outcome.failing.length > 0) process.exitCode = 1
+    } catch (error) {
+      if (error instanceof StoreError || error instanceof ConfigError) {
+        vitest.logger.error(pc.red(error.message))
+        process.exitCode = 1
+        return
+      }
+      throw error
+    }
+  }
+}
