@@ -1,0 +1,121 @@
+import { appendFileSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, inject, test } from 'vitest'
+import { createProject, run, storeLines, validRuns } from './helpers.js'
+
+const MATRIX = [
+  { major: 4, range: '~4.1.12', node: () => process.execPath },
+  { major: 5, range: '^5.1.0', node: () => inject('node22') },
+]
+
+describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
+  let dir = ''
+  const vitest = (args: string[], env: Record<string, string> = {}) =>
+    run(node(), ['node_modules/vitest/vitest.mjs', 'run', ...args], dir, env)
+  const wrapper = (args: string[], env: Record<string, string> = {}) =>
+    run(node(), ['node_modules/perf-regression/dist/cli/bin.js', 'vitest', 'run', ...args], dir, env)
+
+  beforeAll(() => {
+    dir = createProject('vitest-project', `vitest${major}`, { vitest: range }, inject('tarball'))
+  })
+
+  test('installs the requested Vitest major', () => {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'node_modules/vitest/package.json'), 'utf8')) as { version: string }
+    expect(pkg.version.split('.')[0]).toBe(String(major))
+  })
+
+  test('compare with no baseline: exit 0 and says so', async () => {
+    const r = await vitest([])
+    expect(r.output).toContain('No baseline yet')
+    expect(r.output).toContain('work > checksum 200 kB')
+    expect(r.output).toContain('work > smooth 50k points [async]')
+    expect(r.output).not.toContain('plain test without perf')
+    expect(r.code, r.output).toBe(0)
+    const runs = validRuns(dir)
+    expect(runs).toHaveLength(1)
+    expect(runs[0]!.mode).toBe('compare')
+    expect(runs[0]!.results).toHaveLength(2)
+  })
+
+  test('establish five times, through each way of asking for it', async () => {
+    const ways = [
+      () => wrapper(['--baseline-mode=establish']),
+      () => wrapper(['--baseline-mode', 'establish']),
+      () => vitest(['--config', 'vitest.reporter-only.config.js', '--reporter=default', '--reporter=perf-regression', '--', '--baseline-mode=establish']),
+      () => vitest([], { PERF_BASELINE_MODE: 'establish' }),
+      () => vitest(['--config', 'vitest.establish.config.js']),
+    ]
+    for (const [i, way] of ways.entries()) {
+      const r = await way()
+      expect(r.code, r.output).toBe(0)
+      expect(r.output).toContain('Recorded baseline run')
+      expect(validRuns(dir).filter((run) => run.mode === 'baseline')).toHaveLength(i + 1)
+    }
+  })
+
+  test('compare unchanged code: exit 0, no regression', async () => {
+    const r = await vitest([])
+    expect(r.code, r.output).toBe(0)
+    expect(r.output).toContain('comparing with the baseline')
+    expect(r.output).not.toMatch(/✗ regression/)
+    expect(r.output).not.toContain('baseline runs needed')
+    expect(r.output).toMatch(/unchanged|inconclusive|improvement/)
+  })
+
+  test('compare after a 2x slowdown: exit 1, the test named, the severity shown', async () => {
+    const r = await vitest([], { SLOWDOWN: '2' })
+    expect(r.code, r.output).toBe(1)
+    expect(r.output).toMatch(/work > checksum 200 kB.*✗ regression \((moderate|critical)\)/)
+    expect(r.output).toMatch(/✗ test\/work\.test\.js > work > checksum 200 kB: [\d.]+× slower/)
+    expect(r.output).toContain('failing the run')
+  })
+
+  test('the reporter from the command line also gates, with the plugin adding no second copy', async () => {
+    const before = validRuns(dir).length
+    const r = await vitest(['--reporter=default', '--reporter=perf-regression'], { SLOWDOWN: '2' })
+    expect(r.code, r.output).toBe(1)
+    expect(r.output.match(/perf-regression {2}comparing/g)).toHaveLength(1)
+    expect(validRuns(dir).length).toBe(before + 1)
+  })
+
+  test('a garbage line and a truncated last line: warned, not fatal, nothing lost', async () => {
+    const file = path.join(dir, '.perf/benchmarks.jsonl')
+    const before = storeLines(dir)
+    appendFileSync(file, 'this is not json\n{"schema":1,"kind":"run","id":"torn","ti')
+    const r = await vitest([])
+    expect(r.code, r.output).toBe(0)
+    expect(r.output).toMatch(new RegExp(`benchmarks\\.jsonl:${before.length + 1}: not valid JSON`))
+    expect(r.output).toMatch(new RegExp(`benchmarks\\.jsonl:${before.length + 2}: the last line is cut short`))
+    const after = storeLines(dir)
+    expect(after.slice(0, before.length)).toEqual(before)
+    expect(after[before.length]).toBe('this is not json')
+    expect(after).toHaveLength(before.length + 3)
+    expect(JSON.parse(after[after.length - 1]!).kind).toBe('run')
+  })
+
+  test('a benchmark that throws fails its test with its own error and records nothing', async () => {
+    const before = storeLines(dir).length
+    const r = await vitest(['--config', 'vitest.throws.config.js'])
+    expect(r.code).toBe(1)
+    expect(r.output).toContain('boom from the benchmarked function')
+    expect(storeLines(dir)).toHaveLength(before)
+  })
+
+  test('a configuration error stops the run with one clear message', async () => {
+    const before = storeLines(dir).length
+    const r = await vitest(['--config', 'vitest.bad.config.js'])
+    expect(r.code).not.toBe(0)
+    expect(r.output).toContain('thresholds.minor must be a number greater than 1 (got 0.8)')
+    expect(r.output).toContain('failOn must be one of "minor", "moderate", "critical", "never" (got "sometimes")')
+    expect(storeLines(dir)).toHaveLength(before)
+  })
+
+  test('a bad baseline mode is refused before anything runs', async () => {
+    const r = await wrapper(['--baseline-mode=sometimes'])
+    expect(r.code).toBe(2)
+    expect(r.output).toContain('--baseline-mode must be one of "establish", "compare" (got "sometimes")')
+    const env = await vitest([], { PERF_BASELINE_MODE: 'weekly' })
+    expect(env.code).not.toBe(0)
+    expect(env.output).toContain('PERF_BASELINE_MODE must be one of "establish", "compare" (got "weekly")')
+  })
+})
