@@ -34,10 +34,10 @@ export interface PerfSample {
   /** Timed iterations. */
   iterations: number
   /**
-   * Untimed warm-up before the timed phase: at least `min_iterations` calls and
-   * `time_ms` milliseconds (one more untimed call produces `perf()`'s return value).
+   * The untimed warm-up before the timed phase: how many calls, over how many
+   * milliseconds (not counting the first call, which produces `perf()`'s return value).
    */
-  warmup: { min_iterations: number; time_ms: number }
+  warmup: { iterations: number; time_ms: number }
   /** Wall time per iteration, in nanoseconds. */
   wall_ns: SampleStats
   /** A bounded, evenly spaced subset of the per-iteration wall times, in nanoseconds. */

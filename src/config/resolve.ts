@@ -49,7 +49,8 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   const flag = extractBaselineModeFlag(sources.argv ?? []).value
   const envMode = sources.env?.[BASELINE_MODE_ENV]
   const pick = (value: string | undefined, where: string): BaselineMode | undefined => {
-    if (value === undefined || value === '') return undefined
+    // An empty environment variable counts as unset; an empty flag is a mistake.
+    if (value === undefined || (value === '' && where === BASELINE_MODE_ENV)) return undefined
     if ((BASELINE_MODES as readonly string[]).includes(value)) return value as BaselineMode
     problems.push(`${where} must be one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')} (got ${JSON.stringify(value)})`)
     return undefined
@@ -76,7 +77,7 @@ export function globToRegExp(glob: string): RegExp {
     else if (ch === '?') source += '.'
     else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
-  return new RegExp(`^${source}$`, 's')
+  return new RegExp(`^${source}$`, 'su')
 }
 
 /** Severity bands for one test: the global bands with every matching override applied in order. */

@@ -28,7 +28,7 @@ type Problems = string[]
 
 const show = (value: unknown): string => {
   if (typeof value === 'string') return JSON.stringify(value)
-  if (value === undefined) return 'undefined'
+  if (value === undefined || typeof value === 'number' || typeof value === 'bigint') return String(value)
   try {
     return JSON.stringify(value) ?? String(value)
   } catch {

@@ -35,6 +35,8 @@ export interface RunOutcome {
   /** Store lines skipped while reading the history. */
   warnings: StoreWarning[]
   storePath: string
+  /** Whether the run was appended to the store. */
+  recorded: boolean
   config: ResolvedConfig
 }
 
@@ -72,7 +74,8 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
     }
   }
   const verdicts = detect({ current: record.results, history, config: input.config, now: input.now, runId })
-  if (input.record !== false && record.results.length > 0) await appendRun(storePath, record)
+  const recorded = input.record !== false && record.results.length > 0
+  if (recorded) await appendRun(storePath, record)
   const failing = input.config.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, input.config.failOn))
-  return { record, verdicts, failing, warnings, storePath, config: input.config }
+  return { record, verdicts, failing, warnings, storePath, recorded, config: input.config }
 }

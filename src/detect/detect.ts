@@ -5,7 +5,7 @@ import { benjaminiHochberg } from '../stats/multiple.js'
 import { tCdf, tQuantile } from '../stats/tdist.js'
 import type { RunRecord, TestRef, TestResult } from '../types.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
-import { severityOf, type Evidence, type TestVerdict } from './verdict.js'
+import { reaches, severityOf, type Evidence, type TestVerdict } from './verdict.js'
 
 /**
  * Smallest run-to-run noise assumed (standard deviation of log run medians).
@@ -36,10 +36,19 @@ export interface DetectInput {
 
 /** Baseline values (run medians, ns) per test key and environment, newest first, inside the window. */
 export function selectBaselines(input: DetectInput): Map<string, number[]> {
+  return scanHistory(input).baselines
+}
+
+/**
+ * One pass over the history: the compatible baseline values of each current
+ * test, and how many baseline runs of it came from another environment.
+ */
+function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; foreign: Map<string, number> } {
   const wanted = new Map<string, string>()
   for (const r of input.current) wanted.set(testKey(r.test), r.env_key)
   const oldest = input.now.getTime() - input.config.baselineWindow.days * 86_400_000
   const found = new Map<string, { time: number; value: number }[]>()
+  const foreign = new Map<string, number>()
   for (const run of input.history) {
     if (run.mode !== 'baseline' || run.id === input.runId) continue
     const time = Date.parse(run.time)
@@ -47,8 +56,13 @@ export function selectBaselines(input: DetectInput): Map<string, number[]> {
     const seen = new Set<string>()
     for (const r of run.results) {
       const key = testKey(r.test)
-      if (wanted.get(key) !== r.env_key || seen.has(key)) continue
+      const wantedEnv = wanted.get(key)
+      if (wantedEnv === undefined || seen.has(key)) continue
       seen.add(key)
+      if (wantedEnv !== r.env_key) {
+        foreign.set(key, (foreign.get(key) ?? 0) + 1)
+        continue
+      }
       const list = found.get(key) ?? []
       list.push({ time, value: r.sample.wall_ns.median })
       found.set(key, list)
@@ -59,7 +73,7 @@ export function selectBaselines(input: DetectInput): Map<string, number[]> {
     list.sort((a, b) => b.time - a.time)
     out.set(key, list.slice(0, input.config.baselineWindow.runs).map((e) => e.value))
   }
-  return out
+  return { baselines: out, foreign }
 }
 
 interface Comparison {
@@ -110,11 +124,11 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
   const base = { test, key, evidence }
   const vs = `${formatNs(evidence.current)} vs ${formatNs(evidence.baseline)} over ${evidence.baseline_runs} baseline runs`
   const range = `${pct(confidence)} interval ${formatInterval(interval)}`
-  if (lo >= bands.minor && q <= alpha) {
+  if (reaches(lo, bands.minor) && q <= alpha) {
     const severity = severityOf(ratio, bands) ?? 'minor'
     return { ...base, kind: 'regression', severity, reason: `${formatRatio(ratio)} slower (${vs}; ${range}), ${severity} band from ${formatRatio(bands[severity])}` }
   }
-  if (hi <= 1 / bands.minor && q <= alpha) {
+  if (reaches(1 / hi, bands.minor) && q <= alpha) {
     const severity = severityOf(1 / ratio, bands) ?? 'minor'
     return { ...base, kind: 'improvement', severity, reason: `${formatRatio(1 / ratio)} faster (${vs}; ${range})` }
   }
@@ -131,7 +145,7 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
  * together (Benjamini–Hochberg), so a large suite does not multiply false alarms.
  */
 export function detect(input: DetectInput): TestVerdict[] {
-  const baselines = selectBaselines(input)
+  const { baselines, foreign } = scanHistory(input)
   const { config } = input
   const slots: (TestVerdict | Comparison & { test: TestRef; key: string })[] = []
   for (const r of input.current) {
@@ -139,7 +153,12 @@ export function detect(input: DetectInput): TestVerdict[] {
     const current = r.sample.wall_ns.median
     const values = baselines.get(key) ?? []
     if (values.length === 0) {
-      slots.push({ kind: 'new', test: r.test, key, current, reason: 'no baseline run yet: this run is not judged' })
+      const others = foreign.get(key) ?? 0
+      const reason =
+        others > 0
+          ? `no baseline run from this environment yet (${others} from other machines, Node or runner versions, or pools are never compared): this run is not judged`
+          : 'no baseline run yet: this run is not judged'
+      slots.push({ kind: 'new', test: r.test, key, current, foreign_baseline_runs: others, reason })
     } else if (values.length < config.minSamples) {
       slots.push({
         kind: 'insufficient-data',

@@ -54,7 +54,15 @@ export type TestVerdict =
       required: number
       reason: string
     }
-  | { kind: 'new'; test: TestRef; key: string; current: number; reason: string }
+  | {
+      kind: 'new'
+      test: TestRef
+      key: string
+      current: number
+      /** Baseline runs of this test from other environments (never compared). */
+      foreign_baseline_runs: number
+      reason: string
+    }
 
 const ORDER: Record<Severity | 'never', number> = { minor: 1, moderate: 2, critical: 3, never: Infinity }
 
@@ -65,8 +73,16 @@ export function fails(verdict: TestVerdict, failOn: Severity | 'never'): boolean
 
 /** Highest band a ratio (>= 1, slower direction) reaches, or undefined below `minor`. */
 export function severityOf(ratio: number, bands: Thresholds): Severity | undefined {
-  if (ratio >= bands.critical) return 'critical'
-  if (ratio >= bands.moderate) return 'moderate'
-  if (ratio >= bands.minor) return 'minor'
+  if (reaches(ratio, bands.critical)) return 'critical'
+  if (reaches(ratio, bands.moderate)) return 'moderate'
+  if (reaches(ratio, bands.minor)) return 'minor'
   return undefined
+}
+
+/**
+ * `value >= edge`, forgiving the rounding of exp(log(a) - log(b)):
+ * 1.5x a constant baseline computes as 1.4999999999999991 and must reach 1.5.
+ */
+export function reaches(value: number, edge: number): boolean {
+  return value >= edge * (1 - 1e-9)
 }

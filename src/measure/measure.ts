@@ -1,6 +1,6 @@
 import type { Bench as TinyBench, BenchOptions } from 'tinybench'
-import { summarize, thin } from '../stats/summary.js'
-import type { PerfSample } from '../types.js'
+import { thin } from '../stats/summary.js'
+import type { PerfSample, SampleStats } from '../types.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
 
 /** Process readings `measure()` takes around the timed phase; injectable for tests. */
@@ -48,6 +48,18 @@ export async function measure<T>(
   const first = fn()
   const async = isThenable(first)
   const result = (async ? await first : first) as Awaited<T>
+  const firstCallMs = probes.now() - started
+
+  // Warm-up by wall clock: tinybench counts only the measured latencies against
+  // its budgets, which for a very fast function is a small part of the wall time.
+  const warmupStart = probes.now()
+  let warmupRuns = 0
+  while (warmupRuns < options.warmupIterations || probes.now() - warmupStart < options.warmupTime) {
+    if (async) await fn()
+    else fn()
+    warmupRuns++
+  }
+  const warmupMs = probes.now() - warmupStart
 
   const wantCpu = options.metrics.includes('cpu')
   const wantMemory = options.metrics.includes('memory')
@@ -59,27 +71,34 @@ export async function measure<T>(
   let cpuPercent: number | undefined
   let processRss: number | undefined
 
-  const warmup = options.warmupIterations > 0 || options.warmupTime > 0
+  // The timed phase also stops on the wall clock once `time` has passed, unless
+  // the first call says the minimum iterations need longer than that.
+  const limit = new AbortController()
+  let deadline = Infinity
+  const now = () => {
+    const t = probes.now()
+    if (t > deadline && !limit.signal.aborted) limit.abort()
+    return t
+  }
   const bench = new deps.Bench({
     time: options.time,
     iterations: options.iterations,
-    warmup,
-    warmupTime: options.warmupTime,
-    warmupIterations: options.warmupIterations,
+    warmup: false,
     retainSamples: true,
-    now: probes.now,
+    now,
+    signal: limit.signal,
   })
   bench.add('perf', fn as () => unknown, {
     async,
-    async beforeAll(mode) {
-      if (mode !== 'run') return
+    async beforeAll() {
       // pidusage first: its CPU % covers the span between this call and the next.
       if (wantCpu || wantMemory) await probes.processStats()
       if (wantMemory) heapBefore = probes.memoryUsage().heapUsed
       if (wantCpu) cpuBefore = probes.cpuUsage()
+      deadline = probes.now() + Math.max(options.time, 2 * options.iterations * firstCallMs)
     },
-    async afterAll(mode) {
-      if (mode !== 'run') return
+    async afterAll() {
+      deadline = Infinity
       if (wantCpu) cpuAfter = probes.cpuUsage()
       if (wantMemory) {
         const mem = probes.memoryUsage()
@@ -95,25 +114,36 @@ export async function measure<T>(
   })
   await bench.run()
 
-  const task = bench.tasks[0]
-  const taskResult = task?.result
+  const taskResult = bench.tasks[0]?.result
   if (!taskResult || taskResult.state === 'errored') {
     throw taskResult && 'error' in taskResult ? taskResult.error : new Error('perf(): the benchmark did not run')
   }
-  if (taskResult.state !== 'completed') {
+  if (taskResult.state !== 'completed' && taskResult.state !== 'aborted-with-statistics') {
     throw new Error(`perf(): the benchmark ended in state "${taskResult.state}"`)
   }
-  const latencies = taskResult.latency.samples
-  if (!latencies || latencies.length === 0) throw new Error('perf(): the benchmark recorded no iterations')
-  // Retained samples are sorted; tinybench keeps no iteration order, so the raw subset is a spread of the distribution.
-  const wallNs = latencies.map((ms) => ms * MS_TO_NS)
-  const iterations = wallNs.length
+  const latency = taskResult.latency
+  const sorted = latency.samples
+  if (!sorted || sorted.length === 0) throw new Error('perf(): the benchmark recorded no iterations')
+  const iterations = sorted.length
+  const ns = (ms: number) => ms * MS_TO_NS
+  // tinybench has already sorted the samples and computed their statistics.
+  const wallNs: SampleStats = {
+    n: iterations,
+    mean: ns(latency.mean),
+    median: ns(latency.p50),
+    p75: ns(latency.p75),
+    p99: ns(latency.p99),
+    min: ns(latency.min),
+    max: ns(latency.max),
+    sd: iterations > 1 ? ns(latency.sd) : 0,
+  }
 
   const sample: PerfSample = {
     iterations,
-    warmup: { min_iterations: warmup ? options.warmupIterations : 0, time_ms: warmup ? options.warmupTime : 0 },
-    wall_ns: summarize(wallNs),
-    raw_wall_ns: thin(wallNs, options.rawSamples).map((v) => Math.round(v * 1000) / 1000),
+    warmup: { iterations: warmupRuns, time_ms: warmupMs },
+    wall_ns: wallNs,
+    // A spread of the distribution (the retained samples are sorted).
+    raw_wall_ns: thin(sorted, options.rawSamples).map((ms) => Math.round(ns(ms) * 1000) / 1000),
     duration_ms: probes.now() - started,
   }
   if (options.name !== undefined) sample.name = options.name

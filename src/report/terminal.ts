@@ -88,7 +88,8 @@ export function renderTerminal(outcome: RunOutcome, options: TerminalOptions): s
   const count = (k: TestVerdict['kind']) => verdicts.filter((v) => v.kind === k).length
   const unjudged = count('new') + count('insufficient-data')
   if (establishing) {
-    lines.push(`  Recorded baseline run ${c.bold(record.id.slice(0, 8))} with ${record.results.length} test${record.results.length === 1 ? '' : 's'} in ${outcome.storePath}.`)
+    const verb = outcome.recorded ? 'Recorded' : 'Measured (not recorded)'
+    lines.push(`  ${verb} baseline run ${c.bold(record.id.slice(0, 8))} with ${record.results.length} test${record.results.length === 1 ? '' : 's'} in ${outcome.storePath}.`)
     if (unjudged > 0) {
       const have = Math.min(...verdicts.map((v) => (v.kind === 'new' ? 0 : v.kind === 'insufficient-data' ? v.baseline_runs : config.minSamples)))
       lines.push(`  Tests are judged once they have ${config.minSamples} baseline runs (the fewest so far: ${have + 1}, counting this one).`)
@@ -97,6 +98,9 @@ export function renderTerminal(outcome: RunOutcome, options: TerminalOptions): s
     if (count('new') === verdicts.length) {
       lines.push(c.yellow(`  No baseline yet for ${verdicts.length === 1 ? 'this test' : `these ${verdicts.length} tests`}: nothing was judged, and the run does not fail.`))
       lines.push(`  Record one on your main branch with: ${c.bold(options.establishHint ?? 'npx perf-regression vitest run --baseline-mode=establish')}`)
+      if (verdicts.some((v) => v.kind === 'new' && v.foreign_baseline_runs > 0)) {
+        lines.push(c.dim('  (The history has baseline runs of these tests from another machine, Node or runner major, or pool: those are never compared.)'))
+      }
     } else if (unjudged > 0) {
       lines.push(c.dim(`  ${unjudged} test${unjudged === 1 ? '' : 's'} not judged yet: ${config.minSamples} baseline runs are needed (record them with --baseline-mode=establish).`))
     }

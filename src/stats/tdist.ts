@@ -72,8 +72,11 @@ export function tCdf(t: number, df: number): number {
 /** The t with P(T <= t) = p. */
 export function tQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`probability must be in (0, 1) (got ${p})`)
-  let lo = -1e3
-  let hi = 1e3
+  // Widen the bracket until it holds p: heavy tails (df = 1) reach far out.
+  let hi = 1
+  while (tCdf(hi, df) < p) hi *= 2
+  let lo = -1
+  while (tCdf(lo, df) > p) lo *= 2
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2
     if (tCdf(mid, df) < p) lo = mid

@@ -32,8 +32,8 @@ export function checkSample(sample: unknown, at = 'sample'): string | undefined 
   if (!isNum(sample.iterations) || sample.iterations < 1) return `${at}.iterations must be a positive number`
   if (!isNum(sample.duration_ms)) return `${at}.duration_ms must be a number`
   const warmup = sample.warmup
-  if (!isObj(warmup) || !isNum(warmup.min_iterations) || !isNum(warmup.time_ms)) {
-    return `${at}.warmup must have numeric min_iterations and time_ms`
+  if (!isObj(warmup) || !isNum(warmup.iterations) || !isNum(warmup.time_ms)) {
+    return `${at}.warmup must have numeric iterations and time_ms`
   }
   const wall = sample.wall_ns
   if (!isObj(wall)) return `${at}.wall_ns is not an object`

@@ -1,17 +1,21 @@
 /** Formats a duration in nanoseconds with three significant digits: `812 ns`, `1.23 µs`, `45.6 ms`, `1.20 s`. */
 export function formatNs(ns: number): string {
   if (!Number.isFinite(ns)) return String(ns)
-  const abs = Math.abs(ns)
-  const [value, unit] =
-    abs >= 1e9 ? [ns / 1e9, 's'] : abs >= 1e6 ? [ns / 1e6, 'ms'] : abs >= 1e3 ? [ns / 1e3, 'µs'] : [ns, 'ns']
-  return `${sig3(value)} ${unit}`
+  const units = ['ns', 'µs', 'ms', 's'] as const
+  let value = ns
+  let u = 0
+  // Round before choosing the unit, so that 999.96 µs prints as 1.00 ms, not 1000 µs.
+  while (u < units.length - 1 && Math.abs(Number(value.toPrecision(3))) >= 1000) {
+    value /= 1000
+    u++
+  }
+  return `${sig3(value)} ${units[u]}`
 }
 
 function sig3(v: number): string {
-  const abs = Math.abs(v)
-  if (abs >= 100) return v.toFixed(0)
-  if (abs >= 10) return v.toFixed(1)
-  return v.toFixed(2)
+  const rounded = Number(v.toPrecision(3))
+  const abs = Math.abs(rounded)
+  return rounded.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2)
 }
 
 /** Formats a ratio: `1.23×`. */

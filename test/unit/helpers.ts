@@ -51,7 +51,7 @@ export function ref(name: string, extra: Partial<TestRef> = {}): TestRef {
 export function sample(median: number, extra: Partial<PerfSample> = {}): PerfSample {
   return {
     iterations: 10,
-    warmup: { min_iterations: 5, time_ms: 20 },
+    warmup: { iterations: 5, time_ms: 20 },
     wall_ns: { n: 10, mean: median, median, p75: median, p99: median, min: median, max: median, sd: 0 },
     raw_wall_ns: [median, median],
     duration_ms: 1,

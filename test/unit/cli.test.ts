@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, test, expect, vi, type MockInstance } from 'vitest'
+import path from 'node:path'
+import { HELP, main, resolveVitestBin } from '../../src/cli/main.js'
+import { ConfigError } from '../../src/config/validate.js'
+import { tempDir } from './helpers.js'
+
+let stdout: MockInstance
+let stderr: MockInstance
+beforeEach(() => {
+  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const written = (spy: MockInstance) => spy.mock.calls.map((c) => String(c[0])).join('')
+const ctx = () => ({ cwd: process.cwd(), env: {} as NodeJS.ProcessEnv })
+
+describe('main', () => {
+  test.each([['--help'], ['-h'], ['help']])('%s prints the help and exits 0', async (flag) => {
+    expect(await main([flag], ctx())).toBe(0)
+    expect(written(stdout)).toBe(HELP)
+    expect(written(stderr)).toBe('')
+  })
+
+  test('no command prints the help and exits 2', async () => {
+    expect(await main([], ctx())).toBe(2)
+    expect(written(stdout)).toBe(HELP)
+  })
+
+  test('an unknown command exits 2 with the help on stderr', async () => {
+    expect(await main(['bench', '--baseline-mode=establish'], ctx())).toBe(2)
+    const err = written(stderr)
+    expect(err.startsWith('perf-regression: unknown command "bench"\n\n')).toBe(true)
+    expect(err).toContain(HELP)
+    expect(written(stdout)).toBe('')
+  })
+
+  test('a bad --baseline-mode exits 2 before Vitest is started, leaving the environment alone', async () => {
+    const c = ctx()
+    expect(await main(['vitest', 'run', '--baseline-mode=fast'], c)).toBe(2)
+    expect(written(stderr)).toBe(
+      'perf-regression: invalid configuration: --baseline-mode must be one of "establish", "compare" (got "fast")\n',
+    )
+    expect(c.env.PERF_BASELINE_MODE).toBeUndefined()
+  })
+
+  test('an empty --baseline-mode= is rejected by the command', async () => {
+    expect(await main(['vitest', '--baseline-mode='], ctx())).toBe(2)
+    expect(written(stderr)).toContain('(got "")')
+  })
+
+  test('--baseline-mode without a value exits 2', async () => {
+    expect(await main(['vitest', 'run', '--baseline-mode'], ctx())).toBe(2)
+    expect(written(stderr)).toBe('perf-regression: invalid configuration: --baseline-mode needs a value: one of "establish", "compare"\n')
+  })
+
+  test('the help documents the flag and the commands', () => {
+    expect(HELP).toContain('--baseline-mode=<mode>')
+    expect(HELP).toContain('npx perf-regression vitest run --baseline-mode=establish')
+  })
+})
+
+describe('resolveVitestBin (resolution only, nothing is run)', () => {
+  test("finds Vitest's command in this project", async () => {
+    const bin = await resolveVitestBin(process.cwd())
+    expect(path.isAbsolute(bin)).toBe(true)
+    expect(bin).toContain(`${path.sep}node_modules${path.sep}vitest${path.sep}`)
+  })
+
+  test('a folder without Vitest is a ConfigError that says how to install it', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const error = await resolveVitestBin(dir).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).problems).toEqual([`vitest is not installed in ${dir}: install it with npm i -D vitest`])
+    } finally {
+      await cleanup()
+    }
+  })
+})

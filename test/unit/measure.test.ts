@@ -1,0 +1,209 @@
+import { describe, test, expect } from 'vitest'
+import { Bench } from 'tinybench'
+import { measure, type Probes } from '../../src/measure/measure.js'
+import type { ResolvedMeasureOptions } from '../../src/config/options.js'
+
+const STEP_MS = 2
+/** Fake CPU time per call of the benchmarked function, in microseconds. */
+const CPU_USER_US = 300
+const CPU_SYSTEM_US = 100
+const HEAP_PER_CALL = 8
+
+/** A fake clock that only the benchmarked function advances, and fake process readings. */
+function fake() {
+  const state = { t: 0, calls: 0, processStats: 0 }
+  const probes: Probes = {
+    now: () => state.t,
+    cpuUsage: () => ({ user: state.calls * CPU_USER_US, system: state.calls * CPU_SYSTEM_US }),
+    memoryUsage: () => ({ heapUsed: 10_000 + state.calls * HEAP_PER_CALL, rss: 50_000 }),
+    processStats: async () => {
+      state.processStats++
+      return { cpu: 87.5, memory: 123_456 }
+    },
+  }
+  const tick = (ms = STEP_MS) => {
+    state.t += ms
+    state.calls++
+    return state.calls
+  }
+  return { state, probes, tick, deps: { Bench, probes } }
+}
+
+type Options = ResolvedMeasureOptions & { name?: string; rawSamples: number }
+const options = (extra: Partial<Options> = {}): Options => ({
+  time: 100,
+  iterations: 10,
+  warmupTime: 20,
+  warmupIterations: 5,
+  metrics: ['cpu', 'memory'],
+  rawSamples: 8,
+  ...extra,
+})
+
+describe('measure', () => {
+  test('returns what the first call returned', async () => {
+    const f = fake()
+    const { result, sample } = await measure(() => ({ call: f.tick() }), options(), f.deps)
+    expect(result).toEqual({ call: 1 })
+    expect(sample).not.toHaveProperty('name')
+    expect(f.state.calls).toBeGreaterThan(10)
+  })
+
+  test('wall time per iteration is the fake per-call time, in ns', async () => {
+    const f = fake()
+    const { sample } = await measure(() => f.tick(), options(), f.deps)
+    expect(sample.wall_ns.median).toBeCloseTo(STEP_MS * 1e6, 3)
+    expect(sample.wall_ns.mean).toBeCloseTo(STEP_MS * 1e6, 3)
+    expect(sample.wall_ns.min).toBeCloseTo(STEP_MS * 1e6, 3)
+    expect(sample.wall_ns.max).toBeCloseTo(STEP_MS * 1e6, 3)
+    expect(sample.wall_ns.sd).toBeCloseTo(0, 6)
+    expect(sample.wall_ns.n).toBe(sample.iterations)
+    // Both the 100 ms budget and the 10 iterations are reached.
+    expect(sample.iterations).toBeGreaterThanOrEqual(100 / STEP_MS)
+    // Warm-up runs until both 5 calls and 20 ms have passed: 10 calls of 2 ms.
+    expect(sample.warmup).toEqual({ iterations: 10, time_ms: 20 })
+    // Every call advanced the fake clock: the whole perf() call took all of them.
+    expect(sample.duration_ms).toBeCloseTo(f.state.calls * STEP_MS, 9)
+    expect(f.state.calls).toBe(1 + 10 + sample.iterations)
+  })
+
+  test('distinct per-call times show in min, max and median', async () => {
+    const f = fake()
+    const { sample } = await measure(() => f.tick(f.state.calls % 4 === 0 ? 5 : 1), options({ warmupIterations: 0, warmupTime: 0 }), f.deps)
+    expect(sample.wall_ns.min).toBeCloseTo(1e6, 3)
+    expect(sample.wall_ns.max).toBeCloseTo(5e6, 3)
+    expect(sample.wall_ns.median).toBeCloseTo(1e6, 3)
+    expect(sample.wall_ns.mean).toBeGreaterThan(1e6)
+  })
+
+  test('an async function is awaited, for the result and for every iteration', async () => {
+    const f = fake()
+    const { result, sample } = await measure(
+      async () => {
+        await Promise.resolve()
+        return `call ${f.tick()}`
+      },
+      options(),
+      f.deps,
+    )
+    expect(result).toBe('call 1')
+    expect(sample.wall_ns.median).toBeCloseTo(STEP_MS * 1e6, 3)
+  })
+
+  test('a throwing function rethrows the same error, and nothing is measured', async () => {
+    const f = fake()
+    const error = new Error('boom')
+    const caught = await measure(() => {
+      f.tick()
+      throw error
+    }, options(), f.deps).catch((e: unknown) => e)
+    expect(caught).toBe(error)
+    expect(f.state.calls).toBe(1)
+    expect(f.state.processStats).toBe(0)
+  })
+
+  test('a rejecting async function rethrows the same error, and nothing is measured', async () => {
+    const f = fake()
+    const error = new TypeError('nope')
+    const caught = await measure(async () => {
+      f.tick()
+      throw error
+    }, options(), f.deps).catch((e: unknown) => e)
+    expect(caught).toBe(error)
+    expect(f.state.calls).toBe(1)
+    expect(f.state.processStats).toBe(0)
+  })
+
+  test('an error thrown during the timed phase is rethrown unchanged', async () => {
+    const f = fake()
+    const error = new Error('late')
+    // Without warm-up, every call after the first is timed.
+    const caught = await measure(() => {
+      if (f.tick() === 15) throw error
+    }, options({ warmupIterations: 0, warmupTime: 0 }), f.deps).catch((e: unknown) => e)
+    expect(caught).toBe(error)
+    expect(f.state.calls).toBe(15)
+  })
+
+  test('CPU time per iteration from the cpuUsage delta, and memory readings', async () => {
+    const f = fake()
+    const { sample } = await measure(() => f.tick(), options(), f.deps)
+    // The fake CPU clock advances (300 + 100) µs per call; only timed calls fall between the readings.
+    expect(sample.cpu_ns).toBeCloseTo((CPU_USER_US + CPU_SYSTEM_US) * 1000, 6)
+    expect(sample.cpu_percent).toBe(87.5)
+    expect(sample.heap_delta_bytes).toBe(sample.iterations * HEAP_PER_CALL)
+    expect(sample.heap_used_bytes).toBe(10_000 + f.state.calls * HEAP_PER_CALL)
+    // pidusage's RSS is preferred over process.memoryUsage().rss.
+    expect(sample.rss_bytes).toBe(123_456)
+    expect(f.state.processStats).toBe(2)
+  })
+
+  test('metrics: [] omits the CPU and memory fields and skips the process readings', async () => {
+    const f = fake()
+    const { sample } = await measure(() => f.tick(), options({ metrics: [] }), f.deps)
+    for (const key of ['cpu_ns', 'cpu_percent', 'heap_used_bytes', 'heap_delta_bytes', 'rss_bytes']) {
+      expect(sample).not.toHaveProperty(key)
+    }
+    expect(f.state.processStats).toBe(0)
+    expect(sample.wall_ns.median).toBeCloseTo(STEP_MS * 1e6, 3)
+  })
+
+  test('one metric at a time', async () => {
+    const cpu = fake()
+    const { sample: s1 } = await measure(() => cpu.tick(), options({ metrics: ['cpu'] }), cpu.deps)
+    expect(s1.cpu_ns).toBeCloseTo(400_000, 6)
+    expect(s1).not.toHaveProperty('heap_used_bytes')
+    expect(s1).not.toHaveProperty('rss_bytes')
+    const mem = fake()
+    const { sample: s2 } = await measure(() => mem.tick(), options({ metrics: ['memory'] }), mem.deps)
+    expect(s2).not.toHaveProperty('cpu_ns')
+    expect(s2).not.toHaveProperty('cpu_percent')
+    expect(s2.heap_delta_bytes).toBe(s2.iterations * HEAP_PER_CALL)
+  })
+
+  test('raw_wall_ns is bounded by rawSamples', async () => {
+    for (const rawSamples of [0, 1, 8, 10_000]) {
+      const f = fake()
+      const { sample } = await measure(() => f.tick(), options({ rawSamples }), f.deps)
+      expect(sample.raw_wall_ns.length).toBe(Math.min(rawSamples, sample.iterations))
+      for (const v of sample.raw_wall_ns) expect(v).toBeCloseTo(STEP_MS * 1e6, 3)
+    }
+  })
+
+  test('no warm-up when both warm-up budgets are 0; the name is recorded', async () => {
+    const f = fake()
+    const { sample } = await measure(
+      () => f.tick(),
+      options({ warmupIterations: 0, warmupTime: 0, time: 0, iterations: 7, name: 'small input' }),
+      f.deps,
+    )
+    expect(sample.warmup).toEqual({ iterations: 0, time_ms: 0 })
+    expect(sample.name).toBe('small input')
+    expect(sample.iterations).toBeGreaterThanOrEqual(7)
+    expect(f.state.calls).toBe(1 + sample.iterations)
+  })
+
+  test('the timed phase also stops on the wall clock, when timing overhead dwarfs the function', async () => {
+    // Each clock reading costs 1 ms and the function nothing: every latency is
+    // 1 ms but an iteration takes 2 ms of wall time, so tinybench's own budget
+    // (100 ms of latencies) would take 200 ms; the wall-clock limit stops at ~100 ms.
+    let t = 0
+    const probes: Probes = {
+      now: () => ++t,
+      cpuUsage: () => ({ user: 0, system: 0 }),
+      memoryUsage: () => ({ heapUsed: 0, rss: 0 }),
+      processStats: async () => ({ cpu: 0, memory: 0 }),
+    }
+    const { sample } = await measure(() => 1, options({ warmupIterations: 0, warmupTime: 0, metrics: [] }), { Bench, probes })
+    expect(sample.wall_ns.median).toBeCloseTo(1e6, 3)
+    expect(sample.iterations).toBeGreaterThanOrEqual(10)
+    expect(sample.iterations).toBeLessThan(60)
+  })
+
+  test('the wall-clock limit never cuts a slow function below its minimum iterations', async () => {
+    const f = fake()
+    // 30 ms per call: 10 iterations need 300 ms, three times the 100 ms budget.
+    const { sample } = await measure(() => f.tick(30), options({ warmupIterations: 1, warmupTime: 0 }), f.deps)
+    expect(sample.iterations).toBeGreaterThanOrEqual(10)
+  })
+})

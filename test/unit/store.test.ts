@@ -1,0 +1,163 @@
+import { afterEach, beforeEach, describe, test, expect } from 'vitest'
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { appendRun, readRuns, readStore, StoreError, type StoreWarning } from '../../src/store/store.js'
+import type { RunRecord } from '../../src/types.js'
+import { run, tempDir } from './helpers.js'
+
+let dir: string
+let cleanup: () => Promise<void>
+beforeEach(async () => {
+  ;({ dir, cleanup } = await tempDir())
+})
+afterEach(async () => {
+  await cleanup()
+})
+
+const line = (r: RunRecord) => JSON.stringify(r) + '\n'
+
+describe('readStore', () => {
+  test('a missing file reads as empty', async () => {
+    expect(await readStore(path.join(dir, 'nope.jsonl'))).toEqual({ runs: [], warnings: [] })
+  })
+
+  test('an empty file reads as empty', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    await writeFile(file, '')
+    expect(await readStore(file)).toEqual({ runs: [], warnings: [] })
+  })
+
+  test('a garbage line and a truncated last line are skipped with 1-based line numbers', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    const a = run({ id: 'a', medians: { t: 1 } })
+    const b = run({ id: 'b', medians: { t: 2 } })
+    const torn = line(run({ id: 'c', medians: { t: 3 } })).slice(0, 40)
+    await writeFile(file, line(a) + 'this is not json\n' + '\n' + line(b) + torn)
+    const { runs, warnings } = await readStore(file)
+    expect(runs.map((r) => r.id)).toEqual(['a', 'b'])
+    expect(runs[0]).toEqual(a)
+    expect(warnings).toEqual<StoreWarning[]>([
+      { file, line: 2, message: 'not valid JSON; skipped' },
+      {
+        file,
+        line: 5,
+        message: 'the last line is cut short (an interrupted write?); skipped, and the next run is appended on a new line',
+      },
+    ])
+  })
+
+  test('an invalid record and a newer schema are reported and skipped', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    const newer = { ...run({ id: 'n', medians: { t: 1 } }), schema: 2 }
+    await writeFile(file, JSON.stringify(newer) + '\n' + JSON.stringify({ hello: 1 }) + '\n' + line(run({ id: 'ok', medians: { t: 1 } })))
+    const { runs, warnings } = await readStore(file)
+    expect(runs.map((r) => r.id)).toEqual(['ok'])
+    expect(warnings).toHaveLength(2)
+    expect(warnings[0]!.line).toBe(1)
+    expect(warnings[0]!.message).toContain('newer perf-regression')
+    expect(warnings[0]!.message.endsWith('; skipped')).toBe(true)
+    expect(warnings[1]).toEqual({ file, line: 2, message: 'no schema version; skipped' })
+  })
+
+  test('CRLF line endings are read', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    const records = [run({ id: 'x', medians: { t: 1 } }), run({ id: 'y', medians: { t: 2 } })]
+    await writeFile(file, records.map((r) => JSON.stringify(r) + '\r\n').join(''))
+    expect(await readStore(file)).toEqual({ runs: records, warnings: [] })
+  })
+
+  test('a file larger than one read chunk, with multi-byte names, streams whole', async () => {
+    const file = path.join(dir, 'big.jsonl')
+    const records = Array.from({ length: 150 }, (_, i) => {
+      const r = run({ id: `big-${i}`, medians: { [`häßlich ✓ 😀 ${i}`]: i + 1 } })
+      r.results[0]!.sample.raw_wall_ns = Array.from({ length: 64 }, (_, k) => 1_000_000 + k * 0.125)
+      return r
+    })
+    const text = records.map(line).join('')
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2 * 65_536)
+    await writeFile(file, text)
+    const { runs, warnings } = await readStore(file)
+    expect(warnings).toEqual([])
+    expect(runs).toEqual(records)
+  })
+
+  test('reading never rewrites the file', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    await writeFile(file, line(run({ id: 'a', medians: { t: 1 } })) + 'garbage\n' + '{"schema":1,"kind":"ru')
+    const before = await readFile(file)
+    const { warnings } = await readStore(file)
+    expect(warnings).toHaveLength(2)
+    expect((await readFile(file)).equals(before)).toBe(true)
+  })
+
+  test('a folder in place of the file is a StoreError', async () => {
+    const error = await readStore(dir).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as StoreError).message).toContain(`cannot read the history store ${dir}`)
+    expect((error as StoreError).file).toBe(dir)
+  })
+
+  test('readRuns yields records one by one', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    await writeFile(file, line(run({ id: 'a', medians: { t: 1 } })) + line(run({ id: 'b', medians: { t: 1 } })))
+    const ids: string[] = []
+    for await (const r of readRuns(file, () => expect.fail('no warning expected'))) ids.push(r.id)
+    expect(ids).toEqual(['a', 'b'])
+  })
+})
+
+describe('appendRun', () => {
+  test('append then read round-trips, one line per run', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    const a = run({ id: 'a', medians: { parse: 100, render: 200 } })
+    const b = run({ id: 'b', mode: 'compare', medians: { parse: 110 } })
+    await appendRun(file, a)
+    await appendRun(file, b)
+    expect(await readStore(file)).toEqual({ runs: [a, b], warnings: [] })
+    expect(await readFile(file, 'utf8')).toBe(line(a) + line(b))
+  })
+
+  test('after a torn last line the next run starts on a new line', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    const a = run({ id: 'a', medians: { t: 1 } })
+    const c = run({ id: 'c', medians: { t: 3 } })
+    await writeFile(file, line(a) + line(run({ id: 'b', medians: { t: 2 } })).slice(0, 30))
+    await appendRun(file, c)
+    const { runs, warnings } = await readStore(file)
+    expect(runs).toEqual([a, c])
+    expect(warnings).toEqual([{ file, line: 2, message: 'not valid JSON; skipped' }])
+    expect((await readFile(file, 'utf8')).endsWith('\n' + line(c))).toBe(true)
+  })
+
+  test('creates a missing nested folder', async () => {
+    const file = path.join(dir, 'a', 'b', 'c', 'history.jsonl')
+    const r = run({ id: 'nested', medians: { t: 1 } })
+    await appendRun(file, r)
+    expect((await readStore(file)).runs).toEqual([r])
+  })
+
+  test('a parent that is a file rejects with a StoreError naming the path', async () => {
+    const blocker = path.join(dir, 'blocker')
+    await writeFile(blocker, 'x')
+    const file = path.join(blocker, 'history.jsonl')
+    const error = await appendRun(file, run({ medians: { t: 1 } })).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as StoreError).message).toContain(file)
+    expect((error as StoreError).message.startsWith('perf-regression: cannot ')).toBe(true)
+    expect((error as StoreError).file).toBe(file)
+    expect((error as StoreError).cause).toBeInstanceOf(Error)
+    expect(await readFile(blocker, 'utf8')).toBe('x')
+  })
+
+  test('20 concurrent appends all land whole', async () => {
+    const file = path.join(dir, 'h.jsonl')
+    const records = Array.from({ length: 20 }, (_, i) => run({ id: `c${i}`, medians: { [`t${i}`]: i + 1, shared: 5 } }))
+    await Promise.all(records.map((r) => appendRun(file, r)))
+    const { runs, warnings } = await readStore(file)
+    expect(warnings).toEqual([])
+    expect(runs).toHaveLength(20)
+    expect(new Set(runs.map((r) => r.id))).toEqual(new Set(records.map((r) => r.id)))
+    for (const r of runs) expect(r).toEqual(records.find((x) => x.id === r.id))
+    expect((await readFile(file, 'utf8')).split('\n')).toHaveLength(21)
+  })
+})

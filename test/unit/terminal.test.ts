@@ -1,0 +1,188 @@
+import { describe, test, expect } from 'vitest'
+import type { RunOutcome } from '../../src/core/run.js'
+import { buildRecord } from '../../src/core/run.js'
+import { detect } from '../../src/detect/detect.js'
+import { fails, type TestVerdict } from '../../src/detect/verdict.js'
+import { cut, displayName, printable, renderTerminal } from '../../src/report/terminal.js'
+import type { ResolvedConfig } from '../../src/config/options.js'
+import type { TestResult } from '../../src/types.js'
+import { baselineRuns, config, ENV, noisy, NOW, ref, result, RUNNER } from './helpers.js'
+
+const STORE = '/project/.perf/benchmarks.jsonl'
+
+function outcome(current: TestResult[], verdicts: TestVerdict[], cfg: ResolvedConfig = config()): RunOutcome {
+  const record = buildRecord({
+    samples: current.map((r) => ({ test: r.test, runner: RUNNER, sample: r.sample })),
+    config: cfg,
+    env: ENV,
+    git: {},
+    now: NOW,
+    runId: '0123456789abcdef',
+  })
+  const failing = cfg.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, cfg.failOn))
+  return { record, verdicts, failing, warnings: [], storePath: STORE, recorded: true, config: cfg }
+}
+
+/** Six tests, one of each verdict kind, judged with detect() on fixed data. */
+function mixed(cfg: ResolvedConfig = config()): RunOutcome {
+  const flat = (name: string) => baselineRuns(name, Array(10).fill(1e6))
+  const history = [
+    ...flat('parse'),
+    ...flat('render'),
+    ...flat('fast'),
+    ...baselineRuns('noisy', noisy(1e6, 10, 0.3, 5)),
+    ...baselineRuns('few', [1e6, 1e6]),
+  ]
+  const current = [
+    result('parse', 2.5e6),
+    result('render', 1e6),
+    result('fast', 0.4e6),
+    result('noisy', 1.25e6),
+    result('few', 1.5e6),
+    result('fresh', 3e3),
+  ]
+  return outcome(current, detect({ current, history, config: cfg, now: NOW }), cfg)
+}
+
+describe('renderTerminal in compare mode', () => {
+  const text = renderTerminal(mixed(), { color: false })
+
+  test('header, column titles and every test name', () => {
+    expect(text).toContain(' perf-regression  comparing with the baseline (fails on minor)')
+    expect(text).toMatch(/ {2}Test +Baseline +Current +Ratio +Verdict/)
+    for (const name of ['parse', 'render', 'fast', 'noisy', 'few', 'fresh']) expect(text).toContain(`test/bench.test.ts > ${name}`)
+  })
+
+  test('one verdict word per kind, with numbers', () => {
+    expect(text).toContain('✗ regression (critical)')
+    expect(text).toContain('✓ unchanged')
+    expect(text).toContain('✓ improvement (critical)')
+    expect(text).toContain('? inconclusive')
+    expect(text).toContain('· 2/5 baseline runs')
+    expect(text).toContain('· new (no baseline)')
+    // The baseline column is checked loosely: exp(log(1e6)) prints as "1000 µs" (see the formatNs bug test).
+    expect(text).toMatch(/test\/bench\.test\.ts > parse +[\d.]+ [µm]s +2\.50 ms +2\.50× +✗ regression \(critical\) [\d.]+–[\d.]+×/)
+    expect(text).toMatch(/test\/bench\.test\.ts > few +1\.00 ms +1\.50 ms +1\.50× +· 2\/5/)
+    expect(text).toMatch(/test\/bench\.test\.ts > fresh +— +3\.00 µs +— +· new/)
+  })
+
+  test('summary counts, the unjudged note and the failing lines', () => {
+    expect(text).toContain('  1 regression · 1 improvement · 1 unchanged · 1 inconclusive')
+    expect(text).toContain('  2 tests not judged yet: 5 baseline runs are needed')
+    expect(text).toMatch(/ {2}✗ test\/bench\.test\.ts > parse: 2\.50× slower \(2\.50 ms vs [\d.]+ [µm]s over 10 baseline runs; 95% interval [\d.]+–[\d.]+×\), critical band from 2\.00×$/m)
+    expect(text).toContain('  perf-regression: 1 regression at or above "minor": failing the run.')
+    expect(text).not.toContain('No baseline yet')
+  })
+
+  test('no failing line when nothing fails', () => {
+    const lenient = renderTerminal(mixed(config({ failOn: 'never' })), { color: false })
+    expect(lenient).toContain('(fails on never)')
+    expect(lenient).toContain('✗ regression (critical)')
+    expect(lenient).not.toContain('failing the run')
+    expect(lenient).not.toContain('  ✗ test/bench.test.ts > parse:')
+  })
+
+  test('pure: the same outcome renders the same text', () => {
+    const o = mixed()
+    expect(renderTerminal(o, { color: false })).toBe(renderTerminal(o, { color: false }))
+  })
+
+  test('store warnings are listed', () => {
+    const o = { ...mixed(), warnings: [{ file: STORE, line: 3, message: 'not valid JSON; skipped' }] }
+    expect(renderTerminal(o, { color: false })).toContain(`  warning: ${STORE}:3: not valid JSON; skipped`)
+  })
+})
+
+describe('renderTerminal without a baseline', () => {
+  const current = [result('a', 1e6), result('b', 2e6)]
+  const fresh = () => outcome(current, detect({ current, history: [], config: config(), now: NOW }))
+
+  test('the "No baseline yet" hint with the establish command', () => {
+    const text = renderTerminal(fresh(), { color: false })
+    expect(text).toContain('No baseline yet for these 2 tests: nothing was judged, and the run does not fail.')
+    expect(text).toContain('Record one on your main branch with: npx perf-regression vitest run --baseline-mode=establish')
+    expect(text).not.toContain('failing the run')
+    expect(text).not.toContain('other machine')
+  })
+
+  test('a custom hint, a single test, and baselines from elsewhere', () => {
+    const one = [result('a', 1e6)]
+    const history = baselineRuns('a', [1e6, 1e6], { envKey: 'elsewhere' })
+    const o = outcome(one, detect({ current: one, history, config: config(), now: NOW }))
+    const text = renderTerminal(o, { color: false, establishHint: 'npm run perf:establish' })
+    expect(text).toContain('No baseline yet for this test:')
+    expect(text).toContain('Record one on your main branch with: npm run perf:establish')
+    expect(text).toContain('from another machine, Node or runner major, or pool')
+  })
+
+  test('an empty verdict list renders nothing', () => {
+    expect(renderTerminal(outcome([], []), { color: false })).toBe('')
+    expect(renderTerminal(outcome([], []), { color: true })).toBe('')
+  })
+})
+
+describe('renderTerminal in establish mode', () => {
+  test('records the run and counts baseline runs', () => {
+    const cfg = config({ baselineMode: 'establish' })
+    const current = [result('a', 1e6), result('b', 1e6)]
+    const history = baselineRuns('a', [1e6, 1e6, 1e6])
+    const text = renderTerminal(outcome(current, detect({ current, history, config: cfg, now: NOW }), cfg), { color: false })
+    expect(text).toContain(' perf-regression  recording a baseline run')
+    expect(text).toContain(`  Recorded baseline run 01234567 with 2 tests in ${STORE}.`)
+    expect(text).toContain('  Tests are judged once they have 5 baseline runs (the fewest so far: 1, counting this one).')
+    expect(text).not.toContain('failing the run')
+    expect(text).not.toContain('No baseline yet')
+  })
+})
+
+describe('names', () => {
+  test('long names are cut in the middle with … to the width', () => {
+    const long = `suite > ${'very '.repeat(30)}long name`
+    const current = [{ ...result('x', 1e6), test: ref(long) }]
+    const o = outcome(current, detect({ current, history: [], config: config(), now: NOW }))
+    const text = renderTerminal(o, { color: false, nameWidth: 30 })
+    const row = text.split('\n').find((l) => l.includes('…'))!
+    const name = [...row].slice(2, 32).join('')
+    expect([...name]).toHaveLength(30)
+    expect(name).toBe(cut(displayName(o.verdicts[0]!), 30))
+    expect(name.startsWith('test/bench.test')).toBe(true)
+    expect(name.endsWith('long name')).toBe(true)
+    expect(row.slice(2 + name.length, 2 + name.length + 2)).toBe('  ')
+  })
+
+  test('cut keeps short text and both ends of long text', () => {
+    expect(cut('short', 10)).toBe('short')
+    expect(cut('abcdefghij', 10)).toBe('abcdefghij')
+    expect(cut('abcdefghijk', 5)).toBe('ab…jk')
+    expect(cut('abcdefghijk', 6)).toBe('abc…jk')
+    expect(cut('😀😀😀😀😀😀', 3)).toBe('😀…😀')
+  })
+
+  test('control characters in names are replaced; no raw escape without colour', () => {
+    const evil = 'evil\u001b[2J\u0007name\nnext\u009b'
+    const current = [{ ...result('x', 1e6), test: ref(evil, { bench: 'b\u001b[31m' }) }]
+    const history = baselineRuns(evil, Array(10).fill(5e5)).map((r) => ({
+      ...r,
+      results: r.results.map((x) => ({ ...x, test: ref(evil, { bench: 'b\u001b[31m' }) })),
+    }))
+    const o = outcome(current, detect({ current, history, config: config(), now: NOW }))
+    const text = renderTerminal(o, { color: false })
+    expect(text).not.toContain('\u001b')
+    expect(text).not.toContain('\u0007')
+    expect(text).not.toContain('\u009b')
+    expect(text).toContain('evil�[2J�name⏎next� [b�[31m]')
+    expect(text).toContain('failing the run')
+    expect(printable('a\tb\rc\u007f')).toBe('a�b�c�')
+  })
+})
+
+describe('colour', () => {
+  test('color: true paints with ANSI escapes; the plain text is the same', () => {
+    const o = mixed()
+    const painted = renderTerminal(o, { color: true })
+    // eslint-disable-next-line no-control-regex
+    expect(painted).toMatch(/\u001b\[\d+m/)
+    // eslint-disable-next-line no-control-regex
+    expect(painted.replace(/\u001b\[\d+m/g, '')).toBe(renderTerminal(o, { color: false }))
+  })
+})

@@ -1,0 +1,218 @@
+import { describe, test, expect } from 'vitest'
+import { DEFAULTS, DEFAULT_MEASURE } from '../../src/config/options.js'
+import { ConfigError, validateMeasure, validateOptions } from '../../src/config/validate.js'
+
+/** The problems validateOptions reports for `input` (fails the test when it does not throw). */
+function problemsOf(input: unknown): string[] {
+  try {
+    validateOptions(input)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).problems
+  }
+  throw new Error('expected validateOptions to throw a ConfigError')
+}
+
+const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, confidence, minSamples, baselineWindow, rawSamples, measure'
+
+describe('defaults', () => {
+  test('every default', () => {
+    expect(DEFAULTS).toEqual({
+      baselineMode: 'compare',
+      store: '.perf/benchmarks.jsonl',
+      failOn: 'minor',
+      thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 },
+      tests: [],
+      confidence: 0.95,
+      minSamples: 5,
+      baselineWindow: { runs: 30, days: 90 },
+      rawSamples: 64,
+      measure: { time: 100, iterations: 10, warmupTime: 20, warmupIterations: 5, metrics: ['cpu', 'memory'] },
+    })
+    expect(DEFAULTS.measure).toEqual(DEFAULT_MEASURE)
+  })
+
+  test('no options and empty options resolve to the defaults', () => {
+    expect(validateOptions(undefined)).toEqual(DEFAULTS)
+    expect(validateOptions({})).toEqual(DEFAULTS)
+  })
+
+  test('partial options are merged over the defaults', () => {
+    const config = validateOptions({
+      baselineMode: 'establish',
+      failOn: 'never',
+      thresholds: { critical: 3 },
+      baselineWindow: { days: 7 },
+      measure: { time: 50, metrics: ['cpu', 'cpu'] },
+      store: 'perf/history.jsonl',
+    })
+    expect(config.baselineMode).toBe('establish')
+    expect(config.failOn).toBe('never')
+    expect(config.thresholds).toEqual({ minor: 1.2, moderate: 1.5, critical: 3 })
+    expect(config.baselineWindow).toEqual({ runs: 30, days: 7 })
+    expect(config.measure).toEqual({ ...DEFAULT_MEASURE, time: 50, metrics: ['cpu'] })
+    expect(config.store).toBe('perf/history.jsonl')
+    expect(config.minSamples).toBe(5)
+  })
+
+  test('resolving does not modify the defaults', () => {
+    validateOptions({ thresholds: { minor: 1.1 }, baselineWindow: { runs: 10 } })
+    expect(DEFAULTS.thresholds).toEqual({ minor: 1.2, moderate: 1.5, critical: 2.0 })
+    expect(DEFAULTS.baselineWindow).toEqual({ runs: 30, days: 90 })
+  })
+
+  test('metrics: [] records wall time only', () => {
+    expect(validateOptions({ measure: { metrics: [] } }).measure.metrics).toEqual([])
+  })
+
+  test('test overrides keep their patterns in order', () => {
+    const config = validateOptions({ tests: { 'parse *': { thresholds: { minor: 1.3 } }, 'render ?': {} } })
+    expect(config.tests).toEqual([
+      { pattern: 'parse *', thresholds: { minor: 1.3 } },
+      { pattern: 'render ?', thresholds: {} },
+    ])
+  })
+})
+
+describe('error messages name the key, the value and what is allowed', () => {
+  test.each<[string, unknown, string]>([
+    ['threshold below 1', { thresholds: { minor: 0.8 } }, 'thresholds.minor must be a number greater than 1 (got 0.8)'],
+    ['threshold not a number', { thresholds: { critical: '2' } }, 'thresholds.critical must be a number greater than 1 (got "2")'],
+    ['thresholds not an object', { thresholds: 1.2 }, 'thresholds must be an object like { minor: 1.2, moderate: 1.5, critical: 2 } (got 1.2)'],
+    ['unknown severity', { thresholds: { major: 1.3 } }, 'unknown option thresholds.major (allowed: minor, moderate, critical)'],
+    [
+      'bands out of order',
+      { thresholds: { minor: 1.6 } },
+      'thresholds must be in increasing order minor < moderate < critical (got minor 1.6, moderate 1.5, critical 2)',
+    ],
+    ['negative measure.time', { measure: { time: -1 } }, 'measure.time must be a number at least 0 (got -1)'],
+    ['zero iterations', { measure: { iterations: 0 } }, 'measure.iterations must be an integer at least 1 (got 0)'],
+    ['fractional iterations', { measure: { iterations: 2.5 } }, 'measure.iterations must be an integer at least 1 (got 2.5)'],
+    ['negative warm-up', { measure: { warmupIterations: -1 } }, 'measure.warmupIterations must be an integer at least 0 (got -1)'],
+    ['unknown metric', { measure: { metrics: ['gpu'] } }, 'measure.metrics[0] must be one of "cpu", "memory" (got "gpu")'],
+    ['metrics not an array', { measure: { metrics: 'cpu' } }, 'measure.metrics must be an array of "cpu", "memory" (got "cpu")'],
+    [
+      'unknown measure key',
+      { measure: { warmup: 5 } },
+      'unknown option measure.warmup (allowed: time, iterations, warmupTime, warmupIterations, metrics)',
+    ],
+    ['bad baselineMode', { baselineMode: 'fast' }, 'baselineMode must be one of "establish", "compare" (got "fast")'],
+    ['bad failOn', { failOn: 'major' }, 'failOn must be one of "minor", "moderate", "critical", "never" (got "major")'],
+    ['empty store', { store: '  ' }, 'store must be a non-empty file path (got "  ")'],
+    ['confidence of 1', { confidence: 1 }, 'confidence must be a number greater than 0.5 and less than 1 (got 1)'],
+    ['minSamples of 1', { minSamples: 1 }, 'minSamples must be an integer at least 2 (got 1)'],
+    ['rawSamples negative', { rawSamples: -5 }, 'rawSamples must be an integer at least 0 (got -5)'],
+    ['window days of 0', { baselineWindow: { days: 0 } }, 'baselineWindow.days must be a number greater than 0 (got 0)'],
+    ['window not an object', { baselineWindow: 30 }, 'baselineWindow must be an object like { runs: 30, days: 90 } (got 30)'],
+    [
+      'window smaller than minSamples',
+      { baselineWindow: { runs: 3 } },
+      'baselineWindow.runs (3) must be at least minSamples (5), or no test could ever be judged',
+    ],
+    ['unknown key', { fail: 'minor' }, `unknown option fail (allowed: ${ALLOWED})`],
+    ['tests not an object', { tests: ['parse *'] }, 'tests must be an object keyed by test-name glob (got ["parse *"])'],
+    [
+      'test override not an object',
+      { tests: { 'parse *': 1.3 } },
+      'tests["parse *"] must be an object like { thresholds: { minor: 1.3 } } (got 1.3)',
+    ],
+    [
+      'test override out of order',
+      { tests: { 'parse *': { thresholds: { minor: 1.7 } } } },
+      'tests["parse *"].thresholds must be in increasing order minor < moderate < critical (got minor 1.7, moderate 1.5, critical 2)',
+    ],
+    [
+      'unknown key in a test override',
+      { tests: { 'parse *': { minor: 1.3 } } },
+      'unknown option tests["parse *"].minor (allowed: thresholds)',
+    ],
+    ['options not an object', 'fast', 'options must be an object (got "fast")'],
+    ['options null', null, 'options must be an object (got null)'],
+  ])('%s', (_label, input, message) => {
+    const problems = problemsOf(input)
+    expect(problems).toEqual([message])
+  })
+
+  test('a single problem is the whole message', () => {
+    expect(() => validateOptions({ minSamples: 1 })).toThrow(
+      'perf-regression: invalid configuration: minSamples must be an integer at least 2 (got 1)',
+    )
+  })
+
+  test('the source name is used for a non-object', () => {
+    expect(() => validateOptions(42, 'perfRegression() options')).toThrow('perfRegression() options must be an object (got 42)')
+  })
+
+  test('an override is checked against the global bands it is merged with', () => {
+    // 1.8 is in order with the global moderate 1.9, but not with the default 1.5.
+    expect(() => validateOptions({ thresholds: { moderate: 1.9, critical: 2.5 }, tests: { 'a*': { thresholds: { minor: 1.8 } } } })).not.toThrow()
+    expect(problemsOf({ tests: { 'a*': { thresholds: { minor: 1.8 } } } })).toHaveLength(1)
+  })
+
+  test('a circular value is still named by its type', () => {
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    expect(problemsOf({ thresholds: { minor: circular } })).toEqual([
+      'thresholds.minor must be a number greater than 1 (got [object Object])',
+    ])
+  })
+
+  test('a NaN value is shown as NaN, not as null', () => {
+    // JSON.stringify would turn NaN (and ±Infinity) into "null".
+    expect(problemsOf({ confidence: Number.NaN })).toEqual(['confidence must be a number greater than 0.5 and less than 1 (got NaN)'])
+  })
+})
+
+describe('several problems at once', () => {
+  test('every problem is reported in one ConfigError', () => {
+    const error = (() => {
+      try {
+        validateOptions({
+          baselineMode: 'fast',
+          thresholds: { minor: 0.8 },
+          measure: { time: -1, metrics: ['gpu'] },
+          minSamples: 1,
+          bogus: true,
+        })
+      } catch (e) {
+        return e
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    const { problems, message, name } = error as ConfigError
+    expect(name).toBe('ConfigError')
+    expect(problems).toHaveLength(6)
+    expect(problems).toContain('baselineMode must be one of "establish", "compare" (got "fast")')
+    expect(problems).toContain('thresholds.minor must be a number greater than 1 (got 0.8)')
+    expect(problems).toContain('measure.time must be a number at least 0 (got -1)')
+    expect(problems).toContain('measure.metrics[0] must be one of "cpu", "memory" (got "gpu")')
+    expect(problems).toContain('minSamples must be an integer at least 2 (got 1)')
+    expect(problems).toContain(`unknown option bogus (allowed: ${ALLOWED})`)
+    expect(message.startsWith('perf-regression: invalid configuration:\n')).toBe(true)
+    for (const p of problems) expect(message).toContain(`  - ${p}`)
+  })
+})
+
+describe('validateMeasure (options of one perf() call)', () => {
+  test('returns only the given keys, and accepts extra keys', () => {
+    const problems: string[] = []
+    expect(validateMeasure({ iterations: 3, name: 'x' }, '', problems, ['name'])).toEqual({ iterations: 3 })
+    expect(problems).toEqual([])
+  })
+
+  test('without a path, problems are named by the bare key', () => {
+    const problems: string[] = []
+    validateMeasure({ time: -2, nme: 'x' }, '', problems, ['name'])
+    expect(problems).toEqual([
+      'unknown option nme (allowed: time, iterations, warmupTime, warmupIterations, metrics, name)',
+      'time must be a number at least 0 (got -2)',
+    ])
+  })
+
+  test('a non-object is reported', () => {
+    const problems: string[] = []
+    expect(validateMeasure(5, '', problems)).toEqual({})
+    expect(problems).toEqual(['options must be an object (got 5)'])
+  })
+})
