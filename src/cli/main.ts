@@ -13,6 +13,8 @@ Commands:
                               does not know). The reporter must be configured:
                               plugins: [perfRegression()] in vitest.config, or
                               --reporter=default --reporter=perf-regression.
+  jest [jest arguments]       The same for Jest (reporters: ['default',
+                              'perf-regression'] in jest.config).
 
 Options:
   --baseline-mode=<mode>      establish: record a baseline run (on main)
@@ -22,6 +24,7 @@ Options:
 Examples:
   npx perf-regression vitest run --baseline-mode=establish
   npx perf-regression vitest run
+  npx perf-regression jest --baseline-mode=establish
 `
 
 export interface CliContext {
@@ -29,24 +32,26 @@ export interface CliContext {
   env: NodeJS.ProcessEnv
 }
 
-/** Resolves Vitest's own command-line entry from the user's project. */
-export async function resolveVitestBin(cwd: string): Promise<string> {
+export type Runner = 'vitest' | 'jest'
+
+/** Resolves the runner's own command-line entry (`vitest` or `jest`) from the user's project. */
+export async function resolveRunnerBin(runner: Runner, cwd: string): Promise<string> {
   const require = createRequire(path.join(cwd, 'package.json'))
   let pkgPath: string
   try {
-    pkgPath = require.resolve('vitest/package.json')
+    pkgPath = require.resolve(`${runner}/package.json`)
   } catch {
-    throw new ConfigError([`vitest is not installed in ${cwd}: install it with npm i -D vitest`])
+    throw new ConfigError([`${runner} is not installed in ${cwd}: install it with npm i -D ${runner}`])
   }
   const pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as { bin?: string | Record<string, string> }
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.vitest
-  if (!bin) throw new ConfigError([`cannot find the vitest command in ${pkgPath}`])
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.[runner]
+  if (!bin) throw new ConfigError([`cannot find the ${runner} command in ${pkgPath}`])
   return path.resolve(path.dirname(pkgPath), bin)
 }
 
 /**
  * Entry of the `perf-regression` command. Returns the exit code, or undefined
- * for `vitest`, which hands the process over to Vitest and its exit code.
+ * for `vitest` and `jest`, which hand the process over to the runner and its exit code.
  */
 export async function main(args: string[], ctx: CliContext): Promise<number | undefined> {
   const [command, ...rest] = args
@@ -55,7 +60,7 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
     return command === undefined ? 2 : 0
   }
   try {
-    if (command === 'vitest') {
+    if (command === 'vitest' || command === 'jest') {
       const { value, rest: vitestArgs } = extractBaselineModeFlag(rest)
       if (value !== undefined) {
         if (!(BASELINE_MODES as readonly string[]).includes(value)) {
@@ -63,8 +68,8 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
         }
         ctx.env[BASELINE_MODE_ENV] = value
       }
-      const bin = await resolveVitestBin(ctx.cwd)
-      // Vitest reads process.argv: run its own CLI in this process, without our flags.
+      const bin = await resolveRunnerBin(command, ctx.cwd)
+      // Both runners read process.argv: run their own CLI in this process, without our flags.
       process.argv = [process.argv[0]!, bin, ...vitestArgs]
       await import(pathToFileURL(bin).href)
       return undefined

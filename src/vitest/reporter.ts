@@ -3,11 +3,9 @@ import pc from 'picocolors'
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
-import { ConfigError, validateOptions } from '../config/validate.js'
-import { finishRun, type CollectedSample } from '../core/run.js'
-import { collectEnv, gitInfo } from '../env/environment.js'
-import { renderTerminal } from '../report/terminal.js'
-import { StoreError } from '../store/store.js'
+import { validateOptions } from '../config/validate.js'
+import { completeRun } from '../core/complete.js'
+import type { CollectedSample } from '../core/run.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
 import { META_KEY } from './meta.js'
@@ -98,26 +96,17 @@ export default class PerfRegressionReporter implements Reporter {
     for (const note of notes) vitest.logger.warn(pc.yellow(`perf-regression: ${note}`))
     if (samples.length === 0) return
     const watching = Boolean(vitest.config.watch)
-    try {
-      const outcome = await finishRun({
-        samples,
-        config,
-        root,
-        env: collectEnv(),
-        git: gitInfo(process.env, root),
-        now: new Date(),
-        record: !watching,
-      })
-      log(renderTerminal(outcome, { color: pc.isColorSupported }))
-      if (watching) log(pc.dim('  perf-regression: watch mode: runs are judged but not recorded.'))
-      if (outcome.failing.length > 0) process.exitCode = 1
-    } catch (error) {
-      if (error instanceof StoreError || error instanceof ConfigError) {
-        vitest.logger.error(pc.red(error.message))
-        process.exitCode = 1
-        return
-      }
-      throw error
-    }
+    const done = await completeRun({
+      samples,
+      config,
+      root,
+      record: !watching,
+      color: pc.isColorSupported,
+      establishHint: 'npx perf-regression vitest run --baseline-mode=establish',
+      log,
+    })
+    if (watching) log(pc.dim('  perf-regression: watch mode: runs are judged but not recorded.'))
+    if (done.error) vitest.logger.error(pc.red(done.error))
+    if (done.error || done.regressions > 0) process.exitCode = 1
   }
 }

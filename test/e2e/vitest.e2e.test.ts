@@ -65,7 +65,7 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
   test('compare after a 2x slowdown: exit 1, the test named, the severity shown', async () => {
     const r = await vitest([], { SLOWDOWN: '2' })
     expect(r.code, r.output).toBe(1)
-    expect(r.output).toMatch(/work > checksum 200 kB.*✗ regression \((moderate|critical)\)/)
+    expect(r.output).toMatch(/work > checksum 200 kB.*✗ regression \((minor|moderate|critical)\)/)
     expect(r.output).toMatch(/✗ test\/work\.test\.js > work > checksum 200 kB: [\d.]+× slower/)
     expect(r.output).toContain('failing the run')
   })

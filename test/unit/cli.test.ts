@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, test, expect, vi, type MockInstance } from 'vitest'
 import path from 'node:path'
-import { HELP, main, resolveVitestBin } from '../../src/cli/main.js'
+import { HELP, main, resolveRunnerBin } from '../../src/cli/main.js'
 import { ConfigError } from '../../src/config/validate.js'
 import { tempDir } from './helpers.js'
 
@@ -62,9 +62,9 @@ describe('main', () => {
   })
 })
 
-describe('resolveVitestBin (resolution only, nothing is run)', () => {
+describe('resolveRunnerBin (resolution only, nothing is run)', () => {
   test("finds Vitest's command in this project", async () => {
-    const bin = await resolveVitestBin(process.cwd())
+    const bin = await resolveRunnerBin('vitest', process.cwd())
     expect(path.isAbsolute(bin)).toBe(true)
     expect(bin).toContain(`${path.sep}node_modules${path.sep}vitest${path.sep}`)
   })
@@ -72,7 +72,7 @@ describe('resolveVitestBin (resolution only, nothing is run)', () => {
   test('a folder without Vitest is a ConfigError that says how to install it', async () => {
     const { dir, cleanup } = await tempDir()
     try {
-      const error = await resolveVitestBin(dir).catch((e: unknown) => e)
+      const error = await resolveRunnerBin('vitest', dir).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ConfigError)
       expect((error as ConfigError).problems).toEqual([`vitest is not installed in ${dir}: install it with npm i -D vitest`])
     } finally {

@@ -1,0 +1,17 @@
+// Bundles the CommonJS entries Jest loads in its default (CommonJS) mode.
+// tinybench is ESM-only, so it is bundled in rather than required.
+import { build } from 'esbuild'
+
+await build({
+  entryPoints: {
+    'jest/index': 'src/jest/index.ts',
+    'jest/root': 'src/jest/cjs.ts',
+  },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+})

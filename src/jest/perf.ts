@@ -1,0 +1,86 @@
+import type { MeasureOptions } from '../config/options.js'
+import { DEFAULTS } from '../config/options.js'
+import { ConfigError, validateMeasure } from '../config/validate.js'
+import { measure } from '../measure/measure.js'
+import { defaultMeasureDeps } from '../measure/probes.js'
+import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
+import type { ResolvedMeasureOptions } from '../config/options.js'
+
+/** Options of one `perf()` call under Jest. */
+export interface PerfOptions extends MeasureOptions {
+  /** Label of this benchmark; needed when a test calls `perf()` more than once. */
+  name?: string
+}
+
+interface ExpectState {
+  currentTestName?: string
+  testPath?: string
+}
+
+declare const expect: { getState(): ExpectState } | undefined
+
+/** Measurement settings the reporter hands to workers; defaults without a reporter. */
+function settings(): { measure: ResolvedMeasureOptions; rawSamples: number } {
+  const raw = process.env[SETTINGS_ENV]
+  if (!raw) return { measure: DEFAULTS.measure, rawSamples: DEFAULTS.rawSamples }
+  return JSON.parse(raw) as { measure: ResolvedMeasureOptions; rawSamples: number }
+}
+
+let inFlight = 0
+let overlapped = false
+const calls = new Map<string, Set<string>>()
+let warnedNoReporter = false
+
+/**
+ * Benchmarks `fn` inside a Jest test and hands the measurement to the
+ * perf-regression reporter. Resolves to what the first call of `fn` returned.
+ * If `fn` throws or rejects, the error propagates and nothing is recorded.
+ */
+export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions): Promise<Awaited<T>> {
+  if (typeof fn !== 'function') {
+    throw new TypeError(`perf() needs a function to benchmark, like perf(() => work()) (got ${typeof fn})`)
+  }
+  const state = typeof expect === 'undefined' ? undefined : expect.getState()
+  const testName = state?.currentTestName
+  const testPath = state?.testPath
+  if (!testName || !testPath) {
+    throw new Error('perf() must be called inside a Jest test (expect.getState() names no current test)')
+  }
+  const problems: string[] = []
+  const overrides = validateMeasure(options, '', problems, ['name'])
+  const name = options?.name
+  if (name !== undefined && (typeof name !== 'string' || name === '')) problems.push(`name must be a non-empty string (got ${JSON.stringify(name)})`)
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `perf() ${p}`))
+  const label = name ?? ''
+  const seen = calls.get(testName) ?? new Set<string>()
+  if (seen.has(label)) {
+    throw new Error(
+      name === undefined
+        ? 'perf() was already called without a name in this test: name each benchmark, perf(fn, { name: "..." })'
+        : `perf() was already called with the name ${JSON.stringify(name)} in this test: names must be unique`,
+    )
+  }
+  seen.add(label)
+  calls.set(testName, seen)
+
+  inFlight++
+  if (inFlight > 1) overlapped = true
+  let concurrent = false
+  try {
+    const { measure: defaults, rawSamples } = settings()
+    const measured = await measure(fn, { ...defaults, ...overrides, name, rawSamples }, defaultMeasureDeps)
+    // Another perf() ran at the same time, or the current test changed under us: test.concurrent.
+    concurrent = overlapped || expect?.getState().currentTestName !== testName
+    const dir = process.env[SPOOL_ENV]
+    if (dir) {
+      writeSpooled(dir, { testPath, testName, ...(concurrent ? { concurrent } : {}), sample: measured.sample })
+    } else if (!warnedNoReporter) {
+      warnedNoReporter = true
+      console.warn('perf-regression: no perf-regression reporter is running, so measurements are not recorded. Add it: jest --reporters=default --reporters=perf-regression')
+    }
+    return measured.result
+  } finally {
+    inFlight--
+    if (inFlight === 0) overlapped = false
+  }
+}
