@@ -51,20 +51,24 @@ export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions): 
   const name = options?.name
   if (name !== undefined && (typeof name !== 'string' || name === '')) problems.push(`name must be a non-empty string (got ${JSON.stringify(name)})`)
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `perf() ${p}`))
-  const label = name ?? ''
-  const seen = calls.get(testName) ?? new Set<string>()
-  if (seen.has(label)) {
-    throw new Error(
-      name === undefined
-        ? 'perf() was already called without a name in this test: name each benchmark, perf(fn, { name: "..." })'
-        : `perf() was already called with the name ${JSON.stringify(name)} in this test: names must be unique`,
-    )
+  // Another perf() is running in this file: test.concurrent, where Jest's
+  // current test name is not this test's. Its sample will be skipped, with a warning.
+  if (inFlight > 0) overlapped = true
+  else {
+    const label = name ?? ''
+    const seen = calls.get(testName) ?? new Set<string>()
+    if (seen.has(label)) {
+      throw new Error(
+        name === undefined
+          ? 'perf() was already called without a name in this test: name each benchmark, perf(fn, { name: "..." })'
+          : `perf() was already called with the name ${JSON.stringify(name)} in this test: names must be unique`,
+      )
+    }
+    seen.add(label)
+    calls.set(testName, seen)
   }
-  seen.add(label)
-  calls.set(testName, seen)
 
   inFlight++
-  if (inFlight > 1) overlapped = true
   let concurrent = false
   try {
     const { measure: defaults, rawSamples } = settings()

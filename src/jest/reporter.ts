@@ -45,6 +45,14 @@ function jestVersion(rootDir: string): string {
   return 'unknown'
 }
 
+/** Short name of a Jest test environment from its resolved path: `jest-env-node`, `jest-env-jsdom`, or the file name. */
+export function environmentName(resolved: string | undefined): string {
+  if (!resolved) return 'jest-env-node'
+  const pkg = /jest-environment-([\w.-]+)/.exec(resolved)
+  if (pkg) return `jest-env-${pkg[1]}`
+  return `jest-env-${path.basename(resolved).replace(/\.[cm]?[jt]s$/, '')}`
+}
+
 /** Matches spooled samples to Jest's results: file, full name with ` > `, pass/fail. */
 export function attribute(
   spooled: readonly SpooledSample[],
@@ -110,8 +118,7 @@ export default class PerfRegressionJestReporter {
   }
 
   onTestResult(test: { path: string; context: TestContext }): void {
-    const env = test.context.config.testEnvironment ?? 'node'
-    this.environments.set(test.path, `jest-env-${path.basename(env).replace(/^jest-environment-/, '').replace(/\.[cm]?js$/, '')}`)
+    this.environments.set(test.path, environmentName(test.context.config.testEnvironment))
   }
 
   async onRunComplete(_contexts: unknown, results: AggregatedResult): Promise<void> {

@@ -40,11 +40,17 @@ export function run(cmd: string, args: string[], cwd: string, env: Record<string
 }
 
 /** Copies a fixture project into a fresh folder and installs its dependencies plus the packed package. */
-export function createProject(fixture: string, name: string, deps: Record<string, string>, tarball: string): string {
+export function createProject(
+  fixture: string,
+  name: string,
+  deps: Record<string, string>,
+  tarball: string,
+  type: 'module' | 'commonjs' = 'module',
+): string {
   const dir = path.join(WORK, name)
   mkdirSync(dir, { recursive: true })
   cpSync(path.join(FIXTURES, fixture), dir, { recursive: true })
-  const pkg = { name, private: true, type: 'module', devDependencies: { ...deps, 'perf-regression': `file:${tarball}` } }
+  const pkg = { name, private: true, type, devDependencies: { ...deps, 'perf-regression': `file:${tarball}` } }
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2))
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: cleanEnv() })
   return dir

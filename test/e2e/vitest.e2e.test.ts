@@ -28,7 +28,7 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
     const r = await vitest([])
     expect(r.output).toContain('No baseline yet')
     expect(r.output).toContain('work > checksum 200 kB')
-    expect(r.output).toContain('work > smooth 50k points [async]')
+    expect(r.output).toContain('work > compress 62 kB [async]')
     expect(r.output).not.toContain('plain test without perf')
     expect(r.code, r.output).toBe(0)
     const runs = validRuns(dir)
