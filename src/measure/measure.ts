@@ -30,6 +30,8 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function'
 
 const MS_TO_NS = 1e6
+/** Rounds to 3 decimals: nanoseconds to the picosecond, milliseconds to the microsecond. Keeps records compact. */
+const r3 = (v: number) => Math.round(v * 1000) / 1000
 
 /**
  * Benchmarks `fn` with tinybench and reads CPU and memory around the timed phase.
@@ -125,7 +127,7 @@ export async function measure<T>(
   const sorted = latency.samples
   if (!sorted || sorted.length === 0) throw new Error('perf(): the benchmark recorded no iterations')
   const iterations = sorted.length
-  const ns = (ms: number) => ms * MS_TO_NS
+  const ns = (ms: number) => r3(ms * MS_TO_NS)
   // tinybench has already sorted the samples and computed their statistics.
   const wallNs: SampleStats = {
     n: iterations,
@@ -140,17 +142,17 @@ export async function measure<T>(
 
   const sample: PerfSample = {
     iterations,
-    warmup: { iterations: warmupRuns, time_ms: warmupMs },
+    warmup: { iterations: warmupRuns, time_ms: r3(warmupMs) },
     wall_ns: wallNs,
     // A spread of the distribution (the retained samples are sorted).
-    raw_wall_ns: thin(sorted, options.rawSamples).map((ms) => Math.round(ns(ms) * 1000) / 1000),
-    duration_ms: probes.now() - started,
+    raw_wall_ns: thin(sorted, options.rawSamples).map(ns),
+    duration_ms: r3(probes.now() - started),
   }
   if (options.name !== undefined) sample.name = options.name
   if (wantCpu) {
     const cpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system)
-    sample.cpu_ns = (cpuUs * 1000) / iterations
-    if (cpuPercent !== undefined) sample.cpu_percent = cpuPercent
+    sample.cpu_ns = r3((cpuUs * 1000) / iterations)
+    if (cpuPercent !== undefined) sample.cpu_percent = r3(cpuPercent)
   }
   if (wantMemory) {
     sample.heap_used_bytes = heapAfter
