@@ -37,6 +37,8 @@ export interface RunOutcome {
   storePath: string
   /** Whether the run was appended to the store. */
   recorded: boolean
+  /** Earlier runs (any mode), cut down to this run's tests, oldest first in file order. */
+  history: RunRecord[]
   config: ResolvedConfig
 }
 
@@ -56,8 +58,8 @@ export function buildRecord(input: Omit<FinishInput, 'root'> & { runId: string }
 
 /**
  * The reporter's whole job after the tests ran: read the history, judge the
- * run, append it to the store. Only baseline results of this run's tests are
- * kept in memory while the store is streamed.
+ * run, append it to the store. Only results of this run's tests are kept in
+ * memory while the store is streamed.
  */
 export async function finishRun(input: FinishInput): Promise<RunOutcome> {
   const runId = input.runId ?? randomUUID()
@@ -68,7 +70,6 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
   const history: RunRecord[] = []
   if (keys.size > 0) {
     for await (const run of readRuns(storePath, (w) => warnings.push(w))) {
-      if (run.mode !== 'baseline') continue
       const results = run.results.filter((r) => keys.has(testKey(r.test)))
       if (results.length > 0) history.push({ ...run, results })
     }
@@ -77,5 +78,5 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
   const recorded = input.record !== false && record.results.length > 0
   if (recorded) await appendRun(storePath, record)
   const failing = input.config.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, input.config.failOn))
-  return { record, verdicts, failing, warnings, storePath, recorded, config: input.config }
+  return { record, verdicts, failing, warnings, storePath, recorded, history, config: input.config }
 }

@@ -20,7 +20,7 @@ function outcome(current: TestResult[], verdicts: TestVerdict[], cfg: ResolvedCo
     runId: '0123456789abcdef',
   })
   const failing = cfg.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, cfg.failOn))
-  return { record, verdicts, failing, warnings: [], storePath: STORE, recorded: true, config: cfg }
+  return { record, verdicts, failing, warnings: [], storePath: STORE, recorded: true, history: [], config: cfg }
 }
 
 /** Six tests, one of each verdict kind, judged with detect() on fixed data. */

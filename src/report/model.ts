@@ -1,0 +1,99 @@
+import type { RunOutcome } from '../core/run.js'
+import { testKey } from '../detect/detect.js'
+import type { TestVerdict } from '../detect/verdict.js'
+import type { StoreWarning } from '../store/store.js'
+import type { BaselineMode, EnvInfo, GitInfo, RunRecord, Severity, TestRef } from '../types.js'
+
+export const REPORT_SCHEMA_VERSION = 1
+
+/** One earlier (or the current) run of a test, for charts and sparklines. */
+export interface HistoryPoint {
+  run_id: string
+  /** ISO 8601. */
+  time: string
+  mode: 'baseline' | 'compare'
+  commit?: string
+  /** Median wall time per iteration, ns. */
+  wall_ns: number
+  cpu_ns?: number
+  heap_used_bytes?: number
+  rss_bytes?: number
+  /** The verdict of this point when it is the current run and a regression. */
+  flagged?: boolean
+}
+
+/** Everything a renderer needs about one run. Built once; every renderer is a pure function of it. */
+export interface ReportModel {
+  schema: typeof REPORT_SCHEMA_VERSION
+  run: { id: string; time: string; mode: BaselineMode; git: GitInfo; env: EnvInfo }
+  fail_on: Severity | 'never'
+  /** Whether the run fails (regressions at or above fail_on). */
+  failed: boolean
+  /** Regressions at or above fail_on, worst first, by test key. */
+  failing: string[]
+  verdicts: TestVerdict[]
+  /** Compatible runs of each test (key = testKey), oldest first, the current run last. */
+  history: Record<string, HistoryPoint[]>
+  /** Commits of the baseline runs the verdicts used, newest first (may be empty). */
+  baseline_commits: string[]
+  warnings: StoreWarning[]
+  store: string
+}
+
+/** Test identity shown to people: `file > name [bench]`. */
+export function label(test: TestRef): string {
+  return `${test.file} > ${test.name}${test.bench ? ` [${test.bench}]` : ''}`
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { minor: 1, moderate: 2, critical: 3 }
+
+/** Regressions first, worst severity and ratio first. */
+export function worstFirst(a: TestVerdict, b: TestVerdict): number {
+  const rank = (v: TestVerdict) => (v.kind === 'regression' ? SEVERITY_RANK[v.severity] : 0)
+  const ratio = (v: TestVerdict) => ('evidence' in v ? v.evidence.ratio : 0)
+  return rank(b) - rank(a) || ratio(b) - ratio(a)
+}
+
+/**
+ * Builds the report model from a finished run and the history it was judged
+ * against (any runs; only those with the same test and environment are kept). Pure.
+ */
+export function buildReportModel(outcome: RunOutcome, history: readonly RunRecord[], historyLimit = 100): ReportModel {
+  const { record } = outcome
+  const current = new Map(record.results.map((r) => [testKey(r.test), r.env_key]))
+  const points = new Map<string, HistoryPoint[]>()
+  const failingKeys = new Set(outcome.failing.map((v) => v.key))
+  const baselineCommits = new Set<string>()
+  const runs = [...history.filter((r) => r.id !== record.id), record].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+  for (const run of runs) {
+    for (const r of run.results) {
+      const key = testKey(r.test)
+      if (current.get(key) !== r.env_key) continue
+      const p: HistoryPoint = { run_id: run.id, time: run.time, mode: run.mode, wall_ns: r.sample.wall_ns.median }
+      if (run.git.commit) p.commit = run.git.commit
+      if (r.sample.cpu_ns !== undefined) p.cpu_ns = r.sample.cpu_ns
+      if (r.sample.heap_used_bytes !== undefined) p.heap_used_bytes = r.sample.heap_used_bytes
+      if (r.sample.rss_bytes !== undefined) p.rss_bytes = r.sample.rss_bytes
+      if (run.id === record.id && failingKeys.has(key)) p.flagged = true
+      const list = points.get(key) ?? []
+      list.push(p)
+      points.set(key, list)
+      if (run.mode === 'baseline' && run.id !== record.id && run.git.commit) baselineCommits.add(run.git.commit)
+    }
+  }
+  const historyOut: Record<string, HistoryPoint[]> = {}
+  for (const [key, list] of points) historyOut[key] = list.slice(-historyLimit)
+  const failing = [...outcome.failing].sort(worstFirst).map((v) => v.key)
+  return {
+    schema: REPORT_SCHEMA_VERSION,
+    run: { id: record.id, time: record.time, mode: outcome.config.baselineMode, git: record.git, env: record.env },
+    fail_on: outcome.config.failOn,
+    failed: failing.length > 0,
+    failing,
+    verdicts: [...outcome.verdicts],
+    history: historyOut,
+    baseline_commits: [...baselineCommits].reverse().slice(0, 10),
+    warnings: outcome.warnings,
+    store: outcome.storePath,
+  }
+}
