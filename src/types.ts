@@ -66,6 +66,8 @@ export interface TestRef {
   project: string
   /** Label of a named `perf()` call inside the test. */
   bench?: string
+  /** Line of the test in its file, when the runner reports it (for annotations; not part of the identity). */
+  line?: number
 }
 
 export interface RunnerInfo {

@@ -50,6 +50,25 @@ export interface PerfRegressionOptions {
   rawSamples?: number
   /** Measurement defaults for every `perf()` call. */
   measure?: MeasureOptions
+  /**
+   * Report files written after every judged run, relative to the project root; `false` turns one off.
+   * `issue` is only written when a critical regression is found (and removed otherwise).
+   * @default { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' }
+   */
+  reports?: Partial<ReportPaths>
+  /**
+   * GitHub Actions integration: append the Markdown report to `$GITHUB_STEP_SUMMARY` and print
+   * `::error`/`::warning` annotations. `'auto'` turns it on when `GITHUB_ACTIONS` is `true`.
+   * @default 'auto'
+   */
+  github?: boolean | 'auto'
+}
+
+export interface ReportPaths {
+  markdown: string | false
+  json: string | false
+  html: string | false
+  issue: string | false
 }
 
 export interface ResolvedMeasureOptions {
@@ -71,6 +90,8 @@ export interface ResolvedConfig {
   baselineWindow: { runs: number; days: number }
   rawSamples: number
   measure: ResolvedMeasureOptions
+  reports: ReportPaths
+  github: boolean | 'auto'
 }
 
 export const DEFAULT_MEASURE: ResolvedMeasureOptions = {
@@ -92,4 +113,6 @@ export const DEFAULTS: ResolvedConfig = {
   baselineWindow: { runs: 30, days: 90 },
   rawSamples: 64,
   measure: DEFAULT_MEASURE,
+  reports: { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' },
+  github: 'auto',
 }

@@ -161,6 +161,8 @@ const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'baselineWindow',
   'rawSamples',
   'measure',
+  'reports',
+  'github',
 ]
 
 /**
@@ -225,6 +227,27 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     )
   }
 
+  const reports = { ...DEFAULTS.reports }
+  if (opts.reports !== undefined) {
+    if (!isRecord(opts.reports)) {
+      problems.push(`reports must be an object like { markdown: '.perf/report.md', html: false } (got ${show(opts.reports)})`)
+    } else {
+      const keys = Object.keys(DEFAULTS.reports) as (keyof typeof reports)[]
+      checkKeys(opts.reports, keys, 'reports.', problems)
+      for (const key of keys) {
+        const value = opts.reports[key]
+        if (value === undefined) continue
+        if (value === false || (typeof value === 'string' && value.trim() !== '')) reports[key] = value
+        else problems.push(`reports.${key} must be a file path or false (got ${show(value)})`)
+      }
+    }
+  }
+  let github: boolean | 'auto' = DEFAULTS.github
+  if (opts.github !== undefined) {
+    if (opts.github === true || opts.github === false || opts.github === 'auto') github = opts.github
+    else problems.push(`github must be true, false or "auto" (got ${show(opts.github)})`)
+  }
+
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     baselineMode: baselineMode ?? DEFAULTS.baselineMode,
@@ -237,5 +260,7 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     baselineWindow: window,
     rawSamples: rawSamples ?? DEFAULTS.rawSamples,
     measure,
+    reports,
+    github,
   }
 }

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/options.js'
 import { ConfigError } from '../config/validate.js'
 import { collectEnv, gitInfo } from '../env/environment.js'
+import { buildReportModel } from '../report/model.js'
 import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
 import { finishRun, type CollectedSample } from './run.js'
@@ -40,7 +41,8 @@ export async function completeRun(input: CompleteInput): Promise<CompleteResult>
       now: new Date(),
       record: input.record,
     })
-    input.log(renderTerminal(outcome, { color: input.color, establishHint: input.establishHint }))
+    const model = buildReportModel(outcome)
+    input.log(renderTerminal(model, { color: input.color, establishHint: input.establishHint }))
     return { regressions: outcome.failing.length }
   } catch (error) {
     if (error instanceof StoreError || error instanceof ConfigError) return { regressions: 0, error: error.message }

@@ -38,6 +38,10 @@ export interface ReportModel {
   baseline_commits: string[]
   warnings: StoreWarning[]
   store: string
+  /** Whether the run was appended to the store. */
+  recorded: boolean
+  /** Baseline runs a test needs before it is judged. */
+  min_samples: number
 }
 
 /** Test identity shown to people: `file > name [bench]`. */
@@ -58,7 +62,7 @@ export function worstFirst(a: TestVerdict, b: TestVerdict): number {
  * Builds the report model from a finished run and the history it was judged
  * against (any runs; only those with the same test and environment are kept). Pure.
  */
-export function buildReportModel(outcome: RunOutcome, history: readonly RunRecord[], historyLimit = 100): ReportModel {
+export function buildReportModel(outcome: RunOutcome, history: readonly RunRecord[] = outcome.history, historyLimit = 100): ReportModel {
   const { record } = outcome
   const current = new Map(record.results.map((r) => [testKey(r.test), r.env_key]))
   const points = new Map<string, HistoryPoint[]>()
@@ -95,5 +99,7 @@ export function buildReportModel(outcome: RunOutcome, history: readonly RunRecor
     baseline_commits: [...baselineCommits].reverse().slice(0, 10),
     warnings: outcome.warnings,
     store: outcome.storePath,
+    recorded: outcome.recorded,
+    min_samples: outcome.config.minSamples,
   }
 }

@@ -1,7 +1,8 @@
 import { createColors } from 'picocolors'
 import type { TestVerdict } from '../detect/verdict.js'
-import type { RunOutcome } from '../core/run.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { label, type ReportModel } from './model.js'
+import { sparkline } from './sparkline.js'
 
 type Colors = ReturnType<typeof createColors>
 
@@ -12,6 +13,8 @@ export interface TerminalOptions {
   nameWidth?: number
   /** The command that records a baseline, shown when there is none. */
   establishHint?: string
+  /** Runs shown in each test's sparkline. @default 12 */
+  sparkRuns?: number
 }
 
 /** Cuts `text` to `width` characters with an ellipsis in the middle, keeping both ends readable. */
@@ -28,9 +31,9 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '⏎' : '�'))
 }
 
+/** `file > name [bench]`, safe to print. */
 export function displayName(v: TestVerdict): string {
-  const t = v.test
-  return printable(`${t.file} > ${t.name}${t.bench ? ` [${t.bench}]` : ''}`)
+  return printable(label(v.test))
 }
 
 function verdictCell(v: TestVerdict, c: Colors): string {
@@ -54,76 +57,96 @@ function verdictCell(v: TestVerdict, c: Colors): string {
 
 const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length))
 const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - [...s].length)) + s
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** Renders the reporter's summary. Pure: the same outcome gives the same text. */
-export function renderTerminal(outcome: RunOutcome, options: TerminalOptions): string {
+function counts(verdicts: readonly TestVerdict[], c: Colors): string {
+  const parts: string[] = []
+  const regressions = verdicts.filter((v) => v.kind === 'regression')
+  if (regressions.length > 0) {
+    const by = (['critical', 'moderate', 'minor'] as const)
+      .map((s) => [s, regressions.filter((v) => v.kind === 'regression' && v.severity === s).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+    parts.push(c.red(`${plural(regressions.length, 'regression')} (${by.join(', ')})`))
+  }
+  const n = (k: TestVerdict['kind']) => verdicts.filter((v) => v.kind === k).length
+  if (n('improvement')) parts.push(c.green(plural(n('improvement'), 'improvement')))
+  if (n('unchanged')) parts.push(c.green(`${n('unchanged')} unchanged`))
+  if (n('inconclusive')) parts.push(c.yellow(`${n('inconclusive')} inconclusive`))
+  const unjudged = n('new') + n('insufficient-data')
+  if (unjudged) parts.push(c.dim(`${unjudged} not judged yet`))
+  return parts.join(c.dim(' · '))
+}
+
+/** Renders the reporter's summary, grouped by file. Pure: the same model gives the same text. */
+export function renderTerminal(model: ReportModel, options: TerminalOptions): string {
   const c = createColors(options.color)
-  const { verdicts, record, config } = outcome
+  const { verdicts } = model
   if (verdicts.length === 0) return ''
-  const establishing = config.baselineMode === 'establish'
+  const establishing = model.run.mode === 'establish'
   const lines: string[] = []
-  const title = establishing ? 'recording a baseline run' : `comparing with the baseline (fails on ${config.failOn})`
+  const title = establishing ? 'recording a baseline run' : `comparing with the baseline (fails on ${model.fail_on})`
   lines.push('', `${c.bold(c.cyan(' perf-regression '))} ${title}`, '')
 
-  const nameWidth = Math.min(options.nameWidth ?? 60, Math.max(4, ...verdicts.map((v) => [...displayName(v)].length)))
+  const files = new Map<string, TestVerdict[]>()
+  for (const v of verdicts) files.set(v.test.file, [...(files.get(v.test.file) ?? []), v])
+  const testLabel = (v: TestVerdict) => printable(`${v.test.name}${v.test.bench ? ` [${v.test.bench}]` : ''}`)
+  const nameWidth = Math.min(options.nameWidth ?? 60, Math.max(4, ...verdicts.map((v) => [...testLabel(v)].length + 2)))
+  const sparkRuns = options.sparkRuns ?? 12
   const rows = verdicts.map((v) => {
     const baseline = 'evidence' in v ? formatNs(v.evidence.baseline) : v.kind === 'insufficient-data' ? formatNs(v.baseline) : '—'
     const current = formatNs('evidence' in v ? v.evidence.current : v.current)
     const ratio = 'evidence' in v ? formatRatio(v.evidence.ratio) : v.kind === 'insufficient-data' ? formatRatio(v.current / v.baseline) : '—'
-    return { name: cut(displayName(v), nameWidth), baseline, current, ratio, verdict: verdictCell(v, c) }
+    const spark = sparkline((model.history[v.key] ?? []).slice(-sparkRuns).map((p) => p.wall_ns))
+    return { v, baseline, current, ratio, spark }
   })
   const w = {
     baseline: Math.max(8, ...rows.map((r) => r.baseline.length)),
     current: Math.max(7, ...rows.map((r) => r.current.length)),
     ratio: Math.max(5, ...rows.map((r) => r.ratio.length)),
+    spark: Math.max(7, ...rows.map((r) => [...r.spark].length)),
   }
   lines.push(
-    c.dim(`  ${pad('Test', nameWidth)}  ${padStart('Baseline', w.baseline)}  ${padStart('Current', w.current)}  ${padStart('Ratio', w.ratio)}  Verdict`),
+    c.dim(`  ${pad('Test', nameWidth)}  ${padStart('Baseline', w.baseline)}  ${padStart('Current', w.current)}  ${padStart('Ratio', w.ratio)}  ${pad('History', w.spark)}  Verdict`),
   )
-  for (const r of rows) {
-    lines.push(`  ${pad(r.name, nameWidth)}  ${padStart(r.baseline, w.baseline)}  ${padStart(r.current, w.current)}  ${padStart(r.ratio, w.ratio)}  ${r.verdict}`)
+  for (const [file, list] of files) {
+    lines.push(`  ${c.bold(cut(printable(file), nameWidth + 40))}`)
+    for (const r of rows.filter((row) => list.includes(row.v))) {
+      const name = cut(testLabel(r.v), nameWidth - 2)
+      lines.push(
+        `    ${pad(name, nameWidth - 2)}  ${padStart(r.baseline, w.baseline)}  ${padStart(r.current, w.current)}  ${padStart(r.ratio, w.ratio)}  ${c.dim(pad(r.spark, w.spark))}  ${verdictCell(r.v, c)}`,
+      )
+    }
   }
   lines.push('')
 
-  const count = (k: TestVerdict['kind']) => verdicts.filter((v) => v.kind === k).length
-  const unjudged = count('new') + count('insufficient-data')
+  const unjudged = verdicts.filter((v) => v.kind === 'new' || v.kind === 'insufficient-data').length
   if (establishing) {
-    const verb = outcome.recorded ? 'Recorded' : 'Measured (not recorded)'
-    lines.push(`  ${verb} baseline run ${c.bold(record.id.slice(0, 8))} with ${record.results.length} test${record.results.length === 1 ? '' : 's'} in ${outcome.storePath}.`)
+    const n = model.verdicts.length
+    lines.push(`  ${model.recorded ? 'Recorded' : 'Measured (not recorded)'} baseline run ${c.bold(model.run.id.slice(0, 8))} with ${plural(n, 'test')} in ${model.store}.`)
     if (unjudged > 0) {
-      const have = Math.min(...verdicts.map((v) => (v.kind === 'new' ? 0 : v.kind === 'insufficient-data' ? v.baseline_runs : config.minSamples)))
-      lines.push(`  Tests are judged once they have ${config.minSamples} baseline runs (the fewest so far: ${have + 1}, counting this one).`)
+      const have = Math.min(...verdicts.map((v) => (v.kind === 'new' ? 0 : v.kind === 'insufficient-data' ? v.baseline_runs : model.min_samples)))
+      lines.push(`  Tests are judged once they have ${model.min_samples} baseline runs (the fewest so far: ${have + (model.recorded ? 1 : 0)}, counting this one).`)
     }
   } else {
-    if (count('new') === verdicts.length) {
+    const allNew = verdicts.every((v) => v.kind === 'new')
+    if (allNew) {
       lines.push(c.yellow(`  No baseline yet for ${verdicts.length === 1 ? 'this test' : `these ${verdicts.length} tests`}: nothing was judged, and the run does not fail.`))
       lines.push(`  Record one on your main branch with: ${c.bold(options.establishHint ?? 'npx perf-regression vitest run --baseline-mode=establish')}`)
       if (verdicts.some((v) => v.kind === 'new' && v.foreign_baseline_runs > 0)) {
         lines.push(c.dim('  (The history has baseline runs of these tests from another machine, Node or runner major, or pool: those are never compared.)'))
       }
-    } else if (unjudged > 0) {
-      lines.push(c.dim(`  ${unjudged} test${unjudged === 1 ? '' : 's'} not judged yet: ${config.minSamples} baseline runs are needed (record them with --baseline-mode=establish).`))
+    } else {
+      lines.push(`  ${counts(verdicts, c)}`)
+      if (unjudged > 0) lines.push(c.dim(`  ${model.min_samples} baseline runs are needed before a test is judged (record them with --baseline-mode=establish).`))
     }
-    const counts = [
-      [count('regression'), 'regression', c.red],
-      [count('improvement'), 'improvement', c.green],
-      [count('unchanged'), 'unchanged', c.green],
-      [count('inconclusive'), 'inconclusive', c.yellow],
-    ] as const
-    const judged = counts.filter(([n]) => n > 0)
-    if (judged.length > 0) {
-      lines.push(`  ${judged.map(([n, label, paint]) => paint(`${n} ${label}${n === 1 || label === 'unchanged' || label === 'inconclusive' ? '' : 's'}`)).join(c.dim(' · '))}`)
-    }
-    for (const v of outcome.failing) {
-      if (v.kind === 'regression') lines.push(c.red(`  ✗ ${displayName(v)}: ${v.reason}`))
-    }
-    if (outcome.failing.length > 0) {
-      lines.push(c.red(c.bold(`  perf-regression: ${outcome.failing.length} regression${outcome.failing.length === 1 ? '' : 's'} at or above "${config.failOn}": failing the run.`)))
+    const failing = model.failing.map((key) => verdicts.find((v) => v.key === key)).filter((v) => v !== undefined)
+    for (const v of failing) lines.push(c.red(`  ✗ ${displayName(v)}: ${v.reason}`))
+    if (failing.length > 0) {
+      lines.push(c.red(c.bold(`  perf-regression: ${plural(failing.length, 'regression')} at or above "${model.fail_on}": failing the run.`)))
     }
   }
-  for (const w of outcome.warnings) {
-    lines.push(c.yellow(`  warning: ${w.file}:${w.line}: ${w.message}`))
-  }
+  for (const warning of model.warnings) lines.push(c.yellow(`  warning: ${printable(warning.file)}:${warning.line}: ${warning.message}`))
   lines.push('')
   return lines.join('\n')
 }

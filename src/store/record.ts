@@ -19,6 +19,7 @@ function checkResult(r: unknown, i: number): string | undefined {
     return `${at}.test must have string file, name and project`
   }
   if (test.bench !== undefined && !isStr(test.bench)) return `${at}.test.bench must be a string`
+  if (test.line !== undefined && !isNum(test.line)) return `${at}.test.line must be a number`
   if (!isObj(runner) || (runner.name !== 'vitest' && runner.name !== 'jest') || !isStr(runner.version) || !isStr(runner.pool)) {
     return `${at}.runner must have name (vitest or jest), version and pool`
   }

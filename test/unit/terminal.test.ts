@@ -4,13 +4,14 @@ import { buildRecord } from '../../src/core/run.js'
 import { detect } from '../../src/detect/detect.js'
 import { fails, type TestVerdict } from '../../src/detect/verdict.js'
 import { cut, displayName, printable, renderTerminal } from '../../src/report/terminal.js'
+import { buildReportModel, type ReportModel } from '../../src/report/model.js'
 import type { ResolvedConfig } from '../../src/config/options.js'
-import type { TestResult } from '../../src/types.js'
+import type { RunRecord, TestResult } from '../../src/types.js'
 import { baselineRuns, config, ENV, noisy, NOW, ref, result, RUNNER } from './helpers.js'
 
 const STORE = '/project/.perf/benchmarks.jsonl'
 
-function outcome(current: TestResult[], verdicts: TestVerdict[], cfg: ResolvedConfig = config()): RunOutcome {
+function outcome(current: TestResult[], verdicts: TestVerdict[], cfg: ResolvedConfig = config(), history: RunRecord[] = []): ReportModel {
   const record = buildRecord({
     samples: current.map((r) => ({ test: r.test, runner: RUNNER, sample: r.sample })),
     config: cfg,
@@ -20,11 +21,14 @@ function outcome(current: TestResult[], verdicts: TestVerdict[], cfg: ResolvedCo
     runId: '0123456789abcdef',
   })
   const failing = cfg.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, cfg.failOn))
-  return { record, verdicts, failing, warnings: [], storePath: STORE, recorded: true, history: [], config: cfg }
+  // The fixtures' environment key, so that history and current results line up.
+  record.results = current
+  const run: RunOutcome = { record, verdicts, failing, warnings: [], storePath: STORE, recorded: true, history, config: cfg }
+  return buildReportModel(run)
 }
 
 /** Six tests, one of each verdict kind, judged with detect() on fixed data. */
-function mixed(cfg: ResolvedConfig = config()): RunOutcome {
+function mixed(cfg: ResolvedConfig = config()): ReportModel {
   const flat = (name: string) => baselineRuns(name, Array(10).fill(1e6))
   const history = [
     ...flat('parse'),
@@ -41,7 +45,7 @@ function mixed(cfg: ResolvedConfig = config()): RunOutcome {
     result('few', 1.5e6),
     result('fresh', 3e3),
   ]
-  return outcome(current, detect({ current, history, config: cfg, now: NOW }), cfg)
+  return outcome(current, detect({ current, history, config: cfg, now: NOW }), cfg, history)
 }
 
 describe('renderTerminal in compare mode', () => {
@@ -49,8 +53,10 @@ describe('renderTerminal in compare mode', () => {
 
   test('header, column titles and every test name', () => {
     expect(text).toContain(' perf-regression  comparing with the baseline (fails on minor)')
-    expect(text).toMatch(/ {2}Test +Baseline +Current +Ratio +Verdict/)
-    for (const name of ['parse', 'render', 'fast', 'noisy', 'few', 'fresh']) expect(text).toContain(`test/bench.test.ts > ${name}`)
+    expect(text).toMatch(/ {2}Test +Baseline +Current +Ratio +History +Verdict/)
+    // Grouped by file: the file once, then its tests indented.
+    expect(text.split('\n').filter((l) => l === '  test/bench.test.ts')).toHaveLength(1)
+    for (const name of ['parse', 'render', 'fast', 'noisy', 'few', 'fresh']) expect(text).toMatch(new RegExp(`^ {4}${name} `, 'm'))
   })
 
   test('one verdict word per kind, with numbers', () => {
@@ -60,15 +66,14 @@ describe('renderTerminal in compare mode', () => {
     expect(text).toContain('? inconclusive')
     expect(text).toContain('· 2/5 baseline runs')
     expect(text).toContain('· new (no baseline)')
-    // The baseline column is checked loosely: exp(log(1e6)) prints as "1000 µs" (see the formatNs bug test).
-    expect(text).toMatch(/test\/bench\.test\.ts > parse +[\d.]+ [µm]s +2\.50 ms +2\.50× +✗ regression \(critical\) [\d.]+–[\d.]+×/)
-    expect(text).toMatch(/test\/bench\.test\.ts > few +1\.00 ms +1\.50 ms +1\.50× +· 2\/5/)
-    expect(text).toMatch(/test\/bench\.test\.ts > fresh +— +3\.00 µs +— +· new/)
+    expect(text).toMatch(/^ {4}parse +1\.00 ms +2\.50 ms +2\.50× +▁+█ +✗ regression \(critical\) [\d.]+–[\d.]+×/m)
+    expect(text).toMatch(/^ {4}few +1\.00 ms +1\.50 ms +1\.50× +▁▁█ +· 2\/5/m)
+    expect(text).toMatch(/^ {4}fresh +— +3\.00 µs +— +▄ +· new/m)
   })
 
   test('summary counts, the unjudged note and the failing lines', () => {
-    expect(text).toContain('  1 regression · 1 improvement · 1 unchanged · 1 inconclusive')
-    expect(text).toContain('  2 tests not judged yet: 5 baseline runs are needed')
+    expect(text).toContain('  1 regression (1 critical) · 1 improvement · 1 unchanged · 1 inconclusive · 2 not judged yet')
+    expect(text).toContain('  5 baseline runs are needed before a test is judged')
     expect(text).toMatch(/ {2}✗ test\/bench\.test\.ts > parse: 2\.50× slower \(2\.50 ms vs [\d.]+ [µm]s over 10 baseline runs; 95% interval [\d.]+–[\d.]+×\), critical band from 2\.00×$/m)
     expect(text).toContain('  perf-regression: 1 regression at or above "minor": failing the run.')
     expect(text).not.toContain('No baseline yet')
@@ -142,12 +147,13 @@ describe('names', () => {
     const o = outcome(current, detect({ current, history: [], config: config(), now: NOW }))
     const text = renderTerminal(o, { color: false, nameWidth: 30 })
     const row = text.split('\n').find((l) => l.includes('…'))!
-    const name = [...row].slice(2, 32).join('')
-    expect([...name]).toHaveLength(30)
-    expect(name).toBe(cut(displayName(o.verdicts[0]!), 30))
-    expect(name.startsWith('test/bench.test')).toBe(true)
+    // Tests sit under their file, indented by 4; the name column is the width minus that indent.
+    const name = [...row].slice(4, 32).join('')
+    expect([...name]).toHaveLength(28)
+    expect(name).toBe(cut(long, 28))
+    expect(name.startsWith('suite > very')).toBe(true)
     expect(name.endsWith('long name')).toBe(true)
-    expect(row.slice(2 + name.length, 2 + name.length + 2)).toBe('  ')
+    expect(row.slice(4 + name.length, 4 + name.length + 2)).toBe('  ')
   })
 
   test('cut keeps short text and both ends of long text', () => {

@@ -13,7 +13,7 @@ function problemsOf(input: unknown): string[] {
   throw new Error('expected validateOptions to throw a ConfigError')
 }
 
-const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, confidence, minSamples, baselineWindow, rawSamples, measure'
+const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github'
 
 describe('defaults', () => {
   test('every default', () => {
@@ -28,6 +28,8 @@ describe('defaults', () => {
       baselineWindow: { runs: 30, days: 90 },
       rawSamples: 64,
       measure: { time: 100, iterations: 10, warmupTime: 20, warmupIterations: 5, metrics: ['cpu', 'memory'] },
+      reports: { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' },
+      github: 'auto',
     })
     expect(DEFAULTS.measure).toEqual(DEFAULT_MEASURE)
   })
@@ -214,5 +216,19 @@ describe('validateMeasure (options of one perf() call)', () => {
     const problems: string[] = []
     expect(validateMeasure(5, '', problems)).toEqual({})
     expect(problems).toEqual(['options must be an object (got 5)'])
+  })
+})
+
+describe('reports and github', () => {
+  test('report paths can be changed or turned off, one by one', () => {
+    const config = validateOptions({ reports: { markdown: 'out/perf.md', html: false }, github: false })
+    expect(config.reports).toEqual({ markdown: 'out/perf.md', json: '.perf/analysis.json', html: false, issue: '.perf/regression-issue.md' })
+    expect(config.github).toBe(false)
+  })
+
+  test('bad report options name the key and what is allowed', () => {
+    expect(() => validateOptions({ reports: { markdown: '', pdf: 'x.pdf' }, github: 'yes' })).toThrow(
+      /reports\.pdf[\s\S]*reports\.markdown must be a file path or false \(got ""\)[\s\S]*github must be true, false or "auto" \(got "yes"\)/,
+    )
   })
 })

@@ -1,0 +1,173 @@
+import type { Thresholds } from '../config/options.js'
+import type { Evidence, TestVerdict, VerdictKind } from '../detect/verdict.js'
+import type { BaselineMode, EnvInfo, GitInfo, Severity, TestRef } from '../types.js'
+import type { HistoryPoint, ReportModel } from './model.js'
+
+/**
+ * Version of `.perf/analysis.json` (documented in docs/report-json.md). Raised
+ * only on an incompatible change: a field removed or renamed, or its type,
+ * unit or meaning changed. New fields may appear without a change of version.
+ */
+export const ANALYSIS_SCHEMA_VERSION = 1
+
+export interface AnalysisTest {
+  file: string
+  name: string
+  project: string
+  bench?: string
+}
+
+export interface AnalysisEvidence {
+  metric: 'wall_ns'
+  baseline_runs: number
+  window: { runs: number; days: number }
+  baseline: number
+  current: number
+  ratio: number
+  interval: [number, number]
+  p_value: number
+  q_value: number
+  confidence: number
+  noise: number
+  thresholds: Thresholds
+}
+
+interface VerdictBase {
+  key: string
+  test: AnalysisTest
+  /** Whether this verdict fails the run (a regression at or above fail_on, outside establish mode). */
+  failing: boolean
+  reason: string
+}
+
+export type AnalysisVerdict =
+  | (VerdictBase & { kind: 'regression' | 'improvement'; severity: Severity; evidence: AnalysisEvidence })
+  | (VerdictBase & { kind: 'unchanged' | 'inconclusive'; evidence: AnalysisEvidence })
+  | (VerdictBase & { kind: 'insufficient-data'; current: number; baseline: number; baseline_runs: number; required: number })
+  | (VerdictBase & { kind: 'new'; current: number; foreign_baseline_runs: number })
+
+export interface AnalysisSummary {
+  total: number
+  /** Tests compared with a baseline (regression, improvement, unchanged, inconclusive). */
+  judged: number
+  failing: number
+  by_kind: Record<VerdictKind, number>
+  by_severity: { regression: Record<Severity, number>; improvement: Record<Severity, number> }
+}
+
+/** The document `renderJson` writes to `.perf/analysis.json`. */
+export interface AnalysisDocument {
+  schema: typeof ANALYSIS_SCHEMA_VERSION
+  generator: 'perf-regression'
+  run: { id: string; time: string; mode: BaselineMode; git: GitInfo; env: EnvInfo }
+  fail_on: Severity | 'never'
+  failed: boolean
+  /** Keys of the failing verdicts, worst first. */
+  failing: string[]
+  summary: AnalysisSummary
+  /** Commits of the baseline runs used, newest first. */
+  baseline_commits: string[]
+  /** One per benchmarked test, in the order the run reported them. */
+  verdicts: AnalysisVerdict[]
+  /** Per test key, compatible runs oldest first, the current run last. */
+  history: Record<string, HistoryPoint[]>
+  warnings: { file: string; line: number; message: string }[]
+  /** Absolute path of the history store. */
+  store: string
+}
+
+const KINDS: readonly VerdictKind[] = ['regression', 'improvement', 'unchanged', 'inconclusive', 'insufficient-data', 'new']
+
+/** Copies only the set fields, in the order of `keys`: the JSON key order never depends on how the input was built. */
+function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k]
+  return out
+}
+
+function testOf(t: TestRef): AnalysisTest {
+  return pick(t, ['file', 'name', 'project', 'bench'])
+}
+
+function evidenceOf(e: Evidence): AnalysisEvidence {
+  return {
+    metric: e.metric,
+    baseline_runs: e.baseline_runs,
+    window: { runs: e.window.runs, days: e.window.days },
+    baseline: e.baseline,
+    current: e.current,
+    ratio: e.ratio,
+    interval: [e.interval[0], e.interval[1]],
+    p_value: e.p_value,
+    q_value: e.q_value,
+    confidence: e.confidence,
+    noise: e.noise,
+    thresholds: { minor: e.thresholds.minor, moderate: e.thresholds.moderate, critical: e.thresholds.critical },
+  }
+}
+
+function verdictOf(v: TestVerdict, failing: boolean): AnalysisVerdict {
+  const head = { key: v.key, test: testOf(v.test), failing }
+  switch (v.kind) {
+    case 'regression':
+    case 'improvement':
+      return { kind: v.kind, ...head, severity: v.severity, reason: v.reason, evidence: evidenceOf(v.evidence) }
+    case 'unchanged':
+    case 'inconclusive':
+      return { kind: v.kind, ...head, reason: v.reason, evidence: evidenceOf(v.evidence) }
+    case 'insufficient-data':
+      return { kind: v.kind, ...head, reason: v.reason, current: v.current, baseline: v.baseline, baseline_runs: v.baseline_runs, required: v.required }
+    case 'new':
+      return { kind: v.kind, ...head, reason: v.reason, current: v.current, foreign_baseline_runs: v.foreign_baseline_runs }
+  }
+}
+
+const POINT_KEYS = ['run_id', 'time', 'mode', 'commit', 'wall_ns', 'cpu_ns', 'heap_used_bytes', 'rss_bytes', 'flagged'] as const
+
+function summaryOf(model: ReportModel, failing: number): AnalysisSummary {
+  const zero = (): Record<Severity, number> => ({ minor: 0, moderate: 0, critical: 0 })
+  const by_kind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<VerdictKind, number>
+  const by_severity = { regression: zero(), improvement: zero() }
+  for (const v of model.verdicts) {
+    by_kind[v.kind]++
+    if (v.kind === 'regression' || v.kind === 'improvement') by_severity[v.kind][v.severity]++
+  }
+  const judged = by_kind.regression + by_kind.improvement + by_kind.unchanged + by_kind.inconclusive
+  return { total: model.verdicts.length, judged, failing, by_kind, by_severity }
+}
+
+/** Builds the analysis document from the report model. Pure. */
+export function buildAnalysisDocument(model: ReportModel): AnalysisDocument {
+  const failingKeys = new Set(model.failing)
+  const history: Record<string, HistoryPoint[]> = {}
+  const keys = [...model.verdicts.map((v) => v.key), ...Object.keys(model.history)]
+  for (const key of keys) {
+    const points = model.history[key]
+    if (points !== undefined && !(key in history)) history[key] = points.map((p) => pick(p, POINT_KEYS) as HistoryPoint)
+  }
+  return {
+    schema: ANALYSIS_SCHEMA_VERSION,
+    generator: 'perf-regression',
+    run: {
+      id: model.run.id,
+      time: model.run.time,
+      mode: model.run.mode,
+      git: pick(model.run.git, ['commit', 'branch']),
+      env: pick(model.run.env, ['cpu_model', 'cpu_count', 'os', 'arch', 'node_version', 'ci']),
+    },
+    fail_on: model.fail_on,
+    failed: model.failed,
+    failing: [...model.failing],
+    summary: summaryOf(model, model.failing.length),
+    baseline_commits: [...model.baseline_commits],
+    verdicts: model.verdicts.map((v) => verdictOf(v, failingKeys.has(v.key))),
+    history,
+    warnings: model.warnings.map((w) => ({ file: w.file, line: w.line, message: w.message })),
+    store: model.store,
+  }
+}
+
+/** Renders `.perf/analysis.json`: the analysis document, indented by two spaces, with a final newline. Pure. */
+export function renderJson(model: ReportModel): string {
+  return `${JSON.stringify(buildAnalysisDocument(model), null, 2)}\n`
+}

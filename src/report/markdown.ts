@@ -1,0 +1,235 @@
+import type { TestVerdict } from '../detect/verdict.js'
+import type { Severity, TestRef } from '../types.js'
+import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { label, worstFirst, type ReportModel } from './model.js'
+import { cut, printable } from './terminal.js'
+
+export interface MarkdownOptions {
+  /** Shown in the headline before the verdict, e.g. the project name when one workflow reports several. */
+  title?: string
+  /** Rows per table; the rest are counted, not listed. @default 50 */
+  maxRows?: number
+}
+
+/** First line of every report: lets a bot find and update its own pull-request comment. */
+export const MARKDOWN_MARKER = '<!-- perf-regression -->'
+const DEFAULT_MAX_ROWS = 50
+/** Inserted after `@`, `#` + digit, `://` and `www` so GitHub neither pings anyone nor links anything. */
+const ZWJ = '\u200d'
+
+/**
+ * Makes untrusted text (test names, branch, CPU model, messages) safe inside a
+ * Markdown table cell, a list item or a paragraph: it cannot break the table,
+ * start a block, inject HTML, create a link or image, render math, or mention
+ * anyone. Control characters become `⏎` (newline) or `�`; `&<>` become
+ * entities; Markdown punctuation and `|` are backslash-escaped; a zero-width
+ * joiner follows `@`, `#` before a digit, `://` and `www.`.
+ */
+export function escapeMarkdownCell(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '⏎' : '�'))
+    .replace(/[\\`*_[\]|~#$]/g, (c) => `\\${c}`)
+    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+    .replace(/^(\s*)([-+=])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2')
+    .replace(/@/g, `@${ZWJ}`)
+    .replace(/#(?=\d)/g, `#${ZWJ}`)
+    .replace(/:\/\//g, `:${ZWJ}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWJ}.`)
+}
+
+/** Untrusted text for a plain-text line (an issue title): printable, one line, no mention. */
+function plain(text: string, width = 120): string {
+  return cut(printable(text), width).replace(/@/g, `@${ZWJ}`)
+}
+
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
+const SEVERITY_ICON: Record<Severity, string> = { critical: '🔴', moderate: '🟠', minor: '🟡' }
+
+function testLabel(test: TestRef): string {
+  return (test.project ? `${test.project} · ` : '') + label(test)
+}
+
+/** A commit as a short SHA in a code span, or escaped text when it is not hexadecimal. */
+function sha(commit: string | undefined): string {
+  if (commit === undefined || commit === '') return 'unknown'
+  return /^[0-9a-f]{7,64}$/i.test(commit) ? `\`${commit.slice(0, 7)}\`` : escapeMarkdownCell(cut(commit, 16))
+}
+
+type Judged = Extract<TestVerdict, { evidence: unknown }>
+type Unjudged = Extract<TestVerdict, { kind: 'new' | 'insufficient-data' }>
+const of = <K extends TestVerdict['kind']>(m: ReportModel, kind: K) =>
+  m.verdicts.filter((v): v is Extract<TestVerdict, { kind: K }> => v.kind === kind)
+
+function table<T>(header: string[], align: string[], rows: readonly T[], cells: (row: T) => string[], maxRows: number): string[] {
+  const line = (c: string[]) => `| ${c.join(' | ')} |`
+  const out = [line(header), line(align), ...rows.slice(0, maxRows).map((r) => line(cells(r)))]
+  if (rows.length > maxRows) out.push('', `_… and ${rows.length - maxRows} more not shown._`)
+  return out
+}
+
+function judgedTable(rows: readonly Judged[], maxRows: number, withSeverity: boolean): string[] {
+  const confidence = rows[0] ? `${Math.round(rows[0].evidence.confidence * 100)}% interval` : 'Interval'
+  const header = ['Test', 'Baseline → Current', 'Ratio', confidence, ...(withSeverity ? ['Severity'] : [])]
+  const align = [':--', '--:', '--:', '--:', ...(withSeverity ? [':--'] : [])]
+  return table(header, align, rows, (v) => {
+    const e = v.evidence
+    const ratio = `${formatRatio(e.ratio)} (${formatChange(e.ratio)})`
+    const cells = [
+      escapeMarkdownCell(testLabel(v.test)),
+      `${formatNs(e.baseline)} → ${formatNs(e.current)}`,
+      v.kind === 'regression' ? `**${ratio}**` : ratio,
+      formatInterval(e.interval),
+    ]
+    if (withSeverity && 'severity' in v) cells.push(`${SEVERITY_ICON[v.severity]} ${v.severity}`)
+    return cells
+  }, maxRows)
+}
+
+function unjudgedTable(rows: readonly Unjudged[], maxRows: number): string[] {
+  return table(['Test', 'Current', 'Baseline', 'Status'], [':--', '--:', '--:', ':--'], rows, (v) => [
+    escapeMarkdownCell(testLabel(v.test)),
+    formatNs(v.current),
+    v.kind === 'insufficient-data' ? formatNs(v.baseline) : '—',
+    v.kind === 'insufficient-data'
+      ? `${v.baseline_runs} of ${v.required} baseline runs`
+      : v.foreign_baseline_runs > 0
+        ? `new here (${plural(v.foreign_baseline_runs, 'baseline run')} from other environments, never compared)`
+        : 'new: no baseline run yet',
+  ], maxRows)
+}
+
+function details(summary: string, body: string[]): string[] {
+  return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', '']
+}
+
+/** The headline verdict: icon and words, without Markdown. */
+export function headline(model: ReportModel): { icon: string; text: string } {
+  const regressions = of(model, 'regression').sort(worstFirst)
+  const worst = regressions[0]
+  if (model.verdicts.length === 0) return { icon: 'ℹ️', text: 'No performance tests ran' }
+  if (model.run.mode === 'establish') return { icon: '📏', text: 'Baseline recorded' }
+  if (model.verdicts.every((v) => v.kind === 'new')) return { icon: '🆕', text: 'No baseline yet' }
+  if (worst === undefined) return { icon: '✅', text: 'No performance regressions' }
+  const text = `${plural(regressions.length, 'performance regression')} (worst: ${worst.severity} ${formatRatio(worst.evidence.ratio)})`
+  return { icon: model.failed ? '❌' : '⚠️', text }
+}
+
+function countsLine(model: ReportModel): string {
+  const n = (k: TestVerdict['kind']) => model.verdicts.filter((v) => v.kind === k).length
+  const parts = [
+    [n('regression'), plural(n('regression'), 'regression')],
+    [n('improvement'), plural(n('improvement'), 'improvement')],
+    [n('unchanged'), `${n('unchanged')} unchanged`],
+    [n('inconclusive'), `${n('inconclusive')} inconclusive`],
+    [n('new') + n('insufficient-data'), `${n('new') + n('insufficient-data')} not judged yet`],
+  ] as const
+  return parts.filter(([count]) => count > 0).map(([, text]) => text).join(' · ')
+}
+
+function statusLine(model: ReportModel): string {
+  const tests = plural(model.verdicts.length, 'test')
+  if (model.run.mode === 'establish') {
+    const judged = model.verdicts.filter((v) => 'evidence' in v).length
+    return `Recorded a baseline run of ${tests}; ${judged} of them already had enough baseline runs to be judged. Baseline runs never fail.`
+  }
+  if (model.verdicts.every((v) => v.kind === 'new')) {
+    return `Nothing was judged for ${tests} and the run does not fail. Record a baseline on the main branch with \`--baseline-mode=establish\`.`
+  }
+  const gate =
+    model.fail_on === 'never'
+      ? 'reporting only (fail on: never)'
+      : `fails on ${model.fail_on} and above: ${model.failed ? `**the run fails** (${plural(model.failing.length, 'test')})` : 'the run passes'}`
+  return `${countsLine(model)} — ${gate}.`
+}
+
+function contextLines(model: ReportModel): string[] {
+  const { env, git } = model.run
+  const machine = `${env.cpu_model} (${plural(env.cpu_count, 'core')}), ${env.os}/${env.arch}, Node ${env.node_version}`
+  const base = model.baseline_commits
+  const shown = base.slice(0, 5).map(sha).join(', ') + (base.length > 5 ? `, … (${base.length} in all)` : '')
+  const branch = git.branch ? ` (${escapeMarkdownCell(git.branch)})` : ''
+  return [
+    `- Machine: ${escapeMarkdownCell(machine)}${env.ci ? `, CI: ${escapeMarkdownCell(env.ci)}` : ''}`,
+    `- Commit: ${sha(git.commit)}${branch} compared with ${base.length > 0 ? `baseline commit${base.length === 1 ? '' : 's'} ${shown}` : 'no baseline commit'}`,
+    `- Run: ${escapeMarkdownCell(model.run.id.slice(0, 8))} at ${escapeMarkdownCell(model.run.time)}`,
+  ]
+}
+
+function warningLines(model: ReportModel, maxRows: number): string[] {
+  if (model.warnings.length === 0) return []
+  const lines = model.warnings.slice(0, maxRows).map((w) => `- ${escapeMarkdownCell(`${w.file}:${w.line}: ${w.message}`)}`)
+  if (model.warnings.length > maxRows) lines.push(`- … and ${model.warnings.length - maxRows} more`)
+  return ['', `#### ⚠️ ${plural(model.warnings.length, 'store warning')}`, '', ...lines]
+}
+
+/**
+ * Renders `.perf/report.md`, for a pull-request comment or $GITHUB_STEP_SUMMARY.
+ * Pure: the same model and options give the same text.
+ */
+export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}): string {
+  const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS)
+  const { icon, text } = headline(model)
+  const title = options.title ? `${escapeMarkdownCell(options.title)}: ` : ''
+  const out = [MARKDOWN_MARKER, `## ${icon} ${title}${text}`, '', statusLine(model), '']
+
+  const regressions = of(model, 'regression').sort(worstFirst)
+  if (regressions.length > 0) out.push('### Regressions', '', ...judgedTable(regressions, maxRows, true), '')
+  const improvements = of(model, 'improvement').sort((a, b) => a.evidence.ratio - b.evidence.ratio)
+  if (improvements.length > 0) out.push(...details(`✅ ${plural(improvements.length, 'improvement')}`, judgedTable(improvements, maxRows, true)))
+  const inconclusive = of(model, 'inconclusive')
+  if (inconclusive.length > 0) out.push(...details(`❔ ${inconclusive.length} inconclusive (too noisy to tell)`, judgedTable(inconclusive, maxRows, false)))
+  const unjudged = model.verdicts.filter((v): v is Unjudged => v.kind === 'new' || v.kind === 'insufficient-data')
+  if (unjudged.length > 0) out.push(...details(`🆕 ${unjudged.length} not judged yet`, unjudgedTable(unjudged, maxRows)))
+  const unchanged = of(model, 'unchanged')
+  if (unchanged.length > 0) out.push(...details(`➖ ${unchanged.length} unchanged`, judgedTable(unchanged, maxRows, false)))
+
+  out.push('#### Environment and commits', '', ...contextLines(model), ...warningLines(model, maxRows), '')
+  return out.join('\n')
+}
+
+/** A GitHub issue for critical regressions. */
+export interface RegressionIssue {
+  /** Plain text, one line (issue titles are not Markdown). */
+  title: string
+  /** Markdown. */
+  body: string
+}
+
+/** The issue to open for critical regressions, or undefined when there is none. Pure. */
+export function renderRegressionIssue(model: ReportModel): RegressionIssue | undefined {
+  const critical = of(model, 'regression').filter((v) => v.severity === 'critical').sort(worstFirst)
+  const first = critical[0]
+  if (first === undefined) return undefined
+  const title =
+    critical.length === 1
+      ? `Critical performance regression: ${plain(testLabel(first.test))} ${formatRatio(first.evidence.ratio)} slower`
+      : `${critical.length} critical performance regressions`
+  const others = of(model, 'regression').length - critical.length
+  const body = [
+    `perf-regression found ${plural(critical.length, 'critical performance regression')} at commit ${sha(model.run.git.commit)}` +
+      ` (at least ${formatRatio(first.evidence.thresholds.critical)} slower than the baseline).`,
+    '',
+    ...judgedTable(critical, DEFAULT_MAX_ROWS, true),
+    '',
+    '#### Why',
+    '',
+    ...critical.slice(0, DEFAULT_MAX_ROWS).map((v) => `- ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(v.reason)}`),
+    ...(others > 0 ? ['', `${plural(others, 'other regression')} below the critical band ${others === 1 ? 'is' : 'are'} in the run's report.`] : []),
+    '',
+    '#### Environment and commits',
+    '',
+    ...contextLines(model),
+    '',
+  ]
+  return { title, body: body.join('\n') }
+}
+
+/**
+ * The text of `.perf/regression-issue.md`: the first line is the plain title
+ * (no `#`), then a blank line, then the Markdown body. A workflow can split it
+ * with `head -n 1` and `tail -n +3`.
+ */
+export function renderIssueFile(issue: RegressionIssue): string {
+  return `${issue.title}\n\n${issue.body.endsWith('\n') ? issue.body : `${issue.body}\n`}`
+}

@@ -1,0 +1,114 @@
+import { buildRecord, type RunOutcome } from '../../src/core/run.js'
+import { detect } from '../../src/detect/detect.js'
+import { fails } from '../../src/detect/verdict.js'
+import { envKey } from '../../src/env/environment.js'
+import { buildReportModel, type ReportModel } from '../../src/report/model.js'
+import { SCHEMA_VERSION, type PerfSample, type RunRecord, type TestRef } from '../../src/types.js'
+import { config, ENV, noisy, NOW, RUNNER, sample } from './helpers.js'
+
+/** Test names (and other strings) that try to break out of markup, attributes and the script. */
+export const HOSTILE = {
+  scriptClose: '</script><script>alert(1)</script>',
+  img: '<img src=x onerror=alert(1)>',
+  quotes: `parse > "double" & 'single' quotes`,
+  unicode: 'render ✓ 測試 😀 \u2028line\u2029para',
+  long: `${'long '.repeat(99)}name`,
+  file: 'test/<svg onload=alert(1)>.test.ts',
+  bench: '"><b>bench</b>',
+  branch: "feature/'><script>alert(2)</script>",
+} as const
+
+export const FIXTURE_RUN_ID = 'run-0000-current'
+
+interface Spec {
+  test: TestRef
+  /** Baseline run medians, newest first (one baseline run per hour before NOW). */
+  baseline: number[]
+  /** Median of two earlier compare runs (2.5 h and 5.5 h before NOW); none when omitted. */
+  compare?: number
+  current: number
+  /** Record CPU and memory metrics. */
+  metrics?: boolean
+}
+
+const PARSE = 'test/parse.test.ts'
+const IO = 'test/io.test.ts'
+const flat = (seed: number) => noisy(1e6, 10, 0.02, seed)
+
+/** Nine tests in three files, one or more of each verdict kind and severity; hostile names among them. */
+export const SPECS: Spec[] = [
+  { test: { file: PARSE, name: HOSTILE.scriptClose, project: '' }, baseline: flat(1), compare: 1.01e6, current: 2.5e6, metrics: true },
+  { test: { file: PARSE, name: HOSTILE.quotes, project: '' }, baseline: flat(2), compare: 0.99e6, current: 1.3e6 },
+  { test: { file: PARSE, name: HOSTILE.img, project: '', bench: HOSTILE.bench }, baseline: flat(3), current: 1e6, metrics: true },
+  { test: { file: HOSTILE.file, name: HOSTILE.unicode, project: 'web' }, baseline: flat(4), compare: 1.02e6, current: 1.7e6, metrics: true },
+  { test: { file: HOSTILE.file, name: HOSTILE.long, project: 'web' }, baseline: flat(5), current: 0.4e6 },
+  { test: { file: IO, name: 'noisy io', project: '' }, baseline: noisy(1e6, 10, 0.3, 5), compare: 1.1e6, current: 1.25e6 },
+  { test: { file: IO, name: 'warm cache', project: '' }, baseline: [2e5, 2.1e5], current: 2.2e5 },
+  { test: { file: IO, name: 'fresh & new', project: '' }, baseline: [], current: 3e3 },
+  { test: { file: IO, name: 'steady', project: '' }, baseline: flat(9), compare: 1e6, current: 1.01e6, metrics: true },
+]
+
+/** The expected verdict of each spec, by index. */
+export const EXPECTED = [
+  'regression:critical',
+  'regression:minor',
+  'unchanged',
+  'regression:moderate',
+  'improvement:critical',
+  'inconclusive',
+  'insufficient-data',
+  'new',
+  'unchanged',
+] as const
+
+function sampleOf(spec: Spec, value: number, i: number): PerfSample {
+  if (!spec.metrics) return sample(value)
+  return sample(value, { cpu_ns: value * 0.92, heap_used_bytes: 24e6 + i * 1.5e6, rss_bytes: 96e6 + i * 2e6 })
+}
+
+/** The fixture model: the history is judged with detect() and turned into a model with buildReportModel(). */
+export function fixtureModel(): ReportModel {
+  const key = envKey(ENV, RUNNER)
+  const history: RunRecord[] = []
+  const runRecord = (id: string, hoursAgo: number, mode: RunRecord['mode'], commit: string, pick: (s: Spec) => number | undefined): RunRecord => ({
+    schema: SCHEMA_VERSION,
+    kind: 'run',
+    id,
+    time: new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString(),
+    mode,
+    git: { commit, branch: 'main' },
+    env: ENV,
+    results: SPECS.flatMap((s, i) => {
+      const v = pick(s)
+      return v === undefined ? [] : [{ test: s.test, runner: RUNNER, env_key: key, sample: sampleOf(s, v, i + hoursAgo) }]
+    }),
+  })
+  for (let i = 9; i >= 0; i--) history.push(runRecord(`base-${i}`, i + 1, 'baseline', `b${i}`.padEnd(40, '0'), (s) => s.baseline[i]))
+  for (const h of [5.5, 2.5]) history.push(runRecord(`cmp-${h}`, h, 'compare', `c${h}`.padEnd(40, 'f'), (s) => s.compare))
+  history.sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+
+  const cfg = config()
+  const record = buildRecord({
+    samples: SPECS.map((s, i) => ({ test: s.test, runner: RUNNER, sample: sampleOf(s, s.current, i) })),
+    config: cfg,
+    env: ENV,
+    git: { commit: '0123456789abcdef0123456789abcdef01234567', branch: HOSTILE.branch },
+    now: NOW,
+    runId: FIXTURE_RUN_ID,
+  })
+  const verdicts = detect({ current: record.results, history, config: cfg, now: NOW, runId: FIXTURE_RUN_ID })
+  const outcome: RunOutcome = {
+    record,
+    verdicts,
+    failing: verdicts.filter((v) => fails(v, cfg.failOn)),
+    warnings: [{ file: '.perf/benchmarks.jsonl', line: 7, message: 'not valid JSON; skipped: <script>alert(3)</script>' }],
+    storePath: '/project/.perf/benchmarks.jsonl',
+    recorded: true,
+    history,
+    config: cfg,
+  }
+  const model = buildReportModel(outcome, history)
+  // Hostile strings where the environment is shown (set after judging: the environment is part of the compatibility key).
+  model.run.env = { ...ENV, cpu_model: 'Evil <CPU> "9000" & co', ci: "</script>'ci'" }
+  return model
+}
