@@ -6,8 +6,18 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'forks' } },
       {
         test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          // Only the suites themselves: the fixture projects hold test files of their own.
+          include: ['test/e2e/*.e2e.test.ts'],
           pool: 'forks',
           testTimeout: 15 * 60_000,
           hookTimeout: 15 * 60_000,
@@ -15,5 +25,7 @@ export default defineConfig({
         },
       },
     ],
+    // The end-to-end suites time real runs: never run them side by side.
+    fileParallelism: false,
   },
 })
