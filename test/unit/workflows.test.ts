@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { parse } from 'yaml'
+
+const DIR = path.resolve(import.meta.dirname, '../../examples/github-actions')
+const files = readdirSync(DIR).filter((f) => f.endsWith('.yml'))
+
+interface Step {
+  uses?: string
+  run?: string
+  with?: Record<string, unknown>
+  if?: string
+}
+interface Workflow {
+  name: string
+  on: Record<string, unknown>
+  permissions?: Record<string, string>
+  jobs: Record<string, { 'runs-on': string; steps: Step[]; if?: string }>
+}
+
+const load = (file: string) => parse(readFileSync(path.join(DIR, file), 'utf8'), { strict: true, uniqueKeys: true }) as Workflow
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps)
+
+describe('example GitHub Actions workflows', () => {
+  test('there are the four documented workflows', () => {
+    expect(files.sort()).toEqual(['perf-comment.yml', 'perf-main.yml', 'perf-nightly.yml', 'perf-pr.yml'])
+  })
+
+  test.each(files)('%s is valid YAML with a name, triggers, least-privilege permissions and jobs with steps', (file) => {
+    const w = load(file)
+    expect(typeof w.name).toBe('string')
+    expect(Object.keys(w.on).length).toBeGreaterThan(0)
+    expect(w.permissions).toBeTypeOf('object')
+    expect(Object.values(w.permissions!)).not.toContain('write-all')
+    for (const job of Object.values(w.jobs)) {
+      expect(job['runs-on']).toBe('ubuntu-latest')
+      expect(job.steps.length).toBeGreaterThan(0)
+      for (const step of job.steps) expect(Boolean(step.uses) !== Boolean(step.run)).toBe(true)
+    }
+  })
+
+  test('main records a baseline and saves the history under a fresh cache key', () => {
+    const w = load('perf-main.yml')
+    expect(w.on).toHaveProperty('push')
+    const all = steps(w)
+    expect(all.some((s) => s.run?.includes('--baseline-mode=establish'))).toBe(true)
+    const save = all.find((s) => s.uses?.startsWith('actions/cache/save'))
+    expect(save?.with?.path).toBe('.perf')
+  })
+
+  test('pull requests only restore the history, with a read-only token, and hand the report on', () => {
+    const w = load('perf-pr.yml')
+    expect(w.permissions).toEqual({ contents: 'read' })
+    const all = steps(w)
+    expect(all.some((s) => s.uses?.startsWith('actions/cache/save'))).toBe(false)
+    expect(all.some((s) => s.uses?.startsWith('actions/cache/restore'))).toBe(true)
+    expect(all.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true)
+  })
+
+  test('the comment workflow runs after the check, in the base repository, without running pull-request code', () => {
+    const w = load('perf-comment.yml')
+    expect(w.on).toEqual({ workflow_run: { workflows: ['perf check'], types: ['completed'] } })
+    expect(load('perf-pr.yml').name).toBe('perf check')
+    const all = steps(w)
+    expect(all.some((s) => s.uses?.startsWith('actions/checkout'))).toBe(false)
+    expect(all.some((s) => s.uses?.startsWith('actions/github-script'))).toBe(true)
+  })
+
+  test('the nightly run opens an issue from the generated regression-issue.md', () => {
+    const w = load('perf-nightly.yml')
+    expect(w.on).toHaveProperty('schedule')
+    expect(w.permissions?.issues).toBe('write')
+    expect(steps(w).some((s) => s.run?.includes('.perf/regression-issue.md') && s.run.includes('gh issue create'))).toBe(true)
+  })
+})
