@@ -20,6 +20,8 @@ interface AssertionResult {
   title: string
   fullName: string
   status: string
+  /** Present with `testLocationInResults: true`. */
+  location?: { line: number; column: number } | null
 }
 interface TestFileResult {
   testFilePath: string
@@ -87,6 +89,7 @@ export function attribute(
         name: [...assertion.ancestorTitles, assertion.title].join(' > '),
         project: file?.displayName?.name ?? '',
         ...(s.sample.name !== undefined ? { bench: s.sample.name } : {}),
+        ...(assertion.location ? { line: assertion.location.line } : {}),
       },
       runner: { name: 'jest', version, pool: environments.get(s.testPath) ?? 'node' },
       sample: s.sample,

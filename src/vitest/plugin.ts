@@ -20,6 +20,7 @@ const configured = new WeakSet<object>()
 /** Plugin object as Vite and Vitest see it. */
 export interface PerfRegressionPlugin {
   name: 'perf-regression'
+  config: () => { test: { includeTaskLocation: true } }
   configureVitest: (context: VitestPluginContext) => void
 }
 
@@ -36,6 +37,8 @@ export function perfRegression(options: PerfRegressionOptions = {}): PerfRegress
   validateOptions(options, 'perfRegression() options')
   return {
     name: 'perf-regression',
+    // Test lines, for GitHub annotations that point at the test.
+    config: () => ({ test: { includeTaskLocation: true } }),
     configureVitest({ vitest, project }) {
       const config = resolveConfig({ options, env: process.env, argv: process.argv })
       project.provide(PROVIDE_KEY, { measure: config.measure, rawSamples: config.rawSamples, baselineMode: config.baselineMode })

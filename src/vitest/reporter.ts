@@ -43,7 +43,13 @@ export function collectSamples(
         }
         const s = sample as PerfSample
         samples.push({
-          test: { file, name, project: testCase.project.name, ...(s.name !== undefined ? { bench: s.name } : {}) },
+          test: {
+            file,
+            name,
+            project: testCase.project.name,
+            ...(s.name !== undefined ? { bench: s.name } : {}),
+            ...(testCase.location ? { line: testCase.location.line } : {}),
+          },
           runner: { name: 'vitest', version, pool: String(testCase.project.config.pool) },
           sample: s,
         })

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
 import { createProject, run, storeLines, validRuns } from './helpers.js'
@@ -67,6 +67,25 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
     expect(r.output).toMatch(/work > checksum 200 kB.*✗ regression \((minor|moderate|critical)\)/)
     expect(r.output).toMatch(/✗ test\/work\.test\.js > work > checksum 200 kB: [\d.]+× slower/)
     expect(r.output).toContain('failing the run')
+  })
+
+  test('writes every report, and inside GitHub Actions the job summary and annotations', async () => {
+    const summary = path.join(dir, 'step-summary.md')
+    writeFileSync(summary, '')
+    const r = await vitest([], { SLOWDOWN: '2', GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary })
+    expect(r.code, r.output).toBe(1)
+    expect(r.stdout).toMatch(/^::error file=test\/work\.test\.js,line=10,title=Performance regression \((minor|moderate|critical)%2C [\d.]+×\)::test\/work\.test\.js > work > checksum 200 kB: [\d.]+× slower/m)
+    const markdown = readFileSync(summary, 'utf8')
+    expect(markdown).toContain('<!-- perf-regression -->')
+    expect(markdown).toMatch(/performance regression/)
+    expect(readFileSync(path.join(dir, '.perf/report.md'), 'utf8')).toBe(markdown.replace(/\n$/, ''))
+    const analysis = JSON.parse(readFileSync(path.join(dir, '.perf/analysis.json'), 'utf8')) as { schema: number; failed: boolean; verdicts: unknown[] }
+    expect(analysis.schema).toBe(1)
+    expect(analysis.failed).toBe(true)
+    expect(analysis.verdicts).toHaveLength(2)
+    const html = readFileSync(path.join(dir, '.perf/dashboard.html'), 'utf8')
+    expect(html).toMatch(/^<!doctype html>/i)
+    expect(html).toContain('work &gt; checksum 200 kB')
   })
 
   test('the reporter from the command line also gates, with the plugin adding no second copy', async () => {
