@@ -101,8 +101,13 @@ export function chartSvg(points: readonly HistoryPoint[], metric: Metric, opts: 
     parts.push(`<line class="grid" x1="${left}" x2="${w - right}" y1="${top}" y2="${top}"/><line class="grid" x1="${left}" x2="${w - right}" y1="${h - bottom}" y2="${h - bottom}"/>`)
     parts.push(`<text class="axis" x="${left - 4}" y="${top + 3}" text-anchor="end">${esc(metric.format(hi))}</text>`)
     parts.push(`<text class="axis" x="${left - 4}" y="${h - bottom + 3}" text-anchor="end">${esc(metric.format(lo))}</text>`)
-    const first = points[0]!.time.slice(0, 10)
-    const last = points[points.length - 1]!.time.slice(0, 10)
+    // Dates, or month-day and time (UTC) when the runs span less than two days.
+    const t0 = points[0]!.time
+    const t1 = points[points.length - 1]!.time
+    const short = Math.abs(Date.parse(t1) - Date.parse(t0)) < 2 * 86_400_000
+    const at = (t: string) => (short && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(t) ? `${t.slice(5, 10)} ${t.slice(11, 16)}` : t.slice(0, 10))
+    const first = at(t0)
+    const last = at(t1)
     parts.push(`<text class="axis" x="${left}" y="${h - 3}" text-anchor="start">${esc(first)}</text>`)
     if (points.length > 1) parts.push(`<text class="axis" x="${w - right}" y="${h - 3}" text-anchor="end">${esc(last)}</text>`)
   }

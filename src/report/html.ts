@@ -219,7 +219,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions = {}): strin
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(DASHBOARD_CSP)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${DASHBOARD_CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
     '<link rel="icon" href="data:,">',

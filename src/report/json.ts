@@ -15,6 +15,8 @@ export interface AnalysisTest {
   name: string
   project: string
   bench?: string
+  /** Line of the test in its file, when the runner reports it (not part of the identity). */
+  line?: number
 }
 
 export interface AnalysisEvidence {
@@ -60,6 +62,10 @@ export interface AnalysisDocument {
   schema: typeof ANALYSIS_SCHEMA_VERSION
   generator: 'perf-regression'
   run: { id: string; time: string; mode: BaselineMode; git: GitInfo; env: EnvInfo }
+  /** Whether the run was appended to the history store. */
+  recorded: boolean
+  /** Baseline runs a test needs before it is judged. */
+  min_samples: number
   fail_on: Severity | 'never'
   failed: boolean
   /** Keys of the failing verdicts, worst first. */
@@ -86,7 +92,7 @@ function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): 
 }
 
 function testOf(t: TestRef): AnalysisTest {
-  return pick(t, ['file', 'name', 'project', 'bench'])
+  return pick(t, ['file', 'name', 'project', 'bench', 'line'])
 }
 
 function evidenceOf(e: Evidence): AnalysisEvidence {
@@ -155,6 +161,8 @@ export function buildAnalysisDocument(model: ReportModel): AnalysisDocument {
       git: pick(model.run.git, ['commit', 'branch']),
       env: pick(model.run.env, ['cpu_model', 'cpu_count', 'os', 'arch', 'node_version', 'ci']),
     },
+    recorded: model.recorded,
+    min_samples: model.min_samples,
     fail_on: model.fail_on,
     failed: model.failed,
     failing: [...model.failing],

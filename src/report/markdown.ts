@@ -131,7 +131,8 @@ function statusLine(model: ReportModel): string {
   const tests = plural(model.verdicts.length, 'test')
   if (model.run.mode === 'establish') {
     const judged = model.verdicts.filter((v) => 'evidence' in v).length
-    return `Recorded a baseline run of ${tests}; ${judged} of them already had enough baseline runs to be judged. Baseline runs never fail.`
+    const verb = model.recorded ? 'Recorded' : 'Measured (not recorded)'
+    return `${verb} a baseline run of ${tests}; ${judged} already had the ${model.min_samples} baseline runs needed to be judged. Baseline runs never fail.`
   }
   if (model.verdicts.every((v) => v.kind === 'new')) {
     return `Nothing was judged for ${tests} and the run does not fail. Record a baseline on the main branch with \`--baseline-mode=establish\`.`
@@ -208,7 +209,7 @@ export function renderRegressionIssue(model: ReportModel): RegressionIssue | und
   const others = of(model, 'regression').length - critical.length
   const body = [
     `perf-regression found ${plural(critical.length, 'critical performance regression')} at commit ${sha(model.run.git.commit)}` +
-      ` (at least ${formatRatio(first.evidence.thresholds.critical)} slower than the baseline).`,
+      ' (slower than the baseline by at least its critical band).',
     '',
     ...judgedTable(critical, DEFAULT_MAX_ROWS, true),
     '',

@@ -14,7 +14,7 @@ export const HOSTILE = {
   unicode: 'render ✓ 測試 😀 \u2028line\u2029para',
   long: `${'long '.repeat(99)}name`,
   file: 'test/<svg onload=alert(1)>.test.ts',
-  bench: '"><b>bench</b>',
+  bench: '"><b>bench</b><!--',
   branch: "feature/'><script>alert(2)</script>",
 } as const
 

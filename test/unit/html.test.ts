@@ -1,0 +1,254 @@
+import { describe, expect, test } from 'vitest'
+import { band, chartSvg, formatBytes } from '../../src/report/html-chart.js'
+import { DASHBOARD_SCRIPT } from '../../src/report/html-script.js'
+import { DASHBOARD_CSP, escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js'
+import type { HistoryPoint, ReportModel } from '../../src/report/model.js'
+import { formatNs } from '../../src/util/format.js'
+import { EXPECTED, FIXTURE_RUN_ID, fixtureModel, HOSTILE, SPECS } from './dashboard-fixtures.js'
+
+const model = fixtureModel()
+const html = renderHtml(model)
+
+/** The text of the embedded data element. */
+function dataText(page: string): string {
+  const m = /<script type="application\/json" id="perf-data">([\s\S]*?)<\/script>/.exec(page)
+  if (!m) throw new Error('no perf-data element')
+  return m[1]!
+}
+
+/** Every start tag in the page, as written (`>` inside attribute values is always escaped). */
+const startTags = (page: string) => page.match(/<[a-zA-Z][^>]*>/g) ?? []
+
+/**
+ * The attributes of a start tag, parsed strictly: every value must be double-quoted
+ * (or absent), so an attribute a hostile string opened or closed makes this throw.
+ */
+function attributes(tag: string): [string, string | undefined][] {
+  const re = /\s+([a-zA-Z_:][a-zA-Z0-9_:.-]*)(?:="([^"]*)")?/y
+  re.lastIndex = /^<[a-zA-Z][a-zA-Z0-9-]*/.exec(tag)![0].length
+  const out: [string, string | undefined][] = []
+  let end = re.lastIndex
+  for (let m = re.exec(tag); m; m = re.exec(tag)) {
+    out.push([m[1]!, m[2]])
+    end = re.lastIndex
+  }
+  if (!/^\s*\/?>$/.test(tag.slice(end))) throw new Error(`malformed tag: ${tag}`)
+  return out
+}
+
+describe('renderHtml: a self-contained page', () => {
+  test('a complete document with the CSP meta tag first in the head', () => {
+    expect(html.startsWith('<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy"')).toBe(true)
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:;`)
+    expect(DASHBOARD_CSP).not.toMatch(/["<>&]/) // written into the attribute as it is
+    expect(DASHBOARD_CSP).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:/)
+    expect(html.trimEnd().endsWith('</body></html>')).toBe(true)
+    expect(html).toContain('<title>perf-regression dashboard</title>')
+  })
+
+  test('nothing is loaded from anywhere', () => {
+    expect(html).not.toMatch(/https?:\/\//i)
+    expect(html).not.toMatch(/\/\/[a-z0-9.-]+\.[a-z]{2,}\//i)
+    expect(html).not.toMatch(/@import|url\(/i)
+    // The only src/href attribute is the empty data: favicon (it keeps browsers from asking for /favicon.ico).
+    const refs = startTags(html).flatMap((t) => attributes(t).filter(([name]) => /^(src|href|xlink:href|action|formaction|srcset|poster|data)$/i.test(name)))
+    expect(refs).toEqual([['href', 'data:,']])
+  })
+
+  test('the only scripts are the data element and the dashboard script', () => {
+    const scripts = startTags(html).filter((t) => /^<script\b/i.test(t))
+    expect(scripts).toEqual(['<script type="application/json" id="perf-data">', '<script>'])
+    expect(html.match(/<\/script/gi)).toHaveLength(2)
+    expect(html).toContain(`<script>${DASHBOARD_SCRIPT}</script>`)
+    expect(DASHBOARD_SCRIPT).not.toMatch(/<\/script|innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/i)
+  })
+
+  test('hostile names never become markup', () => {
+    expect(html).not.toContain('<script>alert')
+    expect(html).not.toMatch(/<img/i)
+    expect(html).not.toMatch(/<svg onload/i)
+    expect(html).not.toContain('<b>bench</b>')
+    expect(html).not.toContain('<!--')
+    // Every tag parses with double-quoted values only, and none carries an event handler or a style.
+    const names = startTags(html).flatMap((t) => attributes(t).map(([name]) => name))
+    expect(names.filter((n) => /^on|^style$|^srcdoc$/i.test(n))).toEqual([])
+    expect(new Set(names)).toEqual(
+      new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'rel', 'href', 'type', 'class', 'data-filter', 'id', 'placeholder', 'aria-label', 'autocomplete', 'value', 'width', 'height', 'viewBox', 'aria-hidden', 'cx', 'cy', 'r', 'hidden', 'data-f', 'data-i', 'data-kind', 'title', 'data-tag', 'role', 'x1', 'x2', 'y1', 'y2', 'x', 'y', 'text-anchor', 'points', 'data-run', 'data-metric', 'data-meta']),
+    )
+  })
+
+  test('hostile names are shown escaped, in text and in attributes', () => {
+    expect(html).toContain(`<h3 class="name" title="${escapeHtml(HOSTILE.scriptClose)}">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</h3>`)
+    expect(html).toContain('>&lt;img src=x onerror=alert(1)&gt;</h3>')
+    expect(html).toContain('parse &gt; &quot;double&quot; &amp; &#39;single&#39; quotes')
+    expect(html).toContain('<span class="tag" data-tag="bench">&quot;&gt;&lt;b&gt;bench&lt;/b&gt;&lt;!--</span>')
+    expect(html).toContain('<h2 class="file-head mono" data-f="0">test/&lt;svg onload=alert(1)&gt;.test.ts</h2>')
+    expect(html).toContain('render ✓ 測試 😀 \u2028line\u2029para</h3>')
+    expect(html).toContain(`>${HOSTILE.long}</h3>`)
+    expect(html).toContain('feature/&#39;&gt;&lt;script&gt;alert(2)&lt;/script&gt;')
+    expect(html).toContain('Evil &lt;CPU&gt; &quot;9000&quot; &amp; co')
+    expect(html).toContain('skipped: &lt;script&gt;alert(3)&lt;/script&gt;')
+  })
+
+  test('the data for the script is JSON that cannot close its element', () => {
+    const text = dataText(html)
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/)
+    expect(text).toContain('\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e')
+    const data = JSON.parse(text) as { run: string; files: string[]; tests: { name: string; kind: string; file: number; failing: boolean }[] }
+    expect(data.run).toBe(FIXTURE_RUN_ID)
+    expect(data.files).toEqual([HOSTILE.file, 'test/io.test.ts', 'test/parse.test.ts'])
+    expect(data.tests.map((t) => t.name).sort()).toEqual(SPECS.map((s) => s.test.name).sort())
+    expect(data.tests.filter((t) => t.failing)).toHaveLength(3)
+  })
+
+  test('deterministic and pure: the same model gives the same page, and is not changed', () => {
+    const before = structuredClone(model)
+    expect(renderHtml(model)).toBe(html)
+    expect(renderHtml(structuredClone(model))).toBe(html)
+    expect(renderHtml(fixtureModel())).toBe(html)
+    expect(model).toEqual(before)
+  })
+
+  test('the title option is escaped', () => {
+    const page = renderHtml(model, { title: 'Nightly </title><script>alert(4)</script>' })
+    expect(page).toContain('<title>Nightly &lt;/title&gt;&lt;script&gt;alert(4)&lt;/script&gt;</title>')
+    expect(page).not.toContain('<script>alert')
+  })
+})
+
+describe('renderHtml: header, summary and cards', () => {
+  test('the header shows the run', () => {
+    expect(html).toContain('<div data-meta="run"><dt>Run</dt><dd>run-0000-current</dd></div>')
+    expect(html).toContain('<dd>2025-06-01 12:00 UTC</dd>')
+    expect(html).toContain('<div data-meta="commit"><dt>Commit</dt><dd>0123456789ab</dd></div>')
+    expect(html).toContain('<dd>compare (fails on minor)</dd>')
+    expect(html).toMatch(/<div data-meta="env"><dt>Environment<\/dt><dd>Evil [^<]* ×8 · linux\/x64 · Node 20\.19\.0 · CI: &lt;\/script&gt;&#39;ci&#39;<\/dd>/)
+    expect(html).toContain('<span class="status fail">failed: 3 regressions at or above minor</span>')
+  })
+
+  test('the summary counts every verdict kind and severity', () => {
+    const count = (filter: string) => new RegExp(`data-filter="${filter}"><span class="n">(\\d+)</span>`).exec(html)?.[1]
+    expect(count('all')).toBe('9')
+    expect(count('regression:critical')).toBe('1')
+    expect(count('regression:moderate')).toBe('1')
+    expect(count('regression:minor')).toBe('1')
+    expect(count('improvement')).toBe('1')
+    expect(count('unchanged')).toBe('2')
+    expect(count('inconclusive')).toBe('1')
+    expect(count('insufficient-data')).toBe('1')
+    expect(count('new')).toBe('1')
+  })
+
+  test('one card per test, grouped by file, with its verdict', () => {
+    const cards = html.match(/<article class="card [^"]*" data-i="\d+" data-kind="[a-z-]+">/g) ?? []
+    expect(cards).toHaveLength(SPECS.length)
+    const kinds = model.verdicts.map((v) => (v.kind === 'regression' || v.kind === 'improvement' ? `${v.kind}:${v.severity}` : v.kind))
+    expect(kinds).toEqual([...EXPECTED])
+    const heads = html.match(/<h2 class="file-head[^>]*>[^<]*<\/h2>/g) ?? []
+    expect(heads).toHaveLength(3)
+    // Cards come in file order: each file's cards follow its heading.
+    const order = [...html.matchAll(/<h2 class="file-head mono" data-f="(\d)"|<article class="card [^"]*" data-i="(\d+)"/g)].map((m) => (m[1] ? `f${m[1]}` : m[2]))
+    expect(order).toEqual(['f0', '0', '1', 'f1', '2', '3', '4', '5', 'f2', '6', '7', '8'])
+    expect(html).toContain('<span class="badge v-regression s-critical">regression (critical)</span>')
+    expect(html).toContain('<span class="badge v-insufficient-data">insufficient data (2/5)</span>')
+    expect(html).toContain('<span class="badge v-new">new (no baseline)</span>')
+  })
+
+  test('ratios and intervals of judged tests', () => {
+    const critical = model.verdicts[0]!
+    if (!('evidence' in critical)) throw new Error('expected a judged verdict')
+    expect(html).toMatch(/<span class="ratio">2\.\d\d×<\/span><span class="chg">\+1\d\d%<\/span><span class="ival">95% interval 2\.\d\d–2\.\d\d×<\/span>/)
+    expect(html).toContain(`baseline ${formatNs(critical.evidence.baseline)} (10 runs) → current 2.50 ms`)
+    expect(html).toContain('not judged: 2 of 5 baseline runs')
+    expect(html).toContain('<span class="ratio">—</span><span class="ival">no baseline yet</span>')
+  })
+
+  test('every card has a wall-time chart with a point per run; flagged runs are marked', () => {
+    const cards = html.split('<article ').slice(1)
+    for (const [i, card] of cards.entries()) {
+      const v = model.verdicts.find((x) => card.includes(`title="${escapeHtml(x.test.name)}"`))!
+      const points = model.history[v.key]!
+      const wall = card.slice(card.indexOf('<figure class="wall">'), card.indexOf('</figure>'))
+      expect(wall, `card ${i}`).toContain('<svg class="chart"')
+      expect(wall.match(/<circle class="pt /g)).toHaveLength(points.length)
+      expect(wall.match(/class="pt [^"]*flagged/g) ?? []).toHaveLength(points.filter((p) => p.flagged).length)
+      expect(wall.match(/class="pt pt-compare/g) ?? []).toHaveLength(points.filter((p) => p.mode === 'compare').length)
+      expect(wall.match(/<rect class="band"/g) ?? []).toHaveLength('evidence' in v ? 1 : 0)
+    }
+    // The three failing regressions: their current run is flagged in the wall chart, and in the
+    // CPU, heap and RSS charts of the two that recorded them.
+    expect(html.match(/<circle class="pt pt-compare flagged current"/g)).toHaveLength(3 + 2 * 3)
+  })
+
+  test('CPU and memory charts only for tests that recorded them', () => {
+    expect(html.match(/<figure class="mini" data-metric="cpu">/g)).toHaveLength(SPECS.filter((s) => s.metrics).length)
+    expect(html.match(/<figure class="mini" data-metric="heap">/g)).toHaveLength(4)
+    expect(html.match(/<figure class="mini" data-metric="rss">/g)).toHaveLength(4)
+  })
+
+  test('a file filter option per file, and every verdict filter', () => {
+    expect(html).toContain('<option value="0">test/&lt;svg onload=alert(1)&gt;.test.ts</option>')
+    for (const v of ['all', 'failing', 'regression', 'regression:critical', 'improvement', 'unchanged', 'inconclusive', 'insufficient-data', 'new']) {
+      expect(html).toContain(`<option value="${v}">`)
+    }
+    expect(html).toContain('<input id="q" type="search"')
+  })
+
+  test('an empty run renders a page that says so', () => {
+    const empty: ReportModel = { ...model, verdicts: [], history: {}, failing: [], failed: false, warnings: [], baseline_commits: [] }
+    const page = renderHtml(empty)
+    expect(page).toContain('No tests in this run.')
+    expect(page).toContain('<span class="status pass">passed</span>')
+    expect(page).not.toContain('<article')
+    expect(page).not.toContain('Baseline commits')
+  })
+
+  test('establish mode', () => {
+    const page = renderHtml({ ...model, run: { ...model.run, mode: 'establish' }, failed: false, failing: [] })
+    expect(page).toContain('<span class="status establish">baseline run recorded</span>')
+    expect(page).toContain('<dd>establish (recording a baseline)</dd>')
+  })
+})
+
+describe('helpers', () => {
+  test('escapeHtml', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>\u0000`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;\uFFFD')
+    expect(escapeHtml('plain ✓ 😀')).toBe('plain ✓ 😀')
+  })
+
+  test('jsonForScript escapes < > & U+2028 U+2029 and stays valid JSON', () => {
+    const value = { s: '</script><!-- & \u2028\u2029 >' }
+    const text = jsonForScript(value)
+    expect(text).toBe('{"s":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029 \\u003e"}')
+    expect(JSON.parse(text)).toEqual(value)
+  })
+
+  test('formatBytes', () => {
+    expect(formatBytes(812)).toBe('812 B')
+    expect(formatBytes(1536)).toBe('1.50 KiB')
+    expect(formatBytes(24e6)).toBe('22.9 MiB')
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB')
+  })
+
+  test('the band is the baseline ÷/× the minor threshold; a line for too few runs; nothing for new tests', () => {
+    const [critical, , , , , , insufficient, fresh] = model.verdicts
+    if (!critical || !('evidence' in critical)) throw new Error('expected a judged verdict')
+    const b = band(critical)!
+    expect(b.line).toBe(critical.evidence.baseline)
+    expect(b.range![0]).toBeCloseTo(critical.evidence.baseline / 1.2)
+    expect(b.range![1]).toBeCloseTo(critical.evidence.baseline * 1.2)
+    expect(b.label).toContain('÷/× 1.20 (minor threshold)')
+    expect(band(insufficient!)).toEqual({ line: 205000, label: 'median of 2 baseline runs, 205 µs' })
+    expect(band(fresh!)).toBeUndefined()
+  })
+
+  test('chartSvg: one point, missing values, and a constant series', () => {
+    const p = (wall_ns: number, extra: Partial<HistoryPoint> = {}): HistoryPoint => ({ run_id: 'r', time: '2025-06-01T00:00:00.000Z', mode: 'baseline', wall_ns, ...extra })
+    const metric = { label: 'CPU', pick: (x: HistoryPoint) => x.cpu_ns, format: formatNs }
+    expect(chartSvg([p(1)], metric, { width: 100, height: 40, axes: false })).toContain('>no data</text>')
+    const svg = chartSvg([p(1, { cpu_ns: 5 }), p(1), p(1, { cpu_ns: 5, flagged: true })], metric, { width: 100, height: 40, axes: true })
+    expect(svg.match(/<circle class="pt /g)).toHaveLength(2)
+    expect(svg).toContain('class="pt pt-baseline flagged current"')
+    expect(svg).not.toMatch(/NaN|Infinity/)
+  })
+})
