@@ -4,6 +4,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BASELINE_MODE_ENV, extractBaselineModeFlag } from '../config/resolve.js'
 import { BASELINE_MODES, ConfigError } from '../config/validate.js'
+import { report } from './report.js'
+import { StoreError } from '../store/store.js'
 
 export const HELP = `Usage: perf-regression <command> [options]
 
@@ -15,6 +17,8 @@ Commands:
                               --reporter=default --reporter=perf-regression.
   jest [jest arguments]       The same for Jest (reporters: ['default',
                               'perf-regression'] in jest.config).
+  report [options]            Render a stored run, judged again against the runs
+                              before it: perf-regression report --help
 
 Options:
   --baseline-mode=<mode>      establish: record a baseline run (on main)
@@ -74,10 +78,11 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
       await import(pathToFileURL(bin).href)
       return undefined
     }
+    if (command === 'report') return await report(rest, ctx)
     process.stderr.write(`perf-regression: unknown command ${JSON.stringify(command)}\n\n${HELP}`)
     return 2
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StoreError) {
       process.stderr.write(`${error.message}\n`)
       return 2
     }

@@ -6,6 +6,7 @@ import pc from 'picocolors'
 import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { completeRun } from '../core/complete.js'
+import { colorEnabled } from '../report/color.js'
 import type { CollectedSample } from '../core/run.js'
 import { readSpool, SETTINGS_ENV, SPOOL_ENV, type SpooledSample } from './spool.js'
 
@@ -139,7 +140,7 @@ export default class PerfRegressionJestReporter {
       config: this.config,
       root: rootDir,
       record: !watching,
-      color: pc.isColorSupported,
+      color: colorEnabled(process.env, Boolean(process.stderr.isTTY)),
       establishHint: 'npx jest --baseline-mode=establish',
       log: (text) => process.stderr.write(text + '\n'),
     })

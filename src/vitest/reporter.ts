@@ -5,6 +5,7 @@ import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js
 import { resolveConfig } from '../config/resolve.js'
 import { validateOptions } from '../config/validate.js'
 import { completeRun } from '../core/complete.js'
+import { colorEnabled } from '../report/color.js'
 import type { CollectedSample } from '../core/run.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
@@ -107,7 +108,7 @@ export default class PerfRegressionReporter implements Reporter {
       config,
       root,
       record: !watching,
-      color: pc.isColorSupported,
+      color: colorEnabled(process.env, Boolean(process.stdout.isTTY)),
       establishHint: 'npx perf-regression vitest run --baseline-mode=establish',
       log,
     })

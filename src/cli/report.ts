@@ -1,0 +1,106 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import pc from 'picocolors'
+import { DEFAULTS } from '../config/options.js'
+import { ConfigError, validateOptions } from '../config/validate.js'
+import { rejudge } from '../core/rejudge.js'
+import { renderHtml } from '../report/html.js'
+import { renderJson } from '../report/json.js'
+import { renderMarkdown } from '../report/markdown.js'
+import { buildReportModel, type ReportModel } from '../report/model.js'
+import { renderTerminal } from '../report/terminal.js'
+import { readStore, StoreError } from '../store/store.js'
+import { colorEnabled } from '../report/color.js'
+import type { CliContext } from './main.js'
+
+export const REPORT_HELP = `Usage: perf-regression report [options]
+
+Renders a stored run (the latest by default), judged again against the runs
+stored before it.
+
+Options:
+  --format <terminal|md|json|html>  Output format (default: terminal)
+  --html                            Same as --format html --out .perf/dashboard.html
+  --out <file>                      Write to a file instead of standard output
+  --run <id>                        The run to render (an id or its first characters)
+  --store <file>                    History store (default: ${DEFAULTS.store})
+  --fail-on <severity>              minor, moderate, critical or never (default: minor)
+  -h, --help                        Show this help
+
+Exit codes: 0 rendered, 2 usage or data error.
+`
+
+const FORMATS = ['terminal', 'md', 'json', 'html'] as const
+type Format = (typeof FORMATS)[number]
+
+function render(format: Format, model: ReportModel, color: boolean): string {
+  switch (format) {
+    case 'terminal':
+      return renderTerminal(model, { color })
+    case 'md':
+      return renderMarkdown(model)
+    case 'json':
+      return renderJson(model)
+    case 'html':
+      return renderHtml(model)
+  }
+}
+
+/** `perf-regression report`: returns the exit code. */
+export async function report(args: string[], ctx: CliContext): Promise<number> {
+  let values
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        format: { type: 'string' },
+        html: { type: 'boolean' },
+        out: { type: 'string' },
+        run: { type: 'string' },
+        store: { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values
+  } catch (error) {
+    throw new ConfigError([`${(error as Error).message} (see perf-regression report --help)`])
+  }
+  if (values.help) {
+    process.stdout.write(REPORT_HELP)
+    return 0
+  }
+  const format = (values.html ? 'html' : (values.format ?? 'terminal')) as Format
+  if (!FORMATS.includes(format)) {
+    throw new ConfigError([`--format must be one of ${FORMATS.map((f) => `"${f}"`).join(', ')} (got ${JSON.stringify(values.format)})`])
+  }
+  const config = validateOptions({
+    ...(values.store !== undefined ? { store: values.store } : {}),
+    ...(values['fail-on'] !== undefined ? { failOn: values['fail-on'] } : {}),
+  })
+  const storePath = path.resolve(ctx.cwd, config.store)
+  const { runs, warnings } = await readStore(storePath)
+  const outcome = rejudge(runs, config, storePath, warnings, values.run)
+  if (!outcome) {
+    const what = values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`
+    process.stderr.write(`perf-regression: ${storePath} has ${what}\n`)
+    return 2
+  }
+  const model = buildReportModel(outcome)
+  const out = values.out ?? (values.html ? path.join(path.dirname(storePath), 'dashboard.html') : undefined)
+  const text = render(format, model, out === undefined && colorEnabled(ctx.env, Boolean(process.stdout.isTTY)))
+  if (out === undefined) {
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+  } else {
+    const file = path.resolve(ctx.cwd, out)
+    try {
+      await mkdir(path.dirname(file), { recursive: true })
+      await writeFile(file, text)
+    } catch (error) {
+      throw new StoreError(`perf-regression: cannot write ${file}: ${(error as Error).message}`, file, { cause: error })
+    }
+    process.stderr.write(`${pc.dim('perf-regression:')} wrote ${file}\n`)
+  }
+  return 0
+}

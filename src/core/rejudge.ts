@@ -1,0 +1,28 @@
+import type { ResolvedConfig } from '../config/options.js'
+import { detect } from '../detect/detect.js'
+import { fails } from '../detect/verdict.js'
+import type { StoreWarning } from '../store/store.js'
+import type { RunRecord } from '../types.js'
+import type { RunOutcome } from './run.js'
+
+/**
+ * Judges a stored run again, with the given configuration, against the runs
+ * stored before it: what `perf-regression report` and `check` show. Pure.
+ * Returns undefined when the store has no such run.
+ */
+export function rejudge(
+  runs: readonly RunRecord[],
+  config: ResolvedConfig,
+  storePath: string,
+  warnings: StoreWarning[],
+  runId?: string,
+): RunOutcome | undefined {
+  const record = runId === undefined ? runs.at(-1) : runs.find((r) => r.id === runId || r.id.startsWith(runId))
+  if (!record) return undefined
+  const time = Date.parse(record.time)
+  const history = runs.filter((r) => r.id !== record.id && Date.parse(r.time) <= time)
+  const verdicts = detect({ current: record.results, history, config, now: new Date(record.time), runId: record.id })
+  const mode = record.mode === 'baseline' ? 'establish' : 'compare'
+  const failing = mode === 'establish' ? [] : verdicts.filter((v) => fails(v, config.failOn))
+  return { record, verdicts, failing, warnings, storePath, recorded: true, history, config: { ...config, baselineMode: mode } }
+}
