@@ -7,7 +7,7 @@ export { detect, testKey, selectBaselines, NOISE_FLOOR } from './detect/detect.j
 export type { DetectInput, DetectConfig } from './detect/detect.js'
 export { fails, severityOf } from './detect/verdict.js'
 export type { TestVerdict, VerdictKind, Evidence } from './detect/verdict.js'
-export { readRuns, readStore, appendRun, StoreError } from './store/store.js'
+export { readRuns, readRecords, readStore, appendRun, appendRecord, StoreError } from './store/store.js'
 export type { StoreWarning } from './store/store.js'
 export { resolveConfig } from './config/resolve.js'
 export { validateOptions, ConfigError } from './config/validate.js'
@@ -25,4 +25,6 @@ export type {
   GitInfo,
   TestResult,
   RunRecord,
+  BaselineEvent,
+  StoreRecord,
 } from './types.js'

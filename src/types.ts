@@ -104,6 +104,30 @@ export interface TestResult {
 
 export const SCHEMA_VERSION = 1
 
+/**
+ * An audited change of baseline, stored between runs (`perf-regression baseline accept|reset`).
+ * - `accept`: the run `run_id` (typically an intended slowdown) becomes the start of the
+ *   baseline of every test it measured: it counts as a baseline run, and earlier runs no longer do.
+ * - `reset`: no run before this event counts as a baseline for any test.
+ */
+export interface BaselineEvent {
+  schema: typeof SCHEMA_VERSION
+  kind: 'baseline-event'
+  id: string
+  /** ISO 8601 time of the event. */
+  time: string
+  action: 'accept' | 'reset'
+  /** The accepted run (for `accept`). */
+  run_id?: string
+  /** Why, in the words of whoever did it. */
+  reason: string
+  /** Who did it (git user, CI actor or login name). */
+  who: string
+}
+
+/** Any line of the store. */
+export type StoreRecord = RunRecord | BaselineEvent
+
 /** One line of `.perf/benchmarks.jsonl`. */
 export interface RunRecord {
   schema: typeof SCHEMA_VERSION

@@ -80,8 +80,8 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
     ...(values['fail-on'] !== undefined ? { failOn: values['fail-on'] } : {}),
   })
   const storePath = path.resolve(ctx.cwd, config.store)
-  const { runs, warnings } = await readStore(storePath)
-  const outcome = rejudge(runs, config, storePath, warnings, values.run)
+  const { runs, events, warnings } = await readStore(storePath)
+  const outcome = rejudge(runs, config, storePath, warnings, values.run, events)
   if (!outcome) {
     const what = values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`
     process.stderr.write(`perf-regression: ${storePath} has ${what}\n`)

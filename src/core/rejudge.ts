@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/options.js'
 import { detect } from '../detect/detect.js'
 import { fails } from '../detect/verdict.js'
 import type { StoreWarning } from '../store/store.js'
-import type { RunRecord } from '../types.js'
+import type { BaselineEvent, RunRecord } from '../types.js'
 import type { RunOutcome } from './run.js'
 
 /**
@@ -16,12 +16,13 @@ export function rejudge(
   storePath: string,
   warnings: StoreWarning[],
   runId?: string,
+  events: readonly BaselineEvent[] = [],
 ): RunOutcome | undefined {
   const record = runId === undefined ? runs.at(-1) : runs.find((r) => r.id === runId || r.id.startsWith(runId))
   if (!record) return undefined
   const time = Date.parse(record.time)
   const history = runs.filter((r) => r.id !== record.id && Date.parse(r.time) <= time)
-  const verdicts = detect({ current: record.results, history, config, now: new Date(record.time), runId: record.id })
+  const verdicts = detect({ current: record.results, history, events, config, now: new Date(record.time), runId: record.id })
   const mode = record.mode === 'baseline' ? 'establish' : 'compare'
   const failing = mode === 'establish' ? [] : verdicts.filter((v) => fails(v, config.failOn))
   return { record, verdicts, failing, warnings, storePath, recorded: true, history, config: { ...config, baselineMode: mode } }

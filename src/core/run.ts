@@ -4,8 +4,8 @@ import type { ResolvedConfig } from '../config/options.js'
 import { detect, testKey } from '../detect/detect.js'
 import { fails, type TestVerdict } from '../detect/verdict.js'
 import { envKey } from '../env/environment.js'
-import { appendRun, readRuns, type StoreWarning } from '../store/store.js'
-import { SCHEMA_VERSION, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
+import { appendRecord, readRecords, type StoreWarning } from '../store/store.js'
+import { SCHEMA_VERSION, type BaselineEvent, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
 
 /** A sample as an adapter collected it, with the test it belongs to. */
 export interface CollectedSample {
@@ -68,15 +68,20 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
   const keys = new Set(record.results.map((r) => testKey(r.test)))
   const warnings: StoreWarning[] = []
   const history: RunRecord[] = []
+  const events: BaselineEvent[] = []
   if (keys.size > 0) {
-    for await (const run of readRuns(storePath, (w) => warnings.push(w))) {
+    for await (const run of readRecords(storePath, (w) => warnings.push(w))) {
+      if (run.kind === 'baseline-event') {
+        events.push(run)
+        continue
+      }
       const results = run.results.filter((r) => keys.has(testKey(r.test)))
       if (results.length > 0) history.push({ ...run, results })
     }
   }
-  const verdicts = detect({ current: record.results, history, config: input.config, now: input.now, runId })
+  const verdicts = detect({ current: record.results, history, events, config: input.config, now: input.now, runId })
   const recorded = input.record !== false && record.results.length > 0
-  if (recorded) await appendRun(storePath, record)
+  if (recorded) await appendRecord(storePath, record)
   const failing = input.config.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, input.config.failOn))
   return { record, verdicts, failing, warnings, storePath, recorded, history, config: input.config }
 }

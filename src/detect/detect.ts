@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/options.js'
 import { thresholdsFor } from '../config/resolve.js'
 import { benjaminiHochberg } from '../stats/multiple.js'
 import { tCdf, tQuantile } from '../stats/tdist.js'
-import type { RunRecord, TestRef, TestResult } from '../types.js'
+import type { BaselineEvent, RunRecord, TestRef, TestResult } from '../types.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { reaches, severityOf, type Evidence, type TestVerdict } from './verdict.js'
 
@@ -32,6 +32,8 @@ export interface DetectInput {
   now: Date
   /** Id of the current run, so that it is never its own baseline. */
   runId?: string
+  /** Baseline events (accept, reset) from the store; only those up to `now` count. */
+  events?: readonly BaselineEvent[]
 }
 
 /** Baseline values (run medians, ns) per test key and environment, newest first, inside the window. */
@@ -46,18 +48,21 @@ export function selectBaselines(input: DetectInput): Map<string, number[]> {
 function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; foreign: Map<string, number> } {
   const wanted = new Map<string, string>()
   for (const r of input.current) wanted.set(testKey(r.test), r.env_key)
-  const oldest = input.now.getTime() - input.config.baselineWindow.days * 86_400_000
+  const nowMs = input.now.getTime()
+  const oldest = nowMs - input.config.baselineWindow.days * 86_400_000
+  const history = [...input.history]
+  const { resetAt, accepted, startOf } = baselineStarts(history, input.events ?? [], nowMs)
   const found = new Map<string, { time: number; value: number }[]>()
   const foreign = new Map<string, number>()
-  for (const run of input.history) {
-    if (run.mode !== 'baseline' || run.id === input.runId) continue
+  for (const run of history) {
+    if ((run.mode !== 'baseline' && !accepted.has(run.id)) || run.id === input.runId) continue
     const time = Date.parse(run.time)
-    if (time < oldest || time > input.now.getTime()) continue
+    if (time < oldest || time > nowMs || time < resetAt) continue
     const seen = new Set<string>()
     for (const r of run.results) {
       const key = testKey(r.test)
       const wantedEnv = wanted.get(key)
-      if (wantedEnv === undefined || seen.has(key)) continue
+      if (wantedEnv === undefined || seen.has(key) || time < (startOf.get(key) ?? -Infinity)) continue
       seen.add(key)
       if (wantedEnv !== r.env_key) {
         foreign.set(key, (foreign.get(key) ?? 0) + 1)
@@ -74,6 +79,34 @@ function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; fo
     out.set(key, list.slice(0, input.config.baselineWindow.runs).map((e) => e.value))
   }
   return { baselines: out, foreign }
+}
+
+/**
+ * Where each test's baseline starts, from the baseline events up to `now`:
+ * after the latest reset, and at the latest accepted run that measured the test.
+ */
+function baselineStarts(history: readonly RunRecord[], events: readonly BaselineEvent[], now: number) {
+  let resetAt = -Infinity
+  const accepted = new Set<string>()
+  const startOf = new Map<string, number>()
+  const byId = new Map(history.map((r) => [r.id, r]))
+  for (const event of [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) {
+    if (Date.parse(event.time) > now) continue
+    if (event.action === 'reset') {
+      resetAt = Date.parse(event.time)
+      accepted.clear()
+      startOf.clear()
+      continue
+    }
+    const run = event.run_id === undefined ? undefined : byId.get(event.run_id)
+    if (!run) continue
+    accepted.add(run.id)
+    const time = Date.parse(run.time)
+    for (const r of run.results) startOf.set(testKey(r.test), Math.max(startOf.get(testKey(r.test)) ?? -Infinity, time))
+  }
+  // A run accepted before the latest reset no longer counts.
+  for (const id of accepted) if (Date.parse(byId.get(id)!.time) < resetAt) accepted.delete(id)
+  return { resetAt, accepted, startOf }
 }
 
 interface Comparison {

@@ -5,7 +5,7 @@ import type { MeasureDeps, Probes } from './measure.js'
 
 /** Real process readings: `performance.now`, `process.cpuUsage`, `process.memoryUsage`, pidusage. */
 export const processProbes: Probes = {
-  now: () => performance.now(),
+  now: performance.now.bind(performance),
   cpuUsage: () => process.cpuUsage(),
   memoryUsage: () => process.memoryUsage(),
   processStats: async () => {

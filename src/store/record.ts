@@ -1,7 +1,7 @@
-import { SCHEMA_VERSION, type RunRecord } from '../types.js'
+import { SCHEMA_VERSION, type BaselineEvent, type RunRecord, type StoreRecord } from '../types.js'
 
 /** Result of checking one parsed line of the store. */
-export type Checked = { ok: true; record: RunRecord } | { ok: false; reason: string }
+export type Checked = { ok: true; record: StoreRecord } | { ok: false; reason: string }
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -66,6 +66,7 @@ export function checkRecord(value: unknown): Checked {
     }
   }
   if (value.schema !== SCHEMA_VERSION) return { ok: false, reason: `unknown schema version ${value.schema}` }
+  if (value.kind === 'baseline-event') return checkEvent(value)
   if (value.kind !== 'run') return { ok: false, reason: `unknown record kind ${JSON.stringify(value.kind)}` }
   if (!isStr(value.id) || value.id === '') return { ok: false, reason: 'run without an id' }
   if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { ok: false, reason: 'run without a valid time' }
@@ -81,4 +82,13 @@ export function checkRecord(value: unknown): Checked {
     if (problem) return { ok: false, reason: problem }
   }
   return { ok: true, record: value as unknown as RunRecord }
+}
+
+function checkEvent(value: Obj): Checked {
+  if (!isStr(value.id) || value.id === '') return { ok: false, reason: 'baseline event without an id' }
+  if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { ok: false, reason: 'baseline event without a valid time' }
+  if (value.action !== 'accept' && value.action !== 'reset') return { ok: false, reason: `unknown baseline action ${JSON.stringify(value.action)}` }
+  if (value.action === 'accept' && (!isStr(value.run_id) || value.run_id === '')) return { ok: false, reason: 'baseline accept without a run_id' }
+  if (!isStr(value.reason) || !isStr(value.who)) return { ok: false, reason: 'baseline event without a reason and who' }
+  return { ok: true, record: value as unknown as BaselineEvent }
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { mkdir, open } from 'node:fs/promises'
 import path from 'node:path'
 import lockfile from 'proper-lockfile'
-import type { RunRecord } from '../types.js'
+import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
 import { checkRecord } from './record.js'
 
 /** A store problem that stops an operation (unreadable or unwritable file). */
@@ -42,16 +42,21 @@ function explain(error: unknown, file: string, doing: string): StoreError {
 }
 
 /**
- * Reads every valid run of the store in file order. Lines that are not valid
- * records (garbage, a torn last line, a newer schema) are passed to `onWarning`
- * and skipped; the file is never modified. A missing file reads as empty.
- * Streams the file, so memory stays bounded by what the caller keeps.
+ * Reads every valid run of the store in file order (baseline events are left out).
+ * Lines that are not valid records (garbage, a torn last line, a newer schema)
+ * are passed to `onWarning` and skipped; the file is never modified. A missing
+ * file reads as empty. Streams the file, so memory stays bounded by what the caller keeps.
  */
 export async function* readRuns(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<RunRecord> {
+  for await (const record of readRecords(file, onWarning)) if (record.kind === 'run') yield record
+}
+
+/** Like `readRuns`, with the baseline events too. */
+export async function* readRecords(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<StoreRecord> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })
   let pending = ''
   let lineNo = 0
-  const parse = (text: string, terminated: boolean): RunRecord | undefined => {
+  const parse = (text: string, terminated: boolean): StoreRecord | undefined => {
     lineNo++
     if (text.trim() === '') return undefined
     let value: unknown
@@ -92,11 +97,15 @@ export async function* readRuns(file: string, onWarning: (w: StoreWarning) => vo
 }
 
 /** Reads the whole store into memory. Prefer `readRuns` for large stores. */
-export async function readStore(file: string): Promise<{ runs: RunRecord[]; warnings: StoreWarning[] }> {
+export async function readStore(file: string): Promise<{ runs: RunRecord[]; events: BaselineEvent[]; warnings: StoreWarning[] }> {
   const runs: RunRecord[] = []
+  const events: BaselineEvent[] = []
   const warnings: StoreWarning[] = []
-  for await (const run of readRuns(file, (w) => warnings.push(w))) runs.push(run)
-  return { runs, warnings }
+  for await (const record of readRecords(file, (w) => warnings.push(w))) {
+    if (record.kind === 'run') runs.push(record)
+    else events.push(record)
+  }
+  return { runs, events, warnings }
 }
 
 const LOCK_OPTIONS = {
@@ -105,8 +114,11 @@ const LOCK_OPTIONS = {
   retries: { retries: 100, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
 } as const
 
+/** Appends one run; see `appendRecord`. */
+export const appendRun: (file: string, run: RunRecord) => Promise<void> = (file, run) => appendRecord(file, run)
+
 /**
- * Appends one run to the store as a single line.
+ * Appends one record (a run or a baseline event) to the store as a single line.
  *
  * Concurrent writers are serialised with a lock next to the file (`<store>.lock`);
  * the line is written with one `write` on an append-mode descriptor and synced,
@@ -114,8 +126,8 @@ const LOCK_OPTIONS = {
  * it skips. If the file does not end with a newline (an earlier writer died
  * mid-line), the run starts on a new line so the earlier records stay intact.
  */
-export async function appendRun(file: string, run: RunRecord): Promise<void> {
-  const line = Buffer.from(JSON.stringify(run) + '\n', 'utf8')
+export async function appendRecord(file: string, record: StoreRecord): Promise<void> {
+  const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8')
   try {
     await mkdir(path.dirname(file), { recursive: true })
   } catch (error) {

@@ -18,13 +18,13 @@ const line = (r: RunRecord) => JSON.stringify(r) + '\n'
 
 describe('readStore', () => {
   test('a missing file reads as empty', async () => {
-    expect(await readStore(path.join(dir, 'nope.jsonl'))).toEqual({ runs: [], warnings: [] })
+    expect(await readStore(path.join(dir, 'nope.jsonl'))).toEqual({ runs: [], events: [], warnings: [] })
   })
 
   test('an empty file reads as empty', async () => {
     const file = path.join(dir, 'h.jsonl')
     await writeFile(file, '')
-    expect(await readStore(file)).toEqual({ runs: [], warnings: [] })
+    expect(await readStore(file)).toEqual({ runs: [], events: [], warnings: [] })
   })
 
   test('a garbage line and a truncated last line are skipped with 1-based line numbers', async () => {
@@ -63,7 +63,7 @@ describe('readStore', () => {
     const file = path.join(dir, 'h.jsonl')
     const records = [run({ id: 'x', medians: { t: 1 } }), run({ id: 'y', medians: { t: 2 } })]
     await writeFile(file, records.map((r) => JSON.stringify(r) + '\r\n').join(''))
-    expect(await readStore(file)).toEqual({ runs: records, warnings: [] })
+    expect(await readStore(file)).toEqual({ runs: records, events: [], warnings: [] })
   })
 
   test('a file larger than one read chunk, with multi-byte names, streams whole', async () => {
@@ -113,7 +113,7 @@ describe('appendRun', () => {
     const b = run({ id: 'b', mode: 'compare', medians: { parse: 110 } })
     await appendRun(file, a)
     await appendRun(file, b)
-    expect(await readStore(file)).toEqual({ runs: [a, b], warnings: [] })
+    expect(await readStore(file)).toEqual({ runs: [a, b], events: [], warnings: [] })
     expect(await readFile(file, 'utf8')).toBe(line(a) + line(b))
   })
 
