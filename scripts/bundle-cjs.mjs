@@ -13,5 +13,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // CommonJS-compatible dependencies stay external; only ESM-only tinybench is bundled.
+  external: ['jiti', 'yaml', 'pidusage', 'proper-lockfile', 'picocolors', 'simple-statistics'],
   logLevel: 'warning',
 })

@@ -3,7 +3,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pc from 'picocolors'
 import { DEFAULTS } from '../config/options.js'
-import { ConfigError, validateOptions } from '../config/validate.js'
+import { ConfigError } from '../config/validate.js'
+import { resolveConfig } from '../config/resolve.js'
 import { rejudge } from '../core/rejudge.js'
 import { renderHtml } from '../report/html.js'
 import { renderJson } from '../report/json.js'
@@ -75,9 +76,12 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
   if (!FORMATS.includes(format)) {
     throw new ConfigError([`--format must be one of ${FORMATS.map((f) => `"${f}"`).join(', ')} (got ${JSON.stringify(values.format)})`])
   }
-  const config = validateOptions({
-    ...(values.store !== undefined ? { store: values.store } : {}),
-    ...(values['fail-on'] !== undefined ? { failOn: values['fail-on'] } : {}),
+  const config = resolveConfig({
+    root: ctx.cwd,
+    options: {
+      ...(values.store !== undefined ? { store: values.store } : {}),
+      ...(values['fail-on'] !== undefined ? { failOn: values['fail-on'] as 'minor' } : {}),
+    },
   })
   const storePath = path.resolve(ctx.cwd, config.store)
   const { runs, events, warnings } = await readStore(storePath)

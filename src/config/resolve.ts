@@ -1,6 +1,7 @@
 import type { BaselineMode } from '../types.js'
 import type { PerfRegressionOptions, ResolvedConfig, Thresholds } from './options.js'
 import { BASELINE_MODES, ConfigError, validateOptions } from './validate.js'
+import { loadConfigFile, mergeOptions } from './file.js'
 
 export const BASELINE_MODE_ENV = 'PERF_BASELINE_MODE'
 const FLAG = '--baseline-mode'
@@ -37,6 +38,8 @@ export interface ConfigSources {
   env?: Record<string, string | undefined>
   /** Command-line arguments (`--baseline-mode=...`, also after `--`). */
   argv?: readonly string[]
+  /** Project root: when given, `perf-regression.config.*` there is read, and `options` win over it. */
+  root?: string
 }
 
 /**
@@ -59,7 +62,8 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   const fromEnv = pick(envMode, BASELINE_MODE_ENV)
   let config: ResolvedConfig | undefined
   try {
-    config = validateOptions(sources.options)
+    const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root).options
+    config = validateOptions(mergeOptions(fromFile, sources.options ?? {}))
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     problems.push(...error.problems)

@@ -40,7 +40,7 @@ export function perfRegression(options: PerfRegressionOptions = {}): PerfRegress
     // Test lines, for GitHub annotations that point at the test.
     config: () => ({ test: { includeTaskLocation: true } }),
     configureVitest({ vitest, project }) {
-      const config = resolveConfig({ options, env: process.env, argv: process.argv })
+      const config = resolveConfig({ options, env: process.env, argv: process.argv, root: vitest.config.root })
       project.provide(PROVIDE_KEY, { measure: config.measure, rawSamples: config.rawSamples, baselineMode: config.baselineMode })
       const pool = String(project.config.pool)
       if (pool !== 'forks') {

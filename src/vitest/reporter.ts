@@ -86,7 +86,7 @@ export default class PerfRegressionReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
-    this.config = resolveConfig({ options: this.options, env: process.env, argv: process.argv })
+    this.config = resolveConfig({ options: this.options, env: process.env, argv: process.argv, root: vitest.config.root })
   }
 
   async onTestRunEnd(

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { createJiti } from 'jiti'
+import { parse as parseYaml } from 'yaml'
+import type { PerfRegressionOptions } from './options.js'
+import { ConfigError, validateOptions } from './validate.js'
+
+/** Names looked for in the project root, in this order. */
+export const CONFIG_FILES = [
+  'perf-regression.config.ts',
+  'perf-regression.config.mts',
+  'perf-regression.config.js',
+  'perf-regression.config.mjs',
+  'perf-regression.config.cjs',
+  'perf-regression.config.json',
+  'perf-regression.config.yaml',
+  'perf-regression.config.yml',
+]
+
+export interface LoadedConfigFile {
+  /** Absolute path of the file, when one was found. */
+  file?: string
+  /** Its options, validated (every problem reported at once, prefixed with the file name). */
+  options: PerfRegressionOptions
+}
+
+function read(file: string): unknown {
+  const ext = path.extname(file)
+  if (ext === '.json') return JSON.parse(readFileSync(file, 'utf8'))
+  if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(file, 'utf8')) ?? {}
+  // TypeScript and JavaScript, ESM or CommonJS, loaded synchronously so that every entry point can use it.
+  const mod = createJiti(path.join(path.dirname(file), 'noop.js'), { moduleCache: false })(file) as { default?: unknown }
+  return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod
+}
+
+/**
+ * Finds and reads `perf-regression.config.(ts|mts|js|mjs|cjs|json|yaml|yml)` in `root`.
+ * @throws ConfigError when two config files exist, when one cannot be read, or when it is invalid.
+ */
+export function loadConfigFile(root: string): LoadedConfigFile {
+  const found = CONFIG_FILES.map((name) => path.join(root, name)).filter((file) => existsSync(file))
+  if (found.length === 0) return { options: {} }
+  if (found.length > 1) {
+    throw new ConfigError([`found ${found.map((f) => path.basename(f)).join(' and ')} in ${root}: keep one`])
+  }
+  const file = found[0]!
+  let value: unknown
+  try {
+    value = read(file)
+  } catch (error) {
+    throw new ConfigError([`cannot read ${file}: ${(error as Error).message}`])
+  }
+  try {
+    validateOptions(value, path.basename(file))
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.problems.map((p) => `${path.basename(file)}: ${p}`))
+    throw error
+  }
+  return { file, options: value as PerfRegressionOptions }
+}
+
+const NESTED = ['thresholds', 'baselineWindow', 'measure', 'reports', 'tests'] as const
+
+/** Options from the config file with options from code (plugin, reporter entry) over them, merged one level deep. */
+export function mergeOptions(fromFile: PerfRegressionOptions, fromCode: PerfRegressionOptions): PerfRegressionOptions {
+  const merged: Record<string, unknown> = { ...fromFile, ...fromCode }
+  for (const key of NESTED) {
+    const a = fromFile[key]
+    const b = fromCode[key]
+    if (a && b && typeof a === 'object' && typeof b === 'object') merged[key] = { ...a, ...b }
+  }
+  return merged as PerfRegressionOptions
+}
