@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { BASELINE_MODE_ENV, extractBaselineModeFlag } from '../config/resolve.js'
 import { BASELINE_MODES, ConfigError } from '../config/validate.js'
 import { report } from './report.js'
+import { baseline, check, history } from './store-commands.js'
 import { StoreError } from '../store/store.js'
 
 export const HELP = `Usage: perf-regression <command> [options]
@@ -17,8 +18,12 @@ Commands:
                               --reporter=default --reporter=perf-regression.
   jest [jest arguments]       The same for Jest (reporters: ['default',
                               'perf-regression'] in jest.config).
-  report [options]            Render a stored run, judged again against the runs
-                              before it: perf-regression report --help
+  check [options]             Judge the latest run again; exit 1 on a regression
+  report [options]            Render a stored run in any format (terminal, md, json, html)
+  history [glob]              The runs of matching tests, with sparkline and baseline band
+  baseline show|accept|reset  Look at or change baselines (accepting is recorded, with a reason)
+
+Every command has --help. Exit codes: 0 ok, 1 regression found, 2 usage or data error.
 
 Options:
   --baseline-mode=<mode>      establish: record a baseline run (on main)
@@ -79,6 +84,9 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
       return undefined
     }
     if (command === 'report') return await report(rest, ctx)
+    if (command === 'check') return await check(rest, ctx)
+    if (command === 'history') return await history(rest, ctx)
+    if (command === 'baseline') return await baseline(rest, ctx)
     process.stderr.write(`perf-regression: unknown command ${JSON.stringify(command)}\n\n${HELP}`)
     return 2
   } catch (error) {

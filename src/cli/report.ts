@@ -85,7 +85,7 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
   })
   const storePath = path.resolve(ctx.cwd, config.store)
   const { runs, events, warnings } = await readStore(storePath)
-  const outcome = rejudge(runs, config, storePath, warnings, values.run, events)
+  const outcome = rejudge(runs, config, storePath, warnings, values.run, events, new Date())
   if (!outcome) {
     const what = values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`
     process.stderr.write(`perf-regression: ${storePath} has ${what}\n`)

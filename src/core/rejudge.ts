@@ -17,12 +17,22 @@ export function rejudge(
   warnings: StoreWarning[],
   runId?: string,
   events: readonly BaselineEvent[] = [],
+  /** Baseline events up to this time count (the real now, so that an accepted run passes). */
+  eventsUntil?: Date,
 ): RunOutcome | undefined {
   const record = runId === undefined ? runs.at(-1) : runs.find((r) => r.id === runId || r.id.startsWith(runId))
   if (!record) return undefined
   const time = Date.parse(record.time)
   const history = runs.filter((r) => r.id !== record.id && Date.parse(r.time) <= time)
-  const verdicts = detect({ current: record.results, history, events, config, now: new Date(record.time), runId: record.id })
+  const verdicts = detect({
+    current: record.results,
+    history,
+    events,
+    config,
+    now: new Date(record.time),
+    runId: record.id,
+    ...(eventsUntil ? { eventsUntil } : {}),
+  })
   const mode = record.mode === 'baseline' ? 'establish' : 'compare'
   const failing = mode === 'establish' ? [] : verdicts.filter((v) => fails(v, config.failOn))
   return { record, verdicts, failing, warnings, storePath, recorded: true, history, config: { ...config, baselineMode: mode } }

@@ -32,8 +32,10 @@ export interface DetectInput {
   now: Date
   /** Id of the current run, so that it is never its own baseline. */
   runId?: string
-  /** Baseline events (accept, reset) from the store; only those up to `now` count. */
+  /** Baseline events (accept, reset) from the store; only those up to `eventsUntil` count. */
   events?: readonly BaselineEvent[]
+  /** @default now. Later when a past run is judged again after baseline changes (`perf-regression check`). */
+  eventsUntil?: Date
 }
 
 /** Baseline values (run medians, ns) per test key and environment, newest first, inside the window. */
@@ -51,13 +53,13 @@ function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; fo
   const nowMs = input.now.getTime()
   const oldest = nowMs - input.config.baselineWindow.days * 86_400_000
   const history = [...input.history]
-  const { resetAt, accepted, startOf } = baselineStarts(history, input.events ?? [], nowMs)
+  const { resetAt, accepted, startOf } = baselineStarts(history, input.events ?? [], (input.eventsUntil ?? input.now).getTime(), input)
   const found = new Map<string, { time: number; value: number }[]>()
   const foreign = new Map<string, number>()
   for (const run of history) {
     if ((run.mode !== 'baseline' && !accepted.has(run.id)) || run.id === input.runId) continue
     const time = Date.parse(run.time)
-    if (time < oldest || time > nowMs || time < resetAt) continue
+    if (time < oldest || time > nowMs || (time < resetAt && !accepted.has(run.id))) continue
     const seen = new Set<string>()
     for (const r of run.results) {
       const key = testKey(r.test)
@@ -85,7 +87,12 @@ function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; fo
  * Where each test's baseline starts, from the baseline events up to `now`:
  * after the latest reset, and at the latest accepted run that measured the test.
  */
-function baselineStarts(history: readonly RunRecord[], events: readonly BaselineEvent[], now: number) {
+function baselineStarts(
+  history: readonly RunRecord[],
+  events: readonly BaselineEvent[],
+  now: number,
+  judged: Pick<DetectInput, 'runId' | 'current' | 'now'>,
+) {
   let resetAt = -Infinity
   const accepted = new Set<string>()
   const startOf = new Map<string, number>()
@@ -96,6 +103,11 @@ function baselineStarts(history: readonly RunRecord[], events: readonly Baseline
       resetAt = Date.parse(event.time)
       accepted.clear()
       startOf.clear()
+      continue
+    }
+    if (event.run_id !== undefined && event.run_id === judged.runId) {
+      // The run being judged was accepted: nothing before it is its baseline any more.
+      for (const r of judged.current) startOf.set(testKey(r.test), judged.now.getTime())
       continue
     }
     const run = event.run_id === undefined ? undefined : byId.get(event.run_id)

@@ -1,0 +1,53 @@
+import path from 'node:path'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import type { ResolvedConfig } from '../config/options.js'
+import { globToRegExp, resolveConfig } from '../config/resolve.js'
+import { ConfigError } from '../config/validate.js'
+import { readStore } from '../store/store.js'
+import type { CliContext } from './main.js'
+
+/** Options every store command takes. */
+export const STORE_OPTIONS = {
+  store: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options']
+
+/** Parses a command's arguments; unknown flags are usage errors that name the help. */
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: O,
+  positionals = false,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: positionals })
+  } catch (error) {
+    throw new ConfigError([`${(error as Error).message} (see perf-regression ${command} --help)`])
+  }
+}
+
+/** The configuration (config file in the working folder, then flags) and the store's path. */
+export function configFor(ctx: CliContext, options: { store?: string | undefined; failOn?: string | undefined }): { config: ResolvedConfig; storePath: string } {
+  const config = resolveConfig({
+    root: ctx.cwd,
+    options: {
+      ...(options.store !== undefined ? { store: options.store } : {}),
+      ...(options.failOn !== undefined ? { failOn: options.failOn as ResolvedConfig['failOn'] } : {}),
+    },
+  })
+  return { config, storePath: path.resolve(ctx.cwd, config.store) }
+}
+
+/** Reads the store and prints its warnings to stderr. */
+export async function load(storePath: string) {
+  const store = await readStore(storePath)
+  for (const w of store.warnings) process.stderr.write(`perf-regression: warning: ${w.file}:${w.line}: ${w.message}\n`)
+  return store
+}
+
+/** `*` and `?` glob over `file > name` and over the name alone. */
+export function matcher(glob: string | undefined): (file: string, name: string) => boolean {
+  if (glob === undefined) return () => true
+  const re = globToRegExp(glob)
+  return (file, name) => re.test(name) || re.test(`${file} > ${name}`)
+}

@@ -1,0 +1,166 @@
+import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import os from 'node:os'
+import { median } from 'simple-statistics'
+import { rejudge } from '../core/rejudge.js'
+import { NOISE_FLOOR, selectBaselines, testKey } from '../detect/detect.js'
+import { buildReportModel } from '../report/model.js'
+import { colorEnabled } from '../report/color.js'
+import { sparkline } from '../report/sparkline.js'
+import { printable, renderTerminal } from '../report/terminal.js'
+import { appendRecord } from '../store/store.js'
+import { SCHEMA_VERSION, type BaselineEvent, type RunRecord } from '../types.js'
+import { formatNs } from '../util/format.js'
+import { configFor, load, matcher, parse, STORE_OPTIONS } from './common.js'
+import type { CliContext } from './main.js'
+
+export const CHECK_HELP = `Usage: perf-regression check [--run <id>] [--fail-on <severity>] [--store <file>]
+
+Judges the latest run (or --run) against its baseline again, with the current
+configuration, and prints the summary. Exit codes: 0 no failing regression,
+1 a regression at or above failOn, 2 usage or data error.
+`
+
+export async function check(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parse('check', args, { ...STORE_OPTIONS, run: { type: 'string' }, 'fail-on': { type: 'string' } })
+  if (values.help) return (process.stdout.write(CHECK_HELP), 0)
+  const { config, storePath } = configFor(ctx, { store: values.store, failOn: values['fail-on'] })
+  const { runs, events, warnings } = await load(storePath)
+  const outcome = rejudge(runs, config, storePath, warnings, values.run, events, new Date())
+  if (!outcome) {
+    process.stderr.write(`perf-regression: ${storePath} has ${values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`}\n`)
+    return 2
+  }
+  process.stdout.write(renderTerminal(buildReportModel(outcome), { color: colorEnabled(ctx.env, Boolean(process.stdout.isTTY)) }) + '\n')
+  return outcome.failing.length > 0 ? 1 : 0
+}
+
+export const HISTORY_HELP = `Usage: perf-regression history [test glob] [--runs <n>] [--store <file>]
+
+Lists the runs of the tests whose name (or "file > name") matches the glob
+(* any characters, ? one), newest last, with a sparkline and the baseline band.
+`
+
+export async function history(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse('history', args, { ...STORE_OPTIONS, runs: { type: 'string' } }, true)
+  if (values.help) return (process.stdout.write(HISTORY_HELP), 0)
+  const limit = values.runs === undefined ? 20 : Number(values.runs)
+  if (!Number.isInteger(limit) || limit < 1) return (process.stderr.write(`perf-regression: --runs must be a positive integer (got ${JSON.stringify(values.runs)})\n`), 2)
+  const { config, storePath } = configFor(ctx, { store: values.store })
+  const { runs, events } = await load(storePath)
+  const matches = matcher(positionals[0])
+  const series = new Map<string, { label: string; points: { run: RunRecord; value: number }[]; latest: RunRecord['results'][number] }>()
+  for (const run of runs) {
+    for (const r of run.results) {
+      if (!matches(r.test.file, r.test.name)) continue
+      const key = `${testKey(r.test)}\u0000${r.env_key}`
+      const entry = series.get(key) ?? { label: `${r.test.file} > ${r.test.name}${r.test.bench ? ` [${r.test.bench}]` : ''}`, points: [], latest: r }
+      entry.points.push({ run, value: r.sample.wall_ns.median })
+      entry.latest = r
+      series.set(key, entry)
+    }
+  }
+  if (series.size === 0) {
+    process.stderr.write(`perf-regression: no test in ${storePath} matches ${JSON.stringify(positionals[0] ?? '*')}\n`)
+    return 2
+  }
+  const now = new Date()
+  for (const { label, points, latest } of series.values()) {
+    const base = selectBaselines({ current: [latest], history: runs, events, config, now }).get(testKey(latest.test)) ?? []
+    const band =
+      base.length === 0
+        ? 'no baseline yet'
+        : `baseline ${formatNs(median(base))} over ${base.length} run${base.length === 1 ? '' : 's'} (band ÷/× ${config.thresholds.minor} = ${formatNs(median(base) / config.thresholds.minor)}–${formatNs(median(base) * config.thresholds.minor)})`
+    const shown = points.slice(-limit)
+    process.stdout.write(`\n${printable(label)}  [${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
+    for (const p of shown) {
+      const commit = p.run.git.commit ? p.run.git.commit.slice(0, 7) : '       '
+      process.stdout.write(`  ${p.run.time.slice(0, 19).replace('T', ' ')}  ${p.run.mode.padEnd(8)}  ${commit}  ${formatNs(p.value).padStart(9)}  ${p.run.id.slice(0, 8)}\n`)
+    }
+  }
+  return 0
+}
+
+export const BASELINE_HELP = `Usage: perf-regression baseline <show|accept|reset> [options]
+
+  show                                  Each test's current baseline: runs used, median, noise,
+                                        and the accept/reset events in the store
+  accept [--run <id>] --reason "..."    An intended slowdown: the run (default: the latest)
+                                        becomes the start of the baseline of every test it
+                                        measured; recorded in the store with who, when and why
+  reset --reason "..."                  Start every baseline afresh from now (recorded likewise)
+
+Options: --store <file>
+`
+
+/** Who is changing the baseline: the CI actor, the git user, or the login name. */
+export function whoAmI(env: NodeJS.ProcessEnv, cwd: string): string {
+  if (env.GITHUB_ACTOR) return env.GITHUB_ACTOR
+  if (env.GITLAB_USER_LOGIN) return env.GITLAB_USER_LOGIN
+  try {
+    const name = execFileSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    if (name) return name
+  } catch {
+    // No git, or no user configured: fall back to the login name below.
+  }
+  return os.userInfo().username
+}
+
+export async function baseline(args: string[], ctx: CliContext): Promise<number> {
+  const [action, ...rest] = args
+  const { values } = parse(`baseline ${action ?? ''}`.trim(), rest, { ...STORE_OPTIONS, run: { type: 'string' }, reason: { type: 'string' } })
+  if (values.help || action === undefined || action === '--help' || action === '-h') {
+    process.stdout.write(BASELINE_HELP)
+    return action === undefined ? 2 : 0
+  }
+  const { config, storePath } = configFor(ctx, { store: values.store })
+  const { runs, events } = await load(storePath)
+  if (action === 'show') {
+    const latest = new Map<string, RunRecord['results'][number]>()
+    for (const run of runs) for (const r of run.results) latest.set(`${testKey(r.test)}\u0000${r.env_key}`, r)
+    const now = new Date()
+    for (const r of latest.values()) {
+      const base = selectBaselines({ current: [r], history: runs, events, config, now }).get(testKey(r.test)) ?? []
+      const logs = base.map(Math.log)
+      const noise = logs.length > 1 ? Math.max(1.4826 * median(logs.map((l) => Math.abs(l - median(logs)))), NOISE_FLOOR) : undefined
+      const what = base.length === 0 ? 'no baseline' : `${base.length}/${config.minSamples} runs, median ${formatNs(median(base))}${noise ? `, noise ±${(noise * 100).toFixed(1)}%` : ''}`
+      process.stdout.write(`${printable(`${r.test.file} > ${r.test.name}${r.test.bench ? ` [${r.test.bench}]` : ''}`)}  [${r.runner.name} ${r.runner.pool}]: ${what}\n`)
+    }
+    for (const e of events) {
+      process.stdout.write(`event ${e.time}  ${e.action}${e.run_id ? ` run ${e.run_id.slice(0, 8)}` : ''} by ${printable(e.who)}: ${printable(e.reason)}\n`)
+    }
+    return 0
+  }
+  if (action !== 'accept' && action !== 'reset') {
+    process.stderr.write(`perf-regression: unknown baseline action ${JSON.stringify(action)}\n\n${BASELINE_HELP}`)
+    return 2
+  }
+  if (!values.reason || values.reason.trim() === '') {
+    process.stderr.write(`perf-regression: baseline ${action} needs --reason "why", which is kept in the store for whoever looks later\n`)
+    return 2
+  }
+  const event: BaselineEvent = {
+    schema: SCHEMA_VERSION,
+    kind: 'baseline-event',
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    action,
+    reason: values.reason.trim(),
+    who: whoAmI(ctx.env, ctx.cwd),
+  }
+  if (action === 'accept') {
+    const run = values.run === undefined ? runs.at(-1) : runs.find((r) => r.id === values.run || r.id.startsWith(values.run!))
+    if (!run) {
+      process.stderr.write(`perf-regression: ${storePath} has ${values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`}\n`)
+      return 2
+    }
+    event.run_id = run.id
+  }
+  await appendRecord(storePath, event)
+  process.stdout.write(
+    action === 'accept'
+      ? `Accepted run ${event.run_id!.slice(0, 8)} as the new baseline of its ${runs.find((r) => r.id === event.run_id)!.results.length} tests (by ${event.who}).\n`
+      : `Reset every baseline (by ${event.who}); tests are judged again after ${config.minSamples} new baseline runs.\n`,
+  )
+  return 0
+}
