@@ -54,6 +54,16 @@ export interface PerfSample {
   rss_bytes?: number
   /** Wall time of the whole `perf()` call, warm-up included, in milliseconds. */
   duration_ms: number
+  /** Further metrics (imported results: throughput, failure rate, percentiles), each with its direction. */
+  metrics?: Record<string, CustomMetric>
+}
+
+/** A named metric with its direction; `absolute` means changes are judged by difference, not ratio. */
+export interface CustomMetric {
+  value: number
+  better: 'lower' | 'higher'
+  unit: string
+  absolute?: boolean
 }
 
 /** Identifies a benchmarked test. */
@@ -71,7 +81,8 @@ export interface TestRef {
 }
 
 export interface RunnerInfo {
-  name: 'vitest' | 'jest'
+  /** `locust` for imported Locust results; Vitest bench imports use `vitest` with pool `bench`. */
+  name: 'vitest' | 'jest' | 'locust'
   version: string
   /** Worker pool (`forks`, `threads`, `vmThreads`, ...). Timings of different pools are not comparable. */
   pool: string

@@ -6,6 +6,8 @@ import { BASELINE_MODE_ENV, extractBaselineModeFlag } from '../config/resolve.js
 import { BASELINE_MODES, ConfigError } from '../config/validate.js'
 import { report } from './report.js'
 import { baseline, check, history } from './store-commands.js'
+import { importCommand } from './import-command.js'
+import { compact, merge, prune } from './maintenance-commands.js'
 import { StoreError } from '../store/store.js'
 
 export const HELP = `Usage: perf-regression <command> [options]
@@ -22,6 +24,10 @@ Commands:
   report [options]            Render a stored run in any format (terminal, md, json, html)
   history [glob]              The runs of matching tests, with sparkline and baseline band
   baseline show|accept|reset  Look at or change baselines (accepting is recorded, with a reason)
+  import vitest-bench|locust  Add another tool's results to the history
+  prune --keep-days|--keep-runs  Remove old runs (baselines in use are kept)
+  compact                     Rewrite the history without invalid lines
+  merge <store>...            Add other stores' records, without duplicates
 
 Every command has --help. Exit codes: 0 ok, 1 regression found, 2 usage or data error.
 
@@ -87,6 +93,10 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
     if (command === 'check') return await check(rest, ctx)
     if (command === 'history') return await history(rest, ctx)
     if (command === 'baseline') return await baseline(rest, ctx)
+    if (command === 'import') return await importCommand(rest, ctx)
+    if (command === 'prune') return await prune(rest, ctx)
+    if (command === 'compact') return await compact(rest, ctx)
+    if (command === 'merge') return await merge(rest, ctx)
     process.stderr.write(`perf-regression: unknown command ${JSON.stringify(command)}\n\n${HELP}`)
     return 2
   } catch (error) {

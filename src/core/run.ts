@@ -5,6 +5,7 @@ import { detect, testKey } from '../detect/detect.js'
 import { fails, type TestVerdict } from '../detect/verdict.js'
 import { envKey } from '../env/environment.js'
 import { appendRecord, readRecords, type StoreWarning } from '../store/store.js'
+import { HistoryCollector, type HistoryLimits } from './history.js'
 import { SCHEMA_VERSION, type BaselineEvent, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
 
 /** A sample as an adapter collected it, with the test it belongs to. */
@@ -37,9 +38,14 @@ export interface RunOutcome {
   storePath: string
   /** Whether the run was appended to the store. */
   recorded: boolean
-  /** Earlier runs (any mode), cut down to this run's tests, oldest first in file order. */
+  /** Earlier runs (any mode), cut down to this run's tests and to `historyLimits`, oldest first, without raw samples. */
   history: RunRecord[]
   config: ResolvedConfig
+}
+
+/** How much history is kept per test while a run is judged: the whole baseline window, and 100 runs for charts. */
+export function historyLimits(config: Pick<ResolvedConfig, 'baselineWindow'>): HistoryLimits {
+  return { baseline: Math.max(config.baselineWindow.runs, 100), other: 100 }
 }
 
 /** Builds the run record from collected samples. Pure. */
@@ -67,18 +73,15 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
   const storePath = path.resolve(input.root, input.config.store)
   const keys = new Set(record.results.map((r) => testKey(r.test)))
   const warnings: StoreWarning[] = []
-  const history: RunRecord[] = []
   const events: BaselineEvent[] = []
+  const collector = new HistoryCollector(keys, historyLimits(input.config))
   if (keys.size > 0) {
-    for await (const run of readRecords(storePath, (w) => warnings.push(w))) {
-      if (run.kind === 'baseline-event') {
-        events.push(run)
-        continue
-      }
-      const results = run.results.filter((r) => keys.has(testKey(r.test)))
-      if (results.length > 0) history.push({ ...run, results })
+    for await (const item of readRecords(storePath, (w) => warnings.push(w))) {
+      if (item.kind === 'baseline-event') events.push(item)
+      else collector.add(item)
     }
   }
+  const history = collector.runs()
   const verdicts = detect({ current: record.results, history, events, config: input.config, now: input.now, runId })
   const recorded = input.record !== false && record.results.length > 0
   if (recorded) await appendRecord(storePath, record)

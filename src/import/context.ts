@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import { envKey } from '../env/environment.js'
-import { SCHEMA_VERSION, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef, type TestResult } from '../types.js'
+import { SCHEMA_VERSION, type CustomMetric, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef, type TestResult } from '../types.js'
 
 export interface ImportContext {
   /** Project root: test files are stored relative to it. */
@@ -28,10 +28,10 @@ export interface ImportContext {
  * `absolute` marks values whose changes mean something in absolute terms only
  * (a failure rate going from 0 to 0.01 is not an infinite regression).
  */
-export type ImportedMetrics = Record<string, { value: number; better: 'lower' | 'higher'; unit: string; absolute?: boolean }>
+export type ImportedMetrics = Record<string, CustomMetric>
 
 /** A sample carrying imported metrics (until `PerfSample` has the field). */
-export type ImportedSample = PerfSample & { metrics?: ImportedMetrics }
+export type ImportedSample = PerfSample
 
 /** Receives what was skipped, and why. */
 export type ImportWarn = (message: string) => void

@@ -8,6 +8,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 const isStr = (v: unknown): v is string => typeof v === 'string'
 
+const RUNNERS = ['vitest', 'jest', 'locust']
 const STAT_KEYS = ['n', 'mean', 'median', 'p75', 'p99', 'min', 'max', 'sd'] as const
 const OPTIONAL_NUMBERS = ['cpu_ns', 'cpu_percent', 'heap_used_bytes', 'heap_delta_bytes', 'rss_bytes'] as const
 
@@ -20,8 +21,8 @@ function checkResult(r: unknown, i: number): string | undefined {
   }
   if (test.bench !== undefined && !isStr(test.bench)) return `${at}.test.bench must be a string`
   if (test.line !== undefined && !isNum(test.line)) return `${at}.test.line must be a number`
-  if (!isObj(runner) || (runner.name !== 'vitest' && runner.name !== 'jest') || !isStr(runner.version) || !isStr(runner.pool)) {
-    return `${at}.runner must have name (vitest or jest), version and pool`
+  if (!isObj(runner) || !RUNNERS.includes(runner.name as string) || !isStr(runner.version) || !isStr(runner.pool)) {
+    return `${at}.runner must have name (${RUNNERS.join(', ')}), version and pool`
   }
   if (!isStr(key)) return `${at}.env_key must be a string`
   return checkSample(sample, `${at}.sample`)
@@ -49,6 +50,14 @@ export function checkSample(sample: unknown, at = 'sample'): string | undefined 
     if (sample[k] !== undefined && !isNum(sample[k])) return `${at}.${k} must be a number`
   }
   if (sample.name !== undefined && !isStr(sample.name)) return `${at}.name must be a string`
+  if (sample.metrics !== undefined) {
+    if (!isObj(sample.metrics)) return `${at}.metrics must be an object`
+    for (const [name, m] of Object.entries(sample.metrics)) {
+      if (!isObj(m) || !isNum(m.value) || (m.better !== 'lower' && m.better !== 'higher') || !isStr(m.unit) || (m.absolute !== undefined && typeof m.absolute !== 'boolean')) {
+        return `${at}.metrics.${name} must have a numeric value, better "lower" or "higher", a unit and an optional boolean absolute`
+      }
+    }
+  }
   return undefined
 }
 

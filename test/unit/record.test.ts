@@ -59,8 +59,8 @@ describe('checkRecord', () => {
   test.each<[string, (r: Record<string, any>) => void, string]>([
     ['test without name', (r) => delete r.results[1].test.name, 'results[1].test must have string file, name and project'],
     ['bench not a string', (r) => (r.results[0].test.bench = 3), 'results[0].test.bench must be a string'],
-    ['unknown runner', (r) => (r.results[0].runner.name = 'mocha'), 'results[0].runner must have name (vitest or jest), version and pool'],
-    ['runner without pool', (r) => delete r.results[0].runner.pool, 'results[0].runner must have name (vitest or jest), version and pool'],
+    ['unknown runner', (r) => (r.results[0].runner.name = 'mocha'), 'results[0].runner must have name (vitest, jest, locust), version and pool'],
+    ['runner without pool', (r) => delete r.results[0].runner.pool, 'results[0].runner must have name (vitest, jest, locust), version and pool'],
     ['env_key missing', (r) => delete r.results[0].env_key, 'results[0].env_key must be a string'],
     ['bad sample', (r) => (r.results[1].sample.wall_ns.median = 0), 'results[1].sample.wall_ns.median must be positive'],
   ])('rejects a result: %s', (_label, mutate, reason) => {

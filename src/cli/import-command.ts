@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { collectEnv, gitInfo } from '../env/environment.js'
+import { ImportError, type ImportContext } from '../import/context.js'
+import { parseLocustStats } from '../import/locust.js'
+import { parseVitestBench } from '../import/vitest-bench.js'
+import { appendRecord } from '../store/store.js'
+import { configFor, parse, STORE_OPTIONS } from './common.js'
+import type { CliContext } from './main.js'
+
+export const IMPORT_HELP = `Usage: perf-regression import <vitest-bench|locust> <file> [--mode compare|baseline] [--store <file>]
+
+Adds another tool's results to the history as one run, so the same detector
+judges them (run perf-regression check afterwards):
+
+  vitest-bench <file>   the JSON written by vitest bench --outputJson <file>
+  locust <file>         Locust's --csv=<prefix> statistics, <prefix>_stats.csv:
+                        average and percentile latencies, requests per second
+                        and failure rate
+
+  --mode baseline       record it as a baseline run (default: compare)
+`
+
+const PARSERS = { 'vitest-bench': parseVitestBench, locust: parseLocustStats } as const
+
+export async function importCommand(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse('import', args, { ...STORE_OPTIONS, mode: { type: 'string' } }, true)
+  if (values.help) return (process.stdout.write(IMPORT_HELP), 0)
+  const [format, file, ...extra] = positionals
+  if (format === undefined || file === undefined || extra.length > 0 || !(format in PARSERS)) {
+    process.stderr.write(`perf-regression: import needs a format (vitest-bench or locust) and one file\n\n${IMPORT_HELP}`)
+    return 2
+  }
+  const mode = values.mode ?? 'compare'
+  if (mode !== 'compare' && mode !== 'baseline') {
+    process.stderr.write(`perf-regression: --mode must be "compare" or "baseline" (got ${JSON.stringify(mode)})\n`)
+    return 2
+  }
+  const { storePath } = configFor(ctx, { store: values.store })
+  const absolute = path.resolve(ctx.cwd, file)
+  let text: string
+  try {
+    text = await readFile(absolute, 'utf8')
+  } catch (error) {
+    process.stderr.write(`perf-regression: cannot read ${absolute}: ${(error as Error).message}\n`)
+    return 2
+  }
+  const context: ImportContext = {
+    root: ctx.cwd,
+    file: absolute,
+    env: collectEnv(ctx.env),
+    git: gitInfo(ctx.env, ctx.cwd),
+    now: new Date(),
+    mode,
+    runId: randomUUID(),
+  }
+  let record
+  try {
+    record = PARSERS[format as keyof typeof PARSERS](text, context, (m) => process.stderr.write(`perf-regression: warning: ${m}\n`))
+  } catch (error) {
+    if (error instanceof ImportError) {
+      process.stderr.write(`perf-regression: ${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+  await appendRecord(storePath, record)
+  process.stdout.write(`Imported ${record.results.length} result${record.results.length === 1 ? '' : 's'} from ${file} as ${mode} run ${record.id.slice(0, 8)} into ${storePath}.\n`)
+  return 0
+}

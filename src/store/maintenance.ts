@@ -1,0 +1,334 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
+import path from 'node:path'
+import lockfile from 'proper-lockfile'
+import type { ResolvedConfig } from '../config/options.js'
+import { testKey } from '../detect/detect.js'
+import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
+import { checkRecord } from './record.js'
+import { readRecords, StoreError } from './store.js'
+
+const DAY = 86_400_000
+
+export interface PruneOptions {
+  /** Drop runs that finished more than this many days before `now`. */
+  keepDays?: number
+  /** Drop runs beyond the newest `keepRuns` (by time; on equal times, later in the store is newer). */
+  keepRuns?: number
+  now: Date
+  /** `minSamples` is not needed to pick baselines (pruning never shrinks one); it is accepted for symmetry with `detect`. */
+  config: Pick<ResolvedConfig, 'baselineWindow' | 'minSamples'>
+}
+
+export interface PrunePlan {
+  /** The records to keep, in their original order. */
+  keep: StoreRecord[]
+  /** Records (runs and baseline events) left out: `keep.length + dropped === records.length`. */
+  dropped: number
+  /** Runs the keepDays/keepRuns policy would drop but that are kept because a current baseline needs them. */
+  keptForBaseline: number
+}
+
+/**
+ * Plans a prune of the store. Pure. A run is dropped when it is older than
+ * `keepDays` or beyond the newest `keepRuns` runs, unless it is part of the
+ * baseline `detect()` would use at `now` for some test and environment (or is
+ * an accepted run that fences off older runs still kept), so pruning never
+ * changes a verdict at `now`; only the count of other environments'
+ * runs that a `new` verdict mentions can shrink (never to 0). Re-judging an old
+ * stored run (`report --run`) sees less history. Baseline events kept: those
+ * after `now`, the latest reset, and the accepts that still count whose run is
+ * kept; the others have no effect any more and are dropped.
+ */
+export function planPrune(records: readonly StoreRecord[], options: PruneOptions): PrunePlan {
+  const { keepDays, keepRuns, now, config } = options
+  if (keepDays === undefined && keepRuns === undefined) {
+    throw new Error('perf-regression: prune needs keepDays or keepRuns (or both) to know what to drop')
+  }
+  if (keepDays !== undefined && !(Number.isFinite(keepDays) && keepDays >= 0)) {
+    throw new Error(`perf-regression: keepDays must be a number of days, 0 or more (got ${String(keepDays)})`)
+  }
+  if (keepRuns !== undefined && !(Number.isInteger(keepRuns) && keepRuns >= 0)) {
+    throw new Error(`perf-regression: keepRuns must be a whole number, 0 or more (got ${String(keepRuns)})`)
+  }
+  const nowMs = now.getTime()
+  if (Number.isNaN(nowMs)) throw new Error('perf-regression: prune needs a valid `now` date')
+
+  const runs = records.filter((r): r is RunRecord => r.kind === 'run')
+  const events = records.filter((r): r is BaselineEvent => r.kind === 'baseline-event')
+
+  // What the retention policy alone keeps.
+  const policy = new Set<RunRecord>(runs)
+  if (keepDays !== undefined) {
+    const cutoff = nowMs - keepDays * DAY
+    for (const run of runs) if (Date.parse(run.time) < cutoff) policy.delete(run)
+  }
+  if (keepRuns !== undefined) {
+    const newestFirst = runs.map((run, i) => ({ run, i, t: Date.parse(run.time) })).sort((a, b) => b.t - a.t || b.i - a.i)
+    for (const { run } of newestFirst.slice(keepRuns)) policy.delete(run)
+  }
+
+  const starts = baselineStarts(runs, events, nowMs)
+  const kept = new Set<RunRecord>(policy)
+  for (const run of currentBaselineRuns(runs, starts, nowMs, config.baselineWindow)) kept.add(run)
+  for (const run of fences(runs, kept, starts)) kept.add(run)
+
+  const keepEvents = new Set<BaselineEvent>(events.filter((e) => Date.parse(e.time) > nowMs))
+  if (starts.latestReset) keepEvents.add(starts.latestReset)
+  for (const [event, run] of starts.effectiveAccepts) if (kept.has(run)) keepEvents.add(event)
+
+  const keep = records.filter((r) => (r.kind === 'run' ? kept.has(r) : keepEvents.has(r)))
+  let keptForBaseline = 0
+  for (const run of kept) if (!policy.has(run)) keptForBaseline++
+  return { keep, dropped: records.length - keep.length, keptForBaseline }
+}
+
+interface Starts {
+  resetAt: number
+  latestReset: BaselineEvent | undefined
+  /** Accepted runs that still count as baseline runs. */
+  accepted: Set<string>
+  /** Per test key, the time its baseline starts (the latest accepted run that measured it). */
+  startOf: Map<string, number>
+  /** Accept events that still count (after the latest reset, for a run at or after it), with their run. */
+  effectiveAccepts: Map<BaselineEvent, RunRecord>
+}
+
+/** Mirrors `baselineStarts` in detect.ts, and also says which events produced the result. */
+function baselineStarts(runs: readonly RunRecord[], events: readonly BaselineEvent[], now: number): Starts {
+  let resetAt = -Infinity
+  let latestReset: BaselineEvent | undefined
+  const accepted = new Set<string>()
+  const startOf = new Map<string, number>()
+  let acceptEvents = new Map<BaselineEvent, RunRecord>()
+  const byId = new Map(runs.map((r) => [r.id, r]))
+  for (const event of [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) {
+    if (Date.parse(event.time) > now) continue
+    if (event.action === 'reset') {
+      resetAt = Date.parse(event.time)
+      latestReset = event
+      accepted.clear()
+      startOf.clear()
+      acceptEvents = new Map()
+      continue
+    }
+    const run = event.run_id === undefined ? undefined : byId.get(event.run_id)
+    if (!run) continue
+    accepted.add(run.id)
+    acceptEvents.set(event, run)
+    const time = Date.parse(run.time)
+    for (const r of run.results) startOf.set(testKey(r.test), Math.max(startOf.get(testKey(r.test)) ?? -Infinity, time))
+  }
+  for (const id of accepted) if (Date.parse(byId.get(id)!.time) < resetAt) accepted.delete(id)
+  const effectiveAccepts = new Map([...acceptEvents].filter(([, run]) => accepted.has(run.id)))
+  return { resetAt, latestReset, accepted, startOf, effectiveAccepts }
+}
+
+/** Every run in the baseline `detect()` would pick at `now`, for every test key and environment in the store. */
+function currentBaselineRuns(runs: readonly RunRecord[], starts: Starts, now: number, window: { runs: number; days: number }): Set<RunRecord> {
+  const oldest = now - window.days * DAY
+  const found = new Map<string, { time: number; run: RunRecord }[]>()
+  for (const run of runs) {
+    if (run.mode !== 'baseline' && !starts.accepted.has(run.id)) continue
+    const time = Date.parse(run.time)
+    if (time < oldest || time > now || time < starts.resetAt) continue
+    const seen = new Set<string>()
+    for (const r of run.results) {
+      const key = testKey(r.test)
+      // As in detect: the first result of a test in a run is the one that counts.
+      if (seen.has(key) || time < (starts.startOf.get(key) ?? -Infinity)) continue
+      seen.add(key)
+      const slot = JSON.stringify([key, r.env_key])
+      const list = found.get(slot) ?? []
+      list.push({ time, run })
+      found.set(slot, list)
+    }
+  }
+  const out = new Set<RunRecord>()
+  for (const list of found.values()) {
+    list.sort((a, b) => b.time - a.time)
+    for (const { run } of list.slice(0, window.runs)) out.add(run)
+  }
+  return out
+}
+
+/**
+ * Accepted runs that must stay because they start a test's baseline and a
+ * kept run older than them measured that test: without them, that older run
+ * could become a baseline again. Repeats until nothing changes, since a fence
+ * kept for one test can be an older run for another.
+ */
+function fences(runs: readonly RunRecord[], kept: ReadonlySet<RunRecord>, starts: Starts): RunRecord[] {
+  const all = new Set(kept)
+  const added: RunRecord[] = []
+  const candidates = [...starts.effectiveAccepts.values()]
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const [key, start] of starts.startOf) {
+      const fencesOfKey = candidates.filter((a) => Date.parse(a.time) === start && a.results.some((r) => testKey(r.test) === key))
+      if (fencesOfKey.length === 0 || fencesOfKey.some((a) => all.has(a))) continue
+      const needed = runs.some((run) => all.has(run) && Date.parse(run.time) < start && run.results.some((r) => testKey(r.test) === key))
+      if (!needed) continue
+      all.add(fencesOfKey[0]!)
+      added.push(fencesOfKey[0]!)
+      changed = true
+    }
+  }
+  return added
+}
+
+export interface MergeResult {
+  /** Every distinct record, ordered by time; records with equal times keep their source order. */
+  records: StoreRecord[]
+  /** Exact copies of an earlier record that were left out. */
+  duplicates: number
+  /** Records left out because an earlier record has the same id but different content (the first one wins). */
+  conflicts: number
+  /** The ids that had conflicting copies, each once. */
+  conflictIds: string[]
+}
+
+/**
+ * Merges stores (for example the history of two CI branches). Pure. Records
+ * are deduplicated by id: the first occurrence wins, exact copies count as
+ * `duplicates`, copies with different content as `conflicts`. Key order does
+ * not matter when comparing content.
+ */
+export function mergeRecords(sources: readonly (readonly StoreRecord[])[]): MergeResult {
+  const first = new Map<string, { record: StoreRecord; canonical: string }>()
+  const order: { record: StoreRecord; time: number; index: number }[] = []
+  let duplicates = 0
+  let conflicts = 0
+  const conflictIds = new Set<string>()
+  for (const source of sources) {
+    for (const record of source) {
+      const canonical = canonicalJson(record)
+      const seen = first.get(record.id)
+      if (seen) {
+        if (seen.canonical === canonical) duplicates++
+        else {
+          conflicts++
+          conflictIds.add(record.id)
+        }
+        continue
+      }
+      first.set(record.id, { record, canonical })
+      order.push({ record, time: Date.parse(record.time), index: order.length })
+    }
+  }
+  order.sort((a, b) => a.time - b.time || a.index - b.index)
+  return { records: order.map((o) => o.record), duplicates, conflicts, conflictIds: [...conflictIds] }
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  )
+}
+
+export interface CompactResult {
+  /** Valid records read. */
+  before: number
+  /** Records written. */
+  after: number
+  /** Lines that were not valid records and are now gone (1-based line numbers of the old file). */
+  droppedLines: { line: number; message: string }[]
+}
+
+/** Same as store.ts, so that compaction and appends exclude each other. */
+const LOCK_OPTIONS = {
+  realpath: false,
+  stale: 10_000,
+  retries: { retries: 100, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
+} as const
+
+function fail(file: string, doing: string, error: unknown, hint?: string): StoreError {
+  if (error instanceof StoreError) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const why =
+    hint ??
+    (code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? 'the folder of the store must be writable to compact it'
+      : code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'compaction writes a full copy first; free some space'
+        : code === 'ELOCKED'
+          ? 'another process held the store lock for too long; if none is running, delete the `.lock` folder next to the store'
+          : 'see the cause below')
+  const reason = error instanceof Error ? error.message : String(error)
+  return new StoreError(`perf-regression: cannot ${doing} ${file}: ${reason} (the store is unchanged; ${why})`, file, { cause: error })
+}
+
+/**
+ * Rewrites the store with `transform` applied to its valid records: the only
+ * operation that ever rewrites it. Holds the append lock throughout, so
+ * concurrent appends land before or after, never lost. The new content goes to
+ * a synced temporary file in the same folder that is then renamed over the
+ * store, so on any error (the transform throwing included) the store is left
+ * byte-identical. Lines that are not valid records are dropped and reported.
+ * A missing store reads as empty, and is not created when the result is empty.
+ */
+export async function compactStore(
+  file: string,
+  transform: (records: StoreRecord[]) => StoreRecord[],
+): Promise<CompactResult> {
+  const dir = path.dirname(file)
+  let release: () => Promise<void>
+  try {
+    await mkdir(dir, { recursive: true })
+    release = await lockfile.lock(file, LOCK_OPTIONS)
+  } catch (error) {
+    throw fail(file, 'lock the history store', error)
+  }
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  let renamed = false
+  try {
+    const droppedLines: CompactResult['droppedLines'] = []
+    const records: StoreRecord[] = []
+    for await (const record of readRecords(file, (w) => droppedLines.push({ line: w.line, message: w.message }))) records.push(record)
+    const mode = await stat(file).then((s) => s.mode & 0o7777, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)))
+    let output: StoreRecord[]
+    try {
+      output = transform(records)
+      output.forEach((record, i) => {
+        const checked = checkRecord(JSON.parse(JSON.stringify(record)))
+        if (!checked.ok) throw new Error(`the transform returned an invalid record at index ${i}: ${checked.reason}`)
+      })
+    } catch (error) {
+      throw fail(file, 'compact the history store', error, 'fix the transform and try again')
+    }
+    const result = { before: records.length, after: output.length, droppedLines }
+    if (mode === undefined && output.length === 0) return result
+    const handle = await open(temp, 'wx', mode ?? 0o666)
+    try {
+      await handle.writeFile(output.map((r) => JSON.stringify(r) + '\n').join(''), 'utf8')
+      if (mode !== undefined) await handle.chmod(mode)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+    renamed = true
+    await syncFolder(dir)
+    return result
+  } catch (error) {
+    if (!renamed) await unlink(temp).catch(() => undefined)
+    throw renamed
+      ? new StoreError(`perf-regression: compacted ${file}, but could not sync its folder: ${String(error)} (the new store is in place; a crash now could lose it)`, file, { cause: error })
+      : fail(file, 'compact the history store', error)
+  } finally {
+    await release().catch(() => undefined)
+  }
+}
+
+/** Makes the rename durable. Some platforms (Windows) and file systems cannot sync a folder; that is not an error. */
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(unsupported)
+  if (handle) await handle.sync().catch(unsupported).finally(() => handle.close())
+}
+
+function unsupported(error: NodeJS.ErrnoException): undefined {
+  if (['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP', 'EBADF'].includes(error.code ?? '')) return undefined
+  throw error
+}

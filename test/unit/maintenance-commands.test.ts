@@ -1,0 +1,107 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { main } from '../../src/cli/main.js'
+import { appendRecord, readStore } from '../../src/store/store.js'
+import { run, tempDir } from './helpers.js'
+
+const out: string[] = []
+const err: string[] = []
+afterEach(() => {
+  vi.restoreAllMocks()
+  out.length = 0
+  err.length = 0
+})
+const capture = () => {
+  vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true))
+  vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true))
+}
+const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000)
+
+async function withStore(fn: (dir: string, file: string) => Promise<void>) {
+  const { dir, cleanup } = await tempDir()
+  const file = path.join(dir, '.perf/benchmarks.jsonl')
+  try {
+    // Old compare runs, then a current baseline of five runs.
+    for (let i = 0; i < 4; i++) await appendRecord(file, run({ id: `old-${i}`, time: daysAgo(40 - i), mode: 'compare', medians: { parse: 1e6 } }))
+    for (let i = 0; i < 5; i++) await appendRecord(file, run({ id: `base-${i}`, time: daysAgo(5 - i), medians: { parse: 1e6 } }))
+    await fn(dir, file)
+  } finally {
+    await cleanup()
+  }
+}
+
+describe('prune, compact and merge commands', () => {
+  test('prune drops old runs and keeps the baseline in use', async () => {
+    await withStore(async (dir, file) => {
+      capture()
+      expect(await main(['prune', '--keep-days', '1'], { cwd: dir, env: {} })).toBe(0)
+      const { runs } = await readStore(file)
+      expect(runs.map((r) => r.id)).toEqual(['base-0', 'base-1', 'base-2', 'base-3', 'base-4'])
+      expect(out.join('')).toMatch(/9 → 5 records/)
+    })
+  })
+
+  test('prune needs a limit and valid numbers', async () => {
+    await withStore(async (dir) => {
+      capture()
+      expect(await main(['prune'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['prune', '--keep-runs=-1'], { cwd: dir, env: {} })).toBe(2)
+      expect(err.join('')).toContain('--keep-runs an integer >= 0')
+    })
+  })
+
+  test('compact removes garbage lines and lists them; reading alone never does', async () => {
+    await withStore(async (dir, file) => {
+      await appendFile(file, 'garbage\n')
+      await appendRecord(file, run({ id: 'after', time: daysAgo(0.1), mode: 'compare', medians: { parse: 1e6 } }))
+      const before = await readFile(file, 'utf8')
+      await readStore(file)
+      expect(await readFile(file, 'utf8')).toBe(before)
+      capture()
+      expect(await main(['compact'], { cwd: dir, env: {} })).toBe(0)
+      expect(err.join('')).toMatch(/dropped .*benchmarks\.jsonl:10: not valid JSON/)
+      const after = await readFile(file, 'utf8')
+      expect(after).not.toContain('garbage')
+      expect(after.trim().split('\n')).toHaveLength(10)
+    })
+  })
+
+  test('merge adds other stores without duplicates, in time order', async () => {
+    await withStore(async (dir, file) => {
+      const other = path.join(dir, 'job-2.jsonl')
+      // The same record as in the store (a duplicate), and a new one.
+      await appendRecord(other, (await readStore(file)).runs.find((r) => r.id === 'base-4')!)
+      await appendRecord(other, run({ id: 'job2-run', time: daysAgo(2.5), mode: 'compare', medians: { parse: 1.1e6 } }))
+      capture()
+      expect(await main(['merge', 'job-2.jsonl'], { cwd: dir, env: {} })).toBe(0)
+      const { runs } = await readStore(file)
+      expect(runs.map((r) => r.id)).toEqual(['old-0', 'old-1', 'old-2', 'old-3', 'base-0', 'base-1', 'base-2', 'job2-run', 'base-3', 'base-4'])
+      expect(out.join('')).toContain('1 duplicates skipped')
+      expect(await main(['merge', 'missing.jsonl'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['merge'], { cwd: dir, env: {} })).toBe(2)
+    })
+  })
+
+  test('import: a Locust CSV joins the history as one run; a wrong file is refused clearly', async () => {
+    await withStore(async (dir, file) => {
+      const csv = [
+        'Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%',
+        'GET,/api,100,0,12,13.5,5,40,512,50.2,0,12,13,14,15,18,20,25,30,38,40,40',
+        ',Aggregated,100,0,12,13.5,5,40,512,50.2,0,12,13,14,15,18,20,25,30,38,40,40',
+      ].join('\n')
+      await writeFile(path.join(dir, 'load_stats.csv'), csv)
+      capture()
+      expect(await main(['import', 'locust', 'load_stats.csv', '--mode', 'baseline'], { cwd: dir, env: {} })).toBe(0)
+      const { runs } = await readStore(file)
+      const last = runs.at(-1)!
+      expect(last.mode).toBe('baseline')
+      expect(last.results.map((r) => r.test.name)).toEqual(['GET /api', 'Aggregated'])
+      expect(last.results[0]!.sample.wall_ns.median).toBe(12e6)
+      await writeFile(path.join(dir, 'bench.json'), '{"nope": true}')
+      expect(await main(['import', 'vitest-bench', 'bench.json'], { cwd: dir, env: {} })).toBe(2)
+      expect(err.join('')).toContain('not a vitest bench JSON file')
+      expect(await main(['import', 'pdf', 'x'], { cwd: dir, env: {} })).toBe(2)
+    })
+  })
+})
