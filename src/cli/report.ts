@@ -11,7 +11,9 @@ import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { buildReportModel, type ReportModel } from '../report/model.js'
 import { renderTerminal } from '../report/terminal.js'
-import { readStore, StoreError } from '../store/store.js'
+import { StoreError } from '../store/store.js'
+import { loadRunForJudging } from '../core/load.js'
+import { historyLimits } from '../core/run.js'
 import { colorEnabled } from '../report/color.js'
 import type { CliContext } from './main.js'
 
@@ -84,8 +86,8 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
     },
   })
   const storePath = path.resolve(ctx.cwd, config.store)
-  const { runs, events, warnings } = await readStore(storePath)
-  const outcome = rejudge(runs, config, storePath, warnings, values.run, events, new Date())
+  const loaded = await loadRunForJudging(storePath, historyLimits(config), values.run)
+  const outcome = loaded && rejudge(loaded.runs, config, storePath, loaded.warnings, loaded.record.id, loaded.events, new Date())
   if (!outcome) {
     const what = values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`
     process.stderr.write(`perf-regression: ${storePath} has ${what}\n`)

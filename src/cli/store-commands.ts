@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto'
 import os from 'node:os'
 import { median } from 'simple-statistics'
 import { rejudge } from '../core/rejudge.js'
+import { loadRunForJudging } from '../core/load.js'
+import { historyLimits } from '../core/run.js'
 import { NOISE_FLOOR, selectBaselines, testKey } from '../detect/detect.js'
 import { buildReportModel } from '../report/model.js'
 import { colorEnabled } from '../report/color.js'
@@ -25,8 +27,8 @@ export async function check(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parse('check', args, { ...STORE_OPTIONS, run: { type: 'string' }, 'fail-on': { type: 'string' } })
   if (values.help) return (process.stdout.write(CHECK_HELP), 0)
   const { config, storePath } = configFor(ctx, { store: values.store, failOn: values['fail-on'] })
-  const { runs, events, warnings } = await load(storePath)
-  const outcome = rejudge(runs, config, storePath, warnings, values.run, events, new Date())
+  const loaded = await loadRunForJudging(storePath, historyLimits(config), values.run)
+  const outcome = loaded && rejudge(loaded.runs, config, storePath, loaded.warnings, loaded.record.id, loaded.events, new Date())
   if (!outcome) {
     process.stderr.write(`perf-regression: ${storePath} has ${values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`}\n`)
     return 2
