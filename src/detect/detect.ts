@@ -83,29 +83,47 @@ function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; fo
   return { baselines: out, foreign }
 }
 
+/** Where baselines start, from the baseline events (see `baselineStarts`). */
+export interface BaselineStarts {
+  /** Time of the latest reset (-Infinity without one). */
+  resetAt: number
+  latestReset: BaselineEvent | undefined
+  /** Ids of accepted runs that still count as baseline runs. */
+  accepted: Set<string>
+  /** Per test key, the time its baseline starts (the latest accepted run that measured it). */
+  startOf: Map<string, number>
+  /** Accept events that still count, with their run. */
+  effectiveAccepts: Map<BaselineEvent, RunRecord>
+}
+
 /**
  * Where each test's baseline starts, from the baseline events up to `now`:
  * after the latest reset, and at the latest accepted run that measured the test.
+ * `judged` is the run being judged, which may itself have been accepted.
  */
-function baselineStarts(
+export function baselineStarts(
   history: readonly RunRecord[],
   events: readonly BaselineEvent[],
   now: number,
-  judged: Pick<DetectInput, 'runId' | 'current' | 'now'>,
-) {
+  judged?: Pick<DetectInput, 'runId' | 'current' | 'now'>,
+): BaselineStarts {
   let resetAt = -Infinity
+  let latestReset: BaselineEvent | undefined
   const accepted = new Set<string>()
   const startOf = new Map<string, number>()
+  let acceptEvents = new Map<BaselineEvent, RunRecord>()
   const byId = new Map(history.map((r) => [r.id, r]))
   for (const event of [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) {
     if (Date.parse(event.time) > now) continue
     if (event.action === 'reset') {
       resetAt = Date.parse(event.time)
+      latestReset = event
       accepted.clear()
       startOf.clear()
+      acceptEvents = new Map()
       continue
     }
-    if (event.run_id !== undefined && event.run_id === judged.runId) {
+    if (judged && event.run_id !== undefined && event.run_id === judged.runId) {
       // The run being judged was accepted: nothing before it is its baseline any more.
       for (const r of judged.current) startOf.set(testKey(r.test), judged.now.getTime())
       continue
@@ -113,12 +131,14 @@ function baselineStarts(
     const run = event.run_id === undefined ? undefined : byId.get(event.run_id)
     if (!run) continue
     accepted.add(run.id)
+    acceptEvents.set(event, run)
     const time = Date.parse(run.time)
     for (const r of run.results) startOf.set(testKey(r.test), Math.max(startOf.get(testKey(r.test)) ?? -Infinity, time))
   }
   // A run accepted before the latest reset no longer counts.
   for (const id of accepted) if (Date.parse(byId.get(id)!.time) < resetAt) accepted.delete(id)
-  return { resetAt, accepted, startOf }
+  const effectiveAccepts = new Map([...acceptEvents].filter(([, run]) => accepted.has(run.id)))
+  return { resetAt, latestReset, accepted, startOf, effectiveAccepts }
 }
 
 interface Comparison {

@@ -3,10 +3,10 @@ import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import lockfile from 'proper-lockfile'
 import type { ResolvedConfig } from '../config/options.js'
-import { testKey } from '../detect/detect.js'
+import { baselineStarts, testKey, type BaselineStarts } from '../detect/detect.js'
 import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
 import { checkRecord } from './record.js'
-import { readRecords, StoreError } from './store.js'
+import { LOCK_OPTIONS, readRecords, StoreError } from './store.js'
 
 const DAY = 86_400_000
 
@@ -83,46 +83,7 @@ export function planPrune(records: readonly StoreRecord[], options: PruneOptions
   return { keep, dropped: records.length - keep.length, keptForBaseline }
 }
 
-interface Starts {
-  resetAt: number
-  latestReset: BaselineEvent | undefined
-  /** Accepted runs that still count as baseline runs. */
-  accepted: Set<string>
-  /** Per test key, the time its baseline starts (the latest accepted run that measured it). */
-  startOf: Map<string, number>
-  /** Accept events that still count (after the latest reset, for a run at or after it), with their run. */
-  effectiveAccepts: Map<BaselineEvent, RunRecord>
-}
-
-/** Mirrors `baselineStarts` in detect.ts, and also says which events produced the result. */
-function baselineStarts(runs: readonly RunRecord[], events: readonly BaselineEvent[], now: number): Starts {
-  let resetAt = -Infinity
-  let latestReset: BaselineEvent | undefined
-  const accepted = new Set<string>()
-  const startOf = new Map<string, number>()
-  let acceptEvents = new Map<BaselineEvent, RunRecord>()
-  const byId = new Map(runs.map((r) => [r.id, r]))
-  for (const event of [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) {
-    if (Date.parse(event.time) > now) continue
-    if (event.action === 'reset') {
-      resetAt = Date.parse(event.time)
-      latestReset = event
-      accepted.clear()
-      startOf.clear()
-      acceptEvents = new Map()
-      continue
-    }
-    const run = event.run_id === undefined ? undefined : byId.get(event.run_id)
-    if (!run) continue
-    accepted.add(run.id)
-    acceptEvents.set(event, run)
-    const time = Date.parse(run.time)
-    for (const r of run.results) startOf.set(testKey(r.test), Math.max(startOf.get(testKey(r.test)) ?? -Infinity, time))
-  }
-  for (const id of accepted) if (Date.parse(byId.get(id)!.time) < resetAt) accepted.delete(id)
-  const effectiveAccepts = new Map([...acceptEvents].filter(([, run]) => accepted.has(run.id)))
-  return { resetAt, latestReset, accepted, startOf, effectiveAccepts }
-}
+type Starts = BaselineStarts
 
 /** Every run in the baseline `detect()` would pick at `now`, for every test key and environment in the store. */
 function currentBaselineRuns(runs: readonly RunRecord[], starts: Starts, now: number, window: { runs: number; days: number }): Set<RunRecord> {
@@ -238,12 +199,6 @@ export interface CompactResult {
 }
 
 /** Same as store.ts, so that compaction and appends exclude each other. */
-const LOCK_OPTIONS = {
-  realpath: false,
-  stale: 10_000,
-  retries: { retries: 100, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
-} as const
-
 function fail(file: string, doing: string, error: unknown, hint?: string): StoreError {
   if (error instanceof StoreError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code

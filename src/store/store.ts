@@ -108,7 +108,8 @@ export async function readStore(file: string): Promise<{ runs: RunRecord[]; even
   return { runs, events, warnings }
 }
 
-const LOCK_OPTIONS = {
+/** Lock options shared by every writer of the store. */
+export const LOCK_OPTIONS = {
   realpath: false,
   stale: 10_000,
   retries: { retries: 100, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
