@@ -12,7 +12,7 @@
  * in rows without requests. Locust rewrites the file every second while it runs,
  * so a file that does not end with the Aggregated row is treated as incomplete.
  */
-import type { RunRecord, RunnerInfo, TestResult } from '../types.js'
+import type { RunRecord, TestResult } from '../types.js'
 import {
   ImportError,
   dropDuplicates,
