@@ -79,11 +79,6 @@ export default class PerfRegressionReporter implements Reporter {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
   }
 
-  /** The options this reporter was created with. */
-  get userOptions(): PerfRegressionOptions {
-    return this.options
-  }
-
   onInit(vitest: Vitest): void {
     this.vitest = vitest
     this.config = resolveConfig({ options: this.options, env: process.env, argv: process.argv, root: vitest.config.root })

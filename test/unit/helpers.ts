@@ -1,3 +1,4 @@
+import { vi } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -114,4 +115,26 @@ export function detectConfig(overrides: Partial<DetectConfig> = {}): DetectConfi
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'perf-regression-test-'))
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Collects what the code under test writes to stdout and stderr. Call `capture()`
+ * inside a test and `reset()` after each (it also restores the streams).
+ */
+export function outputCapture() {
+  const out: string[] = []
+  const err: string[] = []
+  return {
+    out,
+    err,
+    capture() {
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true))
+    },
+    reset() {
+      vi.restoreAllMocks()
+      out.length = 0
+      err.length = 0
+    },
+  }
 }

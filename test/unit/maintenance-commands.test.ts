@@ -1,21 +1,12 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { appendRecord, readStore } from '../../src/store/store.js'
-import { run, tempDir } from './helpers.js'
+import { run, tempDir, outputCapture } from './helpers.js'
 
-const out: string[] = []
-const err: string[] = []
-afterEach(() => {
-  vi.restoreAllMocks()
-  out.length = 0
-  err.length = 0
-})
-const capture = () => {
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true))
-  vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true))
-}
+const { out, err, capture, reset } = outputCapture()
+afterEach(reset)
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000)
 
 async function withStore(fn: (dir: string, file: string) => Promise<void>) {

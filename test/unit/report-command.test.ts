@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { rejudge } from '../../src/core/rejudge.js'
 import { colorEnabled } from '../../src/report/color.js'
 import { appendRun } from '../../src/store/store.js'
-import { baselineRuns, config, NOW, run, tempDir } from './helpers.js'
+import { baselineRuns, config, NOW, run, tempDir, outputCapture } from './helpers.js'
 
 describe('colorEnabled', () => {
   test.each([
@@ -51,17 +51,8 @@ describe('rejudge', () => {
 })
 
 describe('perf-regression report', () => {
-  const out: string[] = []
-  const err: string[] = []
-  afterEach(() => {
-    vi.restoreAllMocks()
-    out.length = 0
-    err.length = 0
-  })
-  const capture = () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true))
-  }
+  const { out, err, capture, reset } = outputCapture()
+  afterEach(reset)
   const withStore = async (fn: (dir: string) => Promise<void>) => {
     const { dir, cleanup } = await tempDir()
     try {

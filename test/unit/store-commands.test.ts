@@ -1,10 +1,10 @@
 import path from 'node:path'
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { detect } from '../../src/detect/detect.js'
 import { appendRecord, readStore } from '../../src/store/store.js'
 import { SCHEMA_VERSION, type BaselineEvent } from '../../src/types.js'
-import { baselineRuns, detectConfig, NOW, result, run, tempDir } from './helpers.js'
+import { baselineRuns, detectConfig, NOW, result, run, tempDir, outputCapture } from './helpers.js'
 
 const event = (action: 'accept' | 'reset', time: Date, runId?: string): BaselineEvent => ({
   schema: SCHEMA_VERSION,
@@ -50,17 +50,8 @@ describe('baseline events in the detector', () => {
 })
 
 describe('check, history and baseline commands', () => {
-  const out: string[] = []
-  const err: string[] = []
-  afterEach(() => {
-    vi.restoreAllMocks()
-    out.length = 0
-    err.length = 0
-  })
-  const capture = () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true))
-    vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true))
-  }
+  const { out, err, capture, reset } = outputCapture()
+  afterEach(reset)
   const store = async (fn: (dir: string, file: string) => Promise<void>) => {
     const { dir, cleanup } = await tempDir()
     const file = path.join(dir, '.perf/benchmarks.jsonl')
