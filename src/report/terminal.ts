@@ -28,7 +28,7 @@ export function cut(text: string, width: number): string {
 
 /** Replaces control characters so a test name cannot move the cursor or break a line. */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '⏎' : '�'))
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' || c === '\u2028' || c === '\u2029' ? '⏎' : '�'))
 }
 
 /** `file > name [bench]`, safe to print. */

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import lockfile from 'proper-lockfile'
 import type { ResolvedConfig } from '../config/options.js'
 import { baselineStarts, testKey, type BaselineStarts } from '../detect/detect.js'
 import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
 import { checkRecord } from './record.js'
-import { LOCK_OPTIONS, readRecords, StoreError } from './store.js'
+import { lock, readRecords, StoreError } from './store.js'
 
 const DAY = 86_400_000
 
@@ -229,13 +228,12 @@ export async function compactStore(
   transform: (records: StoreRecord[]) => StoreRecord[],
 ): Promise<CompactResult> {
   const dir = path.dirname(file)
-  let release: () => Promise<void>
   try {
     await mkdir(dir, { recursive: true })
-    release = await lockfile.lock(file, LOCK_OPTIONS)
   } catch (error) {
-    throw fail(file, 'lock the history store', error)
+    throw fail(file, 'create the folder of the history store', error)
   }
+  const release = await lock(file)
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   let renamed = false
   try {

@@ -32,7 +32,7 @@ function explain(error: unknown, file: string, doing: string): StoreError {
       ? 'check that the file and its folder are writable, or set the `store` option to a writable path'
       : code === 'ENOSPC' || code === 'EDQUOT'
         ? 'the disk is full; free some space (the history already stored is intact)'
-        : code === 'ENOTDIR' || code === 'EISDIR'
+        : code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST'
           ? 'the `store` option must name a file, and every part of its folder must be a folder'
           : code === 'ELOCKED'
             ? 'another process held the store lock for too long; if none is running, delete the `.lock` folder next to the store'
@@ -54,7 +54,7 @@ export async function* readRuns(file: string, onWarning: (w: StoreWarning) => vo
 /** Like `readRuns`, with the baseline events too. */
 export async function* readRecords(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<StoreRecord> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })
-  let pending = ''
+  const pending: string[] = []
   let lineNo = 0
   const parse = (text: string, terminated: boolean): StoreRecord | undefined => {
     lineNo++
@@ -78,20 +78,24 @@ export async function* readRecords(file: string, onWarning: (w: StoreWarning) =>
   }
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
-      pending += chunk
+      // Pieces of an unfinished line are joined once its end arrives: linear in the line's length.
+      let start = 0
       let nl: number
-      while ((nl = pending.indexOf('\n')) !== -1) {
-        const record = parse(pending.slice(0, nl), true)
-        pending = pending.slice(nl + 1)
+      while ((nl = chunk.indexOf('\n', start)) !== -1) {
+        pending.push(chunk.slice(start, nl))
+        const record = parse(pending.join(''), true)
+        pending.length = 0
+        start = nl + 1
         if (record) yield record
       }
+      if (start < chunk.length) pending.push(chunk.slice(start))
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
     throw explain(error, file, 'read the history store')
   }
-  if (pending !== '') {
-    const record = parse(pending, false)
+  if (pending.length > 0) {
+    const record = parse(pending.join(''), false)
     if (record) yield record
   }
 }
@@ -108,8 +112,7 @@ export async function readStore(file: string): Promise<{ runs: RunRecord[]; even
   return { runs, events, warnings }
 }
 
-/** Lock options shared by every writer of the store. */
-export const LOCK_OPTIONS = {
+const LOCK_OPTIONS = {
   realpath: false,
   stale: 10_000,
   retries: { retries: 100, factor: 1.3, minTimeout: 10, maxTimeout: 250, randomize: true },
@@ -134,28 +137,32 @@ export async function appendRecord(file: string, record: StoreRecord): Promise<v
   } catch (error) {
     throw explain(error, file, 'create the folder of the history store')
   }
-  let release: (() => Promise<void>) | undefined
-  try {
-    release = await lockfile.lock(file, LOCK_OPTIONS)
-  } catch (error) {
-    throw explain(error, file, 'lock the history store')
-  }
+  const release = await lock(file)
   try {
     const handle = await open(file, 'a+')
     try {
-      const { size } = await handle.stat()
+      const stats = await handle.stat()
+      const size = stats.size
       let buffer = line
       if (size > 0) {
         const last = Buffer.alloc(1)
         await handle.read(last, 0, 1, size - 1)
         if (last[0] !== 0x0a) buffer = Buffer.concat([Buffer.from('\n'), line])
       }
-      let offset = 0
-      while (offset < buffer.length) {
-        const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset)
-        offset += bytesWritten
+      try {
+        let offset = 0
+        while (offset < buffer.length) {
+          const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset)
+          offset += bytesWritten
+        }
+        await handle.datasync()
+      } catch (error) {
+        // A short write (a full disk) must not leave part of a line behind.
+        if (stats.isFile()) await handle.truncate(size).catch((undo: unknown) => {
+          throw new AggregateError([error, undo], `${(error as Error).message}; removing the partial line also failed (${(undo as Error).message}): the next read reports it and skips it`)
+        })
+        throw error
       }
-      await handle.datasync()
     } finally {
       await handle.close()
     }
@@ -163,5 +170,25 @@ export async function appendRecord(file: string, record: StoreRecord): Promise<v
     throw explain(error, file, 'append to the history store')
   } finally {
     await release()
+  }
+}
+
+/**
+ * Takes the store's lock. Only a lock held by another writer (ELOCKED) is
+ * waited for; any other error (a read-only or full file system) fails at once.
+ */
+export async function lock(file: string): Promise<() => Promise<void>> {
+  const { retries, ...options } = LOCK_OPTIONS
+  let wait: number = retries.minTimeout
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lockfile.lock(file, { ...options, retries: 0 })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || attempt >= retries.retries) {
+        throw explain(error, file, 'lock the history store')
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait * (retries.randomize ? 1 + Math.random() : 1)))
+      wait = Math.min(wait * retries.factor, retries.maxTimeout)
+    }
   }
 }
