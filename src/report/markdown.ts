@@ -2,7 +2,7 @@ import type { TestVerdict } from '../detect/verdict.js'
 import type { Severity, TestRef } from '../types.js'
 import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { label, worstFirst, type ReportModel } from './model.js'
-import { cut, printable } from './terminal.js'
+import { cut, printable, UNPRINTABLE } from './terminal.js'
 
 export interface MarkdownOptions {
   /** Shown in the headline before the verdict, e.g. the project name when one workflow reports several. */
@@ -27,7 +27,7 @@ const ZWJ = '\u200d'
  */
 export function escapeMarkdownCell(text: string): string {
   return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '⏎' : '�'))
+    .replace(UNPRINTABLE, (c) => (c === '\n' ? '⏎' : '�'))
     .replace(/[\\`*_[\]|~#$]/g, (c) => `\\${c}`)
     .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
     .replace(/^(\s*)([-+=])/, '$1\\$2')

@@ -26,10 +26,16 @@ export function cut(text: string, width: number): string {
   return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - (keep - head)).join('')
 }
 
-/** Replaces control characters so a test name cannot move the cursor or break a line. */
+/**
+ * Replaces control characters so a test name cannot move the cursor, break a
+ * line, or reorder the text around it (bidirectional overrides and isolates).
+ */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' || c === '\u2028' || c === '\u2029' ? '⏎' : '�'))
+  return text.replace(UNPRINTABLE, (c) => (c === '\n' || c === '\u2028' || c === '\u2029' ? '⏎' : '�'))
 }
+
+/** C0 and C1 controls, line and paragraph separators, bidirectional embeddings, overrides and isolates. */
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 /** `file > name [bench]`, safe to print. */
 export function displayName(v: TestVerdict): string {
@@ -141,7 +147,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
       if (unjudged > 0) lines.push(c.dim(`  ${model.min_samples} baseline runs are needed before a test is judged (record them with --baseline-mode=establish).`))
     }
     const failing = model.failing.map((key) => verdicts.find((v) => v.key === key)).filter((v) => v !== undefined)
-    for (const v of failing) lines.push(c.red(`  ✗ ${displayName(v)}: ${v.reason}`))
+    for (const v of failing) lines.push(c.red(`  ✗ ${cut(displayName(v), 200)}: ${v.reason}`))
     if (failing.length > 0) {
       lines.push(c.red(c.bold(`  perf-regression: ${plural(failing.length, 'regression')} at or above "${model.fail_on}": failing the run.`)))
     }

@@ -58,6 +58,8 @@ export async function* readRecords(file: string, onWarning: (w: StoreWarning) =>
   let lineNo = 0
   const parse = (text: string, terminated: boolean): StoreRecord | undefined => {
     lineNo++
+    // A byte-order mark left by an editor at the start of the file is not part of the record.
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
     if (text.trim() === '') return undefined
     let value: unknown
     try {

@@ -161,3 +161,17 @@ describe('appendRun', () => {
     expect((await readFile(file, 'utf8')).split('\n')).toHaveLength(21)
   })
 })
+
+describe('a byte-order mark', () => {
+  test('at the start of the file is not part of the first record', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const file = path.join(dir, 'bom.jsonl')
+      const r = run({ id: 'with-bom', medians: { t: 1 } })
+      await writeFile(file, '\ufeff' + JSON.stringify(r) + '\n')
+      expect(await readStore(file)).toEqual({ runs: [r], events: [], warnings: [] })
+    } finally {
+      await cleanup()
+    }
+  })
+})

@@ -192,3 +192,10 @@ describe('colour', () => {
     expect(painted.replace(/\u001b\[\d+m/g, '')).toBe(renderTerminal(o, { color: false }))
   })
 })
+
+describe('printable', () => {
+  test('bidirectional overrides and isolates cannot reorder a row', () => {
+    expect(printable('a\u202eb\u2066c\u2069d\u202ae')).toBe('a�b�c�d�e')
+    expect(printable('x\u2028y')).toBe('x⏎y')
+  })
+})
