@@ -16,4 +16,7 @@ await build({
   // CommonJS-compatible dependencies stay external; only ESM-only tinybench is bundled.
   external: ['jiti', 'yaml', 'pidusage', 'proper-lockfile', 'picocolors', 'simple-statistics'],
   logLevel: 'warning',
+  // The ESM sources use import.meta.url only where `require` is missing; give the bundle a real one anyway.
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
 })

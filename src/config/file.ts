@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
-import { createJiti } from 'jiti'
-import { parse as parseYaml } from 'yaml'
 import type { PerfRegressionOptions } from './options.js'
 import { ConfigError, validateOptions } from './validate.js'
 
@@ -24,11 +23,24 @@ export interface LoadedConfigFile {
   options: PerfRegressionOptions
 }
 
+/**
+ * Loads a dependency only when a config file needs it: jiti and yaml take about
+ * 200 ms to load, which every run would pay otherwise. Works in the ESM build
+ * and in the CommonJS bundle (where `require` exists).
+ */
+function load<T>(name: string): T {
+  const req = typeof require === 'function' ? require : createRequire(import.meta.url)
+  return req(name) as T
+}
+
 function read(file: string): unknown {
   const ext = path.extname(file)
   if (ext === '.json') return JSON.parse(readFileSync(file, 'utf8'))
-  if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(file, 'utf8')) ?? {}
+  if (ext === '.yaml' || ext === '.yml') {
+    return load<typeof import('yaml')>('yaml').parse(readFileSync(file, 'utf8')) ?? {}
+  }
   // TypeScript and JavaScript, ESM or CommonJS, loaded synchronously so that every entry point can use it.
+  const { createJiti } = load<typeof import('jiti')>('jiti')
   const mod = createJiti(path.join(path.dirname(file), 'noop.js'), { moduleCache: false })(file) as { default?: unknown }
   return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod
 }
