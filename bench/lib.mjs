@@ -7,8 +7,8 @@ export function median(values) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 
-/** Seeded PRNG (mulberry32), so the bootstrap intervals are reproducible. */
-function rng(seed) {
+/** Seeded PRNG (mulberry32): the same seed gives the same sequence, in [0, 1). */
+export function rng(seed) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)

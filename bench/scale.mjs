@@ -23,7 +23,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { fmt, machine, printTable, writeJson } from './lib.mjs'
+import { fmt, machine, printTable, rng, writeJson } from './lib.mjs'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values: args } = parseArgs({
@@ -82,15 +82,6 @@ const RUNNER = { name: 'vitest', version: '4.1.12', pool: 'forks' }
 const ENV_KEY = envKey(ENV, RUNNER)
 const START = Date.parse('2025-01-01T00:00:00.000Z')
 
-/** Seeded PRNG (mulberry32). */
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const random = rng(42)
 
 const testRef = (i) => ({ file: `test/module-${String(i % 97).padStart(2, '0')}.test.ts`, name: `module ${i % 97} > case number ${i}`, project: '' })

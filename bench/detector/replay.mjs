@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { median, printTable, writeJson } from '../lib.mjs'
+import { rng } from '../lib.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repo = path.resolve(here, '../..')
@@ -166,15 +167,6 @@ function classicRules(cur, f, past) {
 const CLASSIC = ['prev≥200%', 'prev≥110%', 'mean+5%', 'Welch', 'Bencher t']
 const RULES = [...Object.keys(CONFIGS), ...CLASSIC]
 
-// ── helpers for tallies ───────────────────────────────────────────────────────
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const pct = (x, digits = 1) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '–')
 const bandOf = (f, thresholds) => severityOf(f, thresholds) ?? 'none'
 const PREDICTED = ['unchanged', 'inconclusive', 'improvement', 'minor', 'moderate', 'critical']

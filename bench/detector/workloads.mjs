@@ -6,19 +6,11 @@
 // injects a real slowdown (same code, more work), not a scaled number; the
 // replay measures the ratio that was actually realised.
 import { createHash } from 'node:crypto'
+import { rng } from '../lib.mjs'
 
 /** Base passes per benchmarked call: fine enough that 1.1× is 4 passes + a 0.4 pass. */
 export const PASSES = 4
 
-// Deterministic data (mulberry32), so that every process sees the same inputs.
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const part = (n, frac) => Math.max(1, Math.round(n * frac))
 
