@@ -27,8 +27,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { median, printTable, writeJson } from '../lib.mjs'
-import { rng } from '../lib.mjs'
+import { median, printTable, rng, writeJson } from '../lib.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repo = path.resolve(here, '../..')
