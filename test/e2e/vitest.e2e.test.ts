@@ -27,7 +27,7 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
   test('compare with no baseline: exit 0 and says so', async () => {
     const r = await vitest([])
     expect(r.output).toContain('No baseline yet')
-    expect(r.output).toMatch(/^ {2}test\/work\.test\.js\n {4}work > checksum 200 kB .*\n {4}work > compress 62 kB \[async\] /m)
+    expect(r.output).toMatch(/^ {2}test\/work\.test\.js\n {4}work > checksum 200 kB .*\n {4}work > etag 256 kB \[async\] /m)
     expect(r.output).not.toContain('plain test without perf')
     expect(r.code, r.output).toBe(0)
     const runs = validRuns(dir)
