@@ -1,16 +1,11 @@
-import type { MeasureOptions } from '../config/options.js'
 import { DEFAULTS } from '../config/options.js'
-import { ConfigError, validateMeasure } from '../config/validate.js'
+import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
 import { measure } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
 
-/** Options of one `perf()` call under Jest. */
-export interface PerfOptions extends MeasureOptions {
-  /** Label of this benchmark; needed when a test calls `perf()` more than once. */
-  name?: string
-}
+export type { PerfOptions }
 
 interface ExpectState {
   currentTestName?: string
@@ -28,7 +23,7 @@ function settings(): { measure: ResolvedMeasureOptions; rawSamples: number } {
 
 let inFlight = 0
 let overlapped = false
-const calls = new Map<string, Set<string>>()
+const calls = new Map<string, Set<string | undefined>>()
 let warnedNoReporter = false
 
 /**
@@ -37,34 +32,19 @@ let warnedNoReporter = false
  * If `fn` throws or rejects, the error propagates and nothing is recorded.
  */
 export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions): Promise<Awaited<T>> {
-  if (typeof fn !== 'function') {
-    throw new TypeError(`perf() needs a function to benchmark, like perf(() => work()) (got ${typeof fn})`)
-  }
+  const { overrides, name } = checkPerfCall(fn, options)
   const state = typeof expect === 'undefined' ? undefined : expect.getState()
   const testName = state?.currentTestName
   const testPath = state?.testPath
   if (!testName || !testPath) {
     throw new Error('perf() must be called inside a Jest test (expect.getState() names no current test)')
   }
-  const problems: string[] = []
-  const overrides = validateMeasure(options, '', problems, ['name'])
-  const name = options?.name
-  if (name !== undefined && (typeof name !== 'string' || name === '')) problems.push(`name must be a non-empty string (got ${JSON.stringify(name)})`)
-  if (problems.length > 0) throw new ConfigError(problems.map((p) => `perf() ${p}`))
   // Another perf() is running in this file: test.concurrent, where Jest's
   // current test name is not this test's. Its sample will be skipped, with a warning.
   if (inFlight > 0) overlapped = true
   else {
-    const label = name ?? ''
-    const seen = calls.get(testName) ?? new Set<string>()
-    if (seen.has(label)) {
-      throw new Error(
-        name === undefined
-          ? 'perf() was already called without a name in this test: name each benchmark, perf(fn, { name: "..." })'
-          : `perf() was already called with the name ${JSON.stringify(name)} in this test: names must be unique`,
-      )
-    }
-    seen.add(label)
+    const seen = calls.get(testName) ?? new Set<string | undefined>()
+    claimName(seen, name)
     calls.set(testName, seen)
   }
 

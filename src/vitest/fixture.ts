@@ -1,18 +1,13 @@
 import { inject, test as baseTest } from 'vitest'
-import type { MeasureOptions } from '../config/options.js'
 import { DEFAULTS } from '../config/options.js'
-import { ConfigError, validateMeasure } from '../config/validate.js'
+import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
 import { measure } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import type { PerfSample } from '../types.js'
 import { META_KEY } from './meta.js'
 import { PROVIDE_KEY, type WorkerSettings } from './settings.js'
 
-/** Options of one `perf()` call: measurement options, and a name when a test benchmarks more than one thing. */
-export interface PerfOptions extends MeasureOptions {
-  /** Label of this benchmark; needed when a test calls `perf()` more than once. */
-  name?: string
-}
+export type { PerfOptions }
 
 /**
  * Benchmarks `fn` and records the measurement for the perf-regression reporter.
@@ -38,24 +33,10 @@ const warnedConcurrent = new WeakSet<object>()
 
 /** Creates the `perf` function bound to one test task. */
 export function createPerf(task: PerfTask, settings: () => WorkerSettings = workerSettings): PerfFn {
-  const names = new Set<string>()
-  let unnamed = false
+  const names = new Set<string | undefined>()
   return async <T>(fn: () => T | Promise<T>, options?: PerfOptions): Promise<Awaited<T>> => {
-    if (typeof fn !== 'function') {
-      throw new TypeError(`perf() needs a function to benchmark, like perf(() => work()) (got ${typeof fn})`)
-    }
-    const problems: string[] = []
-    const overrides = validateMeasure(options, '', problems, ['name'])
-    const name = options?.name
-    if (name !== undefined && (typeof name !== 'string' || name === '')) problems.push(`name must be a non-empty string (got ${JSON.stringify(name)})`)
-    if (problems.length > 0) throw new ConfigError(problems.map((p) => `perf() ${p}`))
-    if (name === undefined) {
-      if (unnamed) throw new Error('perf() was already called without a name in this test: name each benchmark, perf(fn, { name: "..." })')
-      unnamed = true
-    } else {
-      if (names.has(name)) throw new Error(`perf() was already called with the name ${JSON.stringify(name)} in this test: names must be unique`)
-      names.add(name)
-    }
+    const { overrides, name } = checkPerfCall(fn, options)
+    claimName(names, name)
     if (task.concurrent && !warnedConcurrent.has(task)) {
       warnedConcurrent.add(task)
       console.warn(
