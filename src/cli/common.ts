@@ -4,6 +4,9 @@ import type { ResolvedConfig } from '../config/options.js'
 import { globToRegExp, resolveConfig } from '../config/resolve.js'
 import { ConfigError } from '../config/validate.js'
 import { readStore } from '../store/store.js'
+import { loadRunForJudging } from '../core/load.js'
+import { rejudge } from '../core/rejudge.js'
+import { historyLimits, type RunOutcome } from '../core/run.js'
 import type { CliContext } from './main.js'
 
 /** Options every store command takes. */
@@ -50,4 +53,16 @@ export function matcher(glob: string | undefined): (file: string, name: string) 
   if (glob === undefined) return () => true
   const re = globToRegExp(glob)
   return (file, name) => re.test(name) || re.test(`${file} > ${name}`)
+}
+
+/** The stored run asked for (or the latest), judged again with `config`; undefined when there is none. */
+export async function judgeStored(storePath: string, config: ResolvedConfig, runId: string | undefined): Promise<RunOutcome | undefined> {
+  const loaded = await loadRunForJudging(storePath, historyLimits(config), runId)
+  return loaded && rejudge(loaded.runs, config, storePath, loaded.warnings, loaded.record.id, loaded.events, new Date())
+}
+
+/** Says that the store has no such run; returns the usage/data exit code. */
+export function noSuchRun(storePath: string, runId: string | undefined): number {
+  process.stderr.write(`perf-regression: ${storePath} has ${runId === undefined ? 'no runs' : `no run with the id ${JSON.stringify(runId)}`}\n`)
+  return 2
 }

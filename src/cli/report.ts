@@ -1,21 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import pc from 'picocolors'
 import { DEFAULTS } from '../config/options.js'
 import { ConfigError } from '../config/validate.js'
-import { resolveConfig } from '../config/resolve.js'
-import { rejudge } from '../core/rejudge.js'
 import { renderHtml } from '../report/html.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { buildReportModel, type ReportModel } from '../report/model.js'
 import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
-import { loadRunForJudging } from '../core/load.js'
-import { historyLimits } from '../core/run.js'
 import { colorEnabled } from '../report/color.js'
 import type { CliContext } from './main.js'
+import { configFor, judgeStored, noSuchRun, parse, STORE_OPTIONS } from './common.js'
 
 export const REPORT_HELP = `Usage: perf-regression report [options]
 
@@ -52,24 +48,14 @@ function render(format: Format, model: ReportModel, color: boolean): string {
 
 /** `perf-regression report`: returns the exit code. */
 export async function report(args: string[], ctx: CliContext): Promise<number> {
-  let values
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        format: { type: 'string' },
-        html: { type: 'boolean' },
-        out: { type: 'string' },
-        run: { type: 'string' },
-        store: { type: 'string' },
-        'fail-on': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values
-  } catch (error) {
-    throw new ConfigError([`${(error as Error).message} (see perf-regression report --help)`])
-  }
+  const { values } = parse('report', args, {
+    ...STORE_OPTIONS,
+    format: { type: 'string' },
+    html: { type: 'boolean' },
+    out: { type: 'string' },
+    run: { type: 'string' },
+    'fail-on': { type: 'string' },
+  })
   if (values.help) {
     process.stdout.write(REPORT_HELP)
     return 0
@@ -78,21 +64,9 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
   if (!FORMATS.includes(format)) {
     throw new ConfigError([`--format must be one of ${FORMATS.map((f) => `"${f}"`).join(', ')} (got ${JSON.stringify(values.format)})`])
   }
-  const config = resolveConfig({
-    root: ctx.cwd,
-    options: {
-      ...(values.store !== undefined ? { store: values.store } : {}),
-      ...(values['fail-on'] !== undefined ? { failOn: values['fail-on'] as 'minor' } : {}),
-    },
-  })
-  const storePath = path.resolve(ctx.cwd, config.store)
-  const loaded = await loadRunForJudging(storePath, historyLimits(config), values.run)
-  const outcome = loaded && rejudge(loaded.runs, config, storePath, loaded.warnings, loaded.record.id, loaded.events, new Date())
-  if (!outcome) {
-    const what = values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`
-    process.stderr.write(`perf-regression: ${storePath} has ${what}\n`)
-    return 2
-  }
+  const { config, storePath } = configFor(ctx, { store: values.store, failOn: values['fail-on'] })
+  const outcome = await judgeStored(storePath, config, values.run)
+  if (!outcome) return noSuchRun(storePath, values.run)
   const model = buildReportModel(outcome)
   const out = values.out ?? (values.html ? path.join(path.dirname(storePath), 'dashboard.html') : undefined)
   const text = render(format, model, out === undefined && colorEnabled(ctx.env, Boolean(process.stdout.isTTY)))

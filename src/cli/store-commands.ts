@@ -1,19 +1,16 @@
-import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import os from 'node:os'
 import { median } from 'simple-statistics'
-import { rejudge } from '../core/rejudge.js'
-import { loadRunForJudging } from '../core/load.js'
-import { historyLimits } from '../core/run.js'
-import { NOISE_FLOOR, selectBaselines, testKey } from '../detect/detect.js'
-import { buildReportModel } from '../report/model.js'
+import { git } from '../env/environment.js'
+import { baselineSpread, selectBaselines, testKey } from '../detect/detect.js'
+import { buildReportModel, label } from '../report/model.js'
 import { colorEnabled } from '../report/color.js'
 import { sparkline } from '../report/sparkline.js'
 import { printable, renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type BaselineEvent, type RunRecord } from '../types.js'
 import { formatNs } from '../util/format.js'
-import { configFor, load, matcher, parse, STORE_OPTIONS } from './common.js'
+import { configFor, judgeStored, load, matcher, noSuchRun, parse, STORE_OPTIONS } from './common.js'
 import type { CliContext } from './main.js'
 
 export const CHECK_HELP = `Usage: perf-regression check [--run <id>] [--fail-on <severity>] [--store <file>]
@@ -27,12 +24,8 @@ export async function check(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parse('check', args, { ...STORE_OPTIONS, run: { type: 'string' }, 'fail-on': { type: 'string' } })
   if (values.help) return (process.stdout.write(CHECK_HELP), 0)
   const { config, storePath } = configFor(ctx, { store: values.store, failOn: values['fail-on'] })
-  const loaded = await loadRunForJudging(storePath, historyLimits(config), values.run)
-  const outcome = loaded && rejudge(loaded.runs, config, storePath, loaded.warnings, loaded.record.id, loaded.events, new Date())
-  if (!outcome) {
-    process.stderr.write(`perf-regression: ${storePath} has ${values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`}\n`)
-    return 2
-  }
+  const outcome = await judgeStored(storePath, config, values.run)
+  if (!outcome) return noSuchRun(storePath, values.run)
   process.stdout.write(renderTerminal(buildReportModel(outcome), { color: colorEnabled(ctx.env, Boolean(process.stdout.isTTY)) }) + '\n')
   return outcome.failing.length > 0 ? 1 : 0
 }
@@ -56,7 +49,7 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
     for (const r of run.results) {
       if (!matches(r.test.file, r.test.name)) continue
       const key = `${testKey(r.test)}\u0000${r.env_key}`
-      const entry = series.get(key) ?? { label: `${r.test.file} > ${r.test.name}${r.test.bench ? ` [${r.test.bench}]` : ''}`, points: [], latest: r }
+      const entry = series.get(key) ?? { label: label(r.test), points: [], latest: r }
       entry.points.push({ run, value: r.sample.wall_ns.median })
       entry.latest = r
       series.set(key, entry)
@@ -67,14 +60,14 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
     return 2
   }
   const now = new Date()
-  for (const { label, points, latest } of series.values()) {
+  for (const { label: name, points, latest } of series.values()) {
     const base = selectBaselines({ current: [latest], history: runs, events, config, now }).get(testKey(latest.test)) ?? []
     const band =
       base.length === 0
         ? 'no baseline yet'
         : `baseline ${formatNs(median(base))} over ${base.length} run${base.length === 1 ? '' : 's'} (band ÷/× ${config.thresholds.minor} = ${formatNs(median(base) / config.thresholds.minor)}–${formatNs(median(base) * config.thresholds.minor)})`
     const shown = points.slice(-limit)
-    process.stdout.write(`\n${printable(label)}  [${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
+    process.stdout.write(`\n${printable(name)}  [${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
     for (const p of shown) {
       const commit = p.run.git.commit ? p.run.git.commit.slice(0, 7) : '       '
       process.stdout.write(`  ${p.run.time.slice(0, 19).replace('T', ' ')}  ${p.run.mode.padEnd(8)}  ${commit}  ${formatNs(p.value).padStart(9)}  ${p.run.id.slice(0, 8)}\n`)
@@ -99,13 +92,7 @@ Options: --store <file>
 export function whoAmI(env: NodeJS.ProcessEnv, cwd: string): string {
   if (env.GITHUB_ACTOR) return env.GITHUB_ACTOR
   if (env.GITLAB_USER_LOGIN) return env.GITLAB_USER_LOGIN
-  try {
-    const name = execFileSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    if (name) return name
-  } catch {
-    // No git, or no user configured: fall back to the login name below.
-  }
-  return os.userInfo().username
+  return git(['config', 'user.name'], cwd) ?? os.userInfo().username
 }
 
 export async function baseline(args: string[], ctx: CliContext): Promise<number> {
@@ -123,10 +110,9 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
     const now = new Date()
     for (const r of latest.values()) {
       const base = selectBaselines({ current: [r], history: runs, events, config, now }).get(testKey(r.test)) ?? []
-      const logs = base.map(Math.log)
-      const noise = logs.length > 1 ? Math.max(1.4826 * median(logs.map((l) => Math.abs(l - median(logs)))), NOISE_FLOOR) : undefined
+      const noise = base.length > 1 ? baselineSpread(base).noise : undefined
       const what = base.length === 0 ? 'no baseline' : `${base.length}/${config.minSamples} runs, median ${formatNs(median(base))}${noise ? `, noise ±${(noise * 100).toFixed(1)}%` : ''}`
-      process.stdout.write(`${printable(`${r.test.file} > ${r.test.name}${r.test.bench ? ` [${r.test.bench}]` : ''}`)}  [${r.runner.name} ${r.runner.pool}]: ${what}\n`)
+      process.stdout.write(`${printable(label(r.test))}  [${r.runner.name} ${r.runner.pool}]: ${what}\n`)
     }
     for (const e of events) {
       process.stdout.write(`event ${e.time}  ${e.action}${e.run_id ? ` run ${e.run_id.slice(0, 8)}` : ''} by ${printable(e.who)}: ${printable(e.reason)}\n`)
@@ -152,10 +138,7 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
   }
   if (action === 'accept') {
     const run = values.run === undefined ? runs.at(-1) : runs.find((r) => r.id === values.run || r.id.startsWith(values.run!))
-    if (!run) {
-      process.stderr.write(`perf-regression: ${storePath} has ${values.run === undefined ? 'no runs' : `no run with the id ${JSON.stringify(values.run)}`}\n`)
-      return 2
-    }
+    if (!run) return noSuchRun(storePath, values.run)
     event.run_id = run.id
   }
   await appendRecord(storePath, event)

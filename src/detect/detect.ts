@@ -151,12 +151,20 @@ interface Comparison {
  * interval for a new run, with the baseline's own run-to-run noise, estimated
  * robustly (median absolute deviation), never below NOISE_FLOOR.
  */
-function compare(current: number, baseline: readonly number[], config: DetectConfig, name: string): Comparison {
+/**
+ * Centre (median) and run-to-run noise of baseline run medians on a log scale:
+ * the robust standard deviation (median absolute deviation), never below NOISE_FLOOR.
+ */
+export function baselineSpread(baseline: readonly number[]): { center: number; noise: number } {
   const logs = baseline.map(Math.log)
-  const n = logs.length
   const center = median(logs)
   const mad = median(logs.map((l) => Math.abs(l - center)))
-  const noise = Math.max(MAD_TO_SD * mad, NOISE_FLOOR)
+  return { center, noise: Math.max(MAD_TO_SD * mad, NOISE_FLOOR) }
+}
+
+function compare(current: number, baseline: readonly number[], config: DetectConfig, name: string): Comparison {
+  const n = baseline.length
+  const { center, noise } = baselineSpread(baseline)
   const d = Math.log(current) - center
   const se = noise * Math.sqrt(1 + 1 / n)
   const df = n - 1

@@ -62,7 +62,8 @@ export function gitInfo(env: Env, cwd: string): GitInfo {
   return info
 }
 
-function git(args: string[], cwd: string): string | undefined {
+/** Output of a git command in `cwd`, or undefined when git or the repository is missing. */
+export function git(args: string[], cwd: string): string | undefined {
   try {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim() || undefined
   } catch {
