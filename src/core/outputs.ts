@@ -35,7 +35,9 @@ export async function writeOutputs(
   env: Record<string, string | undefined>,
 ): Promise<OutputResult> {
   const result: OutputResult = { written: [], annotations: [], problems: [] }
-  const markdown = renderMarkdown(model)
+  const github = config.github === true || (config.github === 'auto' && env.GITHUB_ACTIONS === 'true')
+  // Rendered once, and only when something uses it.
+  const markdown = config.reports.markdown || github ? renderMarkdown(model) : ''
   const attempt = async (what: string, file: string, action: () => Promise<void>) => {
     try {
       await action()
@@ -64,7 +66,6 @@ export async function writeOutputs(
     // A file left from an earlier run must not open an issue for this one.
     else await rm(file, { force: true })
   }
-  const github = config.github === true || (config.github === 'auto' && env.GITHUB_ACTIONS === 'true')
   if (github) {
     const summary = env.GITHUB_STEP_SUMMARY
     if (summary) {
