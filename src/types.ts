@@ -12,8 +12,11 @@ export type Severity = 'minor' | 'moderate' | 'critical'
 
 export const SEVERITIES: readonly Severity[] = ['minor', 'moderate', 'critical']
 
-/** Optional metrics `perf()` can record besides wall time. */
-export type OptionalMetric = 'cpu' | 'memory'
+/**
+ * Optional metrics `perf()` can record besides wall time: `cpu` and `memory` around the
+ * timed phase; `leak`, a separate phase after it that measures heap retained per call.
+ */
+export type OptionalMetric = 'cpu' | 'memory' | 'leak'
 
 /** Summary statistics of one metric over the iterations of one run. */
 export interface SampleStats {
@@ -52,9 +55,28 @@ export interface PerfSample {
   heap_delta_bytes?: number
   /** Resident set size of the process after the timed phase, in bytes (pidusage). */
   rss_bytes?: number
-  /** Wall time of the whole `perf()` call, warm-up included, in milliseconds. */
+  /**
+   * Heap retained per call after full GCs across the leak phase (only with `metrics: ['leak']`):
+   * the least-squares slope of the heap in use after a full GC against the cumulative calls.
+   */
+  heap_growth?: {
+    /** Slope, in bytes per call. */
+    bytes_per_iteration: number
+    /** Two-sided 95% confidence interval of the slope, in bytes per call. */
+    interval: [number, number]
+    /** One-sided p-value of "the slope is greater than 0". */
+    p_value: number
+    /** Calls made in the leak phase's batches. */
+    iterations: number
+    /** Batches, each followed by a full GC and a heap reading. */
+    batches: number
+  }
+  /** Wall time of the whole `perf()` call, warm-up and leak phase included, in milliseconds. */
   duration_ms: number
-  /** Further metrics (imported results: throughput, failure rate, percentiles), each with its direction. */
+  /**
+   * Further metrics, each with its direction: those a test records with `perf(fn, { record })`,
+   * and those of imported results (throughput, failure rate, percentiles).
+   */
   metrics?: Record<string, CustomMetric>
 }
 

@@ -31,8 +31,8 @@ let warnedNoReporter = false
  * perf-regression reporter. Resolves to what the first call of `fn` returned.
  * If `fn` throws or rejects, the error propagates and nothing is recorded.
  */
-export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions): Promise<Awaited<T>> {
-  const { overrides, name } = checkPerfCall(fn, options)
+export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>): Promise<Awaited<T>> {
+  const { overrides, name, record } = checkPerfCall(fn, options)
   const state = typeof expect === 'undefined' ? undefined : expect.getState()
   const testName = state?.currentTestName
   const testPath = state?.testPath
@@ -52,7 +52,7 @@ export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions): 
   let concurrent = false
   try {
     const { measure: defaults, rawSamples } = settings()
-    const measured = await measure(fn, { ...defaults, ...overrides, name, rawSamples }, defaultMeasureDeps)
+    const measured = await measure(fn, { ...defaults, ...overrides, name, rawSamples, record }, defaultMeasureDeps)
     // Another perf() ran at the same time, or the current test changed under us: test.concurrent.
     concurrent = overlapped || expect?.getState().currentTestName !== testName
     const dir = process.env[SPOOL_ENV]

@@ -1,7 +1,8 @@
 import type { Bench as TinyBench, BenchOptions } from 'tinybench'
 import { thin } from '../stats/summary.js'
-import type { PerfSample, SampleStats } from '../types.js'
+import type { CustomMetric, PerfSample, SampleStats } from '../types.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
+import { leakPhase } from './leak.js'
 
 /** Process readings `measure()` takes around the timed phase; injectable for tests. */
 export interface Probes {
@@ -13,6 +14,19 @@ export interface Probes {
   memoryUsage: () => { heapUsed: number; rss: number }
   /** Like `pidusage(process.pid)`: CPU % since the previous call and RSS in bytes. */
   processStats: () => Promise<{ cpu: number; memory: number }>
+  /** A full, synchronous garbage collection (V8's `gc()`); used by the leak phase only. */
+  gc: () => void
+}
+
+/** Options of one `measure()` call. */
+export type MeasureCallOptions = ResolvedMeasureOptions & {
+  name?: string | undefined
+  rawSamples: number
+  /**
+   * Turns the first call's result into custom metrics (already checked), recorded
+   * on the sample. An error it throws propagates and nothing is measured.
+   */
+  record?: ((result: unknown) => Record<string, CustomMetric> | Promise<Record<string, CustomMetric>>) | undefined
 }
 
 export interface MeasureDeps {
@@ -37,12 +51,13 @@ const r3 = (v: number) => Math.round(v * 1000) / 1000
  * Benchmarks `fn` with tinybench and reads CPU and memory around the timed phase.
  *
  * `fn` is called once first: that call's result is returned, and if it throws
- * (or rejects) the error propagates unchanged and nothing is measured.
- * Readings are taken outside the timed loop only.
+ * (or rejects) the error propagates unchanged and nothing is measured; `record`
+ * turns that result into custom metrics. Readings are taken outside the timed
+ * loop only. With the `leak` metric, a leak phase follows the timed phase.
  */
 export async function measure<T>(
   fn: () => T | Promise<T>,
-  options: ResolvedMeasureOptions & { name?: string | undefined; rawSamples: number },
+  options: MeasureCallOptions,
   deps: MeasureDeps,
 ): Promise<Measured<Awaited<T>>> {
   const { probes } = deps
@@ -51,6 +66,7 @@ export async function measure<T>(
   const async = isThenable(first)
   const result = (async ? await first : first) as Awaited<T>
   const firstCallMs = probes.now() - started
+  const metrics = options.record ? await options.record(result) : undefined
 
   // Warm-up by wall clock: tinybench counts only the measured latencies against
   // its budgets, which for a very fast function is a small part of the wall time.
@@ -133,6 +149,10 @@ export async function measure<T>(
   const sorted = latency.samples
   if (!sorted || sorted.length === 0) throw new Error('perf(): the benchmark recorded no iterations')
   const iterations = sorted.length
+  // After the timed phase, so that its GCs and extra calls do not disturb the timings.
+  const heapGrowth = options.metrics.includes('leak')
+    ? await leakPhase(fn, async, { budgetMs: options.time, callMs: latency.mean }, probes)
+    : undefined
   const ns = (ms: number) => r3(ms * MS_TO_NS)
   // tinybench has already sorted the samples and computed their statistics.
   const wallNs: SampleStats = {
@@ -165,5 +185,7 @@ export async function measure<T>(
     sample.heap_delta_bytes = heapAfter - heapBefore
     sample.rss_bytes = processRss ?? rss
   }
+  if (heapGrowth) sample.heap_growth = heapGrowth
+  if (metrics && Object.keys(metrics).length > 0) sample.metrics = metrics
   return { result, sample }
 }

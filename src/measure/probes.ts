@@ -1,9 +1,49 @@
 import { performance } from 'node:perf_hooks'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import pidusage from 'pidusage'
 import { Bench } from 'tinybench'
 import type { MeasureDeps, Probes } from './measure.js'
 
-/** Real process readings: `performance.now`, `process.cpuUsage`, `process.memoryUsage`, pidusage. */
+let fullGc: (() => void) | undefined
+
+/** Whether the process was started with `--expose-gc` (then the flag must stay on for other contexts). */
+const startedWithExposeGc = (): boolean =>
+  [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => arg === '--expose-gc' || arg === '--expose_gc')
+
+/**
+ * V8's full, synchronous garbage collection, without asking the user for `--expose-gc`:
+ * the flag is turned on just long enough for a new V8 context to get its `gc` global
+ * (which collects the whole isolate), then turned off again, so that contexts created
+ * later (Jest's test files) do not see a `gc` they did not ask for. Looked up once.
+ */
+export function getFullGc(): () => void {
+  if (fullGc) return fullGc
+  const exposed = (globalThis as { gc?: unknown }).gc
+  if (typeof exposed === 'function') return (fullGc = exposed as () => void)
+  const flagged = startedWithExposeGc()
+  if (!flagged) v8.setFlagsFromString('--expose-gc')
+  let gc: unknown
+  let failure: unknown
+  try {
+    gc = vm.runInNewContext('typeof gc === "function" ? gc : undefined')
+  } catch (error) {
+    failure = error
+  } finally {
+    if (!flagged) v8.setFlagsFromString('--no-expose-gc')
+  }
+  if (typeof gc !== 'function') {
+    throw new Error(
+      `perf(): the leak metric needs V8's gc() and could not get it on Node ${process.version}: run Node with --expose-gc, or drop 'leak' from metrics`,
+      { cause: failure },
+    )
+  }
+  // V8's own function, not a JavaScript wrapper: a wrapper would allocate its feedback
+  // vector after a few calls, in the middle of the leak phase's readings.
+  return (fullGc = gc as () => void)
+}
+
+/** Real process readings: `performance.now`, `process.cpuUsage`, `process.memoryUsage`, pidusage, V8's full GC. */
 export const processProbes: Probes = {
   now: performance.now.bind(performance),
   cpuUsage: () => process.cpuUsage(),
@@ -11,6 +51,10 @@ export const processProbes: Probes = {
   processStats: async () => {
     const stat = await pidusage(process.pid)
     return { cpu: stat.cpu, memory: stat.memory }
+  },
+  /** V8's `gc` itself, looked up on first use. */
+  get gc() {
+    return getFullGc()
   },
 }
 

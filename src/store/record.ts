@@ -58,6 +58,23 @@ export function checkSample(sample: unknown, at = 'sample'): string | undefined 
       }
     }
   }
+  if (sample.heap_growth !== undefined) return checkHeapGrowth(sample.heap_growth, `${at}.heap_growth`)
+  return undefined
+}
+
+const isCount = (v: unknown): v is number => isNum(v) && Number.isInteger(v) && v >= 1
+
+/** Checks the leak phase's result (`PerfSample.heap_growth`). */
+function checkHeapGrowth(g: unknown, at: string): string | undefined {
+  if (!isObj(g)) return `${at} is not an object`
+  if (!isNum(g.bytes_per_iteration)) return `${at}.bytes_per_iteration must be a finite number`
+  const interval = g.interval
+  if (!Array.isArray(interval) || interval.length !== 2 || !isNum(interval[0]) || !isNum(interval[1]) || interval[0] > interval[1]) {
+    return `${at}.interval must be two finite numbers, low to high`
+  }
+  if (!isNum(g.p_value) || g.p_value < 0 || g.p_value > 1) return `${at}.p_value must be a number from 0 to 1`
+  if (!isCount(g.iterations)) return `${at}.iterations must be a positive integer`
+  if (!isCount(g.batches)) return `${at}.batches must be a positive integer`
   return undefined
 }
 

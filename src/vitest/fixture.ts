@@ -14,7 +14,7 @@ export type { PerfOptions }
  * Resolves to what the first call of `fn` returned, so the test can still assert on it.
  * If `fn` throws or rejects, the error propagates and nothing is recorded.
  */
-export type PerfFn = <T>(fn: () => T | Promise<T>, options?: PerfOptions) => Promise<Awaited<T>>
+export type PerfFn = <T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>) => Promise<Awaited<T>>
 
 /** The part of Vitest's test task that `perf()` uses. */
 export interface PerfTask {
@@ -34,8 +34,8 @@ const warnedConcurrent = new WeakSet<object>()
 /** Creates the `perf` function bound to one test task. */
 export function createPerf(task: PerfTask, settings: () => WorkerSettings = workerSettings): PerfFn {
   const names = new Set<string | undefined>()
-  return async <T>(fn: () => T | Promise<T>, options?: PerfOptions): Promise<Awaited<T>> => {
-    const { overrides, name } = checkPerfCall(fn, options)
+  return async <T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>): Promise<Awaited<T>> => {
+    const { overrides, name, record } = checkPerfCall(fn, options)
     claimName(names, name)
     if (task.concurrent && !warnedConcurrent.has(task)) {
       warnedConcurrent.add(task)
@@ -44,7 +44,7 @@ export function createPerf(task: PerfTask, settings: () => WorkerSettings = work
       )
     }
     const { measure: defaults, rawSamples } = settings()
-    const { result, sample } = await measure(fn, { ...defaults, ...overrides, name, rawSamples }, defaultMeasureDeps)
+    const { result, sample } = await measure(fn, { ...defaults, ...overrides, name, rawSamples, record }, defaultMeasureDeps)
     const meta = task.meta as Record<string, unknown>
     const list = (meta[META_KEY] as PerfSample[] | undefined) ?? []
     list.push(sample)

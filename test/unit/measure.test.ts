@@ -20,6 +20,7 @@ function fake() {
       state.processStats++
       return { cpu: 87.5, memory: 123_456 }
     },
+    gc: () => {},
   }
   const tick = (ms = STEP_MS) => {
     state.t += ms
@@ -193,6 +194,7 @@ describe('measure', () => {
       cpuUsage: () => ({ user: 0, system: 0 }),
       memoryUsage: () => ({ heapUsed: 0, rss: 0 }),
       processStats: async () => ({ cpu: 0, memory: 0 }),
+      gc: () => {},
     }
     const { sample } = await measure(() => 1, options({ warmupIterations: 0, warmupTime: 0, metrics: [] }), { Bench, probes })
     expect(sample.wall_ns.median).toBeCloseTo(1e6, 3)

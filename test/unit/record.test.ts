@@ -105,3 +105,43 @@ describe('checkSample', () => {
     expect(checkSample(null, 'results[3].sample')).toBe('results[3].sample is not an object')
   })
 })
+
+describe('checkSample: heap_growth and custom metrics', () => {
+  const growth = { bytes_per_iteration: 10240.5, interval: [10100, 10381] as [number, number], p_value: 1e-12, iterations: 1600, batches: 8 }
+
+  test('accepts a sample with heap_growth and metrics, and a stored record holding them', () => {
+    const withBoth = sample(100, { heap_growth: growth, metrics: { 'bytes out': { value: 6, better: 'lower', unit: 'B' }, hits: { value: 0, better: 'higher', unit: '', absolute: true } } })
+    expect(checkSample(withBoth)).toBeUndefined()
+    expect(checkSample(sample(100, { heap_growth: { ...growth, bytes_per_iteration: -3, interval: [-20, 14], p_value: 0.7 } }))).toBeUndefined()
+    const value = valid()
+    value.results[0].sample = JSON.parse(JSON.stringify(withBoth))
+    const checked = checkRecord(value)
+    expect(checked.ok).toBe(true)
+    if (checked.ok && checked.record.kind === 'run') expect(checked.record.results[0]!.sample.heap_growth).toEqual(growth)
+  })
+
+  const withGrowth = (patch: Record<string, unknown>) => ({ ...sample(100), heap_growth: { ...growth, ...patch } })
+  test.each<[string, unknown, string]>([
+    ['heap_growth not an object', { ...sample(100), heap_growth: 5 }, 'sample.heap_growth is not an object'],
+    ['slope missing', withGrowth({ bytes_per_iteration: undefined }), 'sample.heap_growth.bytes_per_iteration must be a finite number'],
+    ['slope as a string', withGrowth({ bytes_per_iteration: '12' }), 'sample.heap_growth.bytes_per_iteration must be a finite number'],
+    ['interval of one number', withGrowth({ interval: [1] }), 'sample.heap_growth.interval must be two finite numbers, low to high'],
+    ['interval reversed', withGrowth({ interval: [5, 1] }), 'sample.heap_growth.interval must be two finite numbers, low to high'],
+    ['interval with null', withGrowth({ interval: [null, 1] }), 'sample.heap_growth.interval must be two finite numbers, low to high'],
+    ['p-value above 1', withGrowth({ p_value: 1.5 }), 'sample.heap_growth.p_value must be a number from 0 to 1'],
+    ['p-value missing', withGrowth({ p_value: undefined }), 'sample.heap_growth.p_value must be a number from 0 to 1'],
+    ['zero iterations', withGrowth({ iterations: 0 }), 'sample.heap_growth.iterations must be a positive integer'],
+    ['fractional batches', withGrowth({ batches: 2.5 }), 'sample.heap_growth.batches must be a positive integer'],
+    ['metric without a unit', { ...sample(100), metrics: { size: { value: 1, better: 'lower' } } }, 'sample.metrics.size must have a numeric value, better "lower" or "higher", a unit and an optional boolean absolute'],
+    ['metric with a bad direction', { ...sample(100), metrics: { size: { value: 1, better: 'up', unit: '' } } }, 'sample.metrics.size must have a numeric value, better "lower" or "higher", a unit and an optional boolean absolute'],
+    ['metric given as a bare number', { ...sample(100), metrics: { size: 3 } }, 'sample.metrics.size must have a numeric value, better "lower" or "higher", a unit and an optional boolean absolute'],
+  ])('rejects %s', (_label, value, problem) => {
+    expect(checkSample(value)).toBe(problem)
+  })
+
+  test('a bad heap_growth makes the stored line a bad line, with its location', () => {
+    const value = valid()
+    value.results[1].sample.heap_growth = { ...growth, p_value: -0.1 }
+    expect(reasonOf(value)).toBe('results[1].sample.heap_growth.p_value must be a number from 0 to 1')
+  })
+})
