@@ -5,14 +5,16 @@
 export { default } from './vitest/reporter.js'
 export { detect, testKey, selectBaselines, NOISE_FLOOR } from './detect/detect.js'
 export type { DetectInput, DetectConfig } from './detect/detect.js'
-export { fails, severityOf } from './detect/verdict.js'
-export type { TestVerdict, VerdictKind, Evidence } from './detect/verdict.js'
+export { fails, failureReasons, findingFails, severityOf } from './detect/verdict.js'
+export type { TestVerdict, VerdictKind, Evidence, Finding } from './detect/verdict.js'
+export { MetricsError } from './config/perf-call.js'
+export type { RecordedMetric } from './config/perf-call.js'
 export { readRuns, readRecords, readStore, appendRun, appendRecord, StoreError } from './store/store.js'
 export type { StoreWarning } from './store/store.js'
 export { resolveConfig } from './config/resolve.js'
 export { validateOptions, ConfigError } from './config/validate.js'
 export { DEFAULTS } from './config/options.js'
-export type { PerfRegressionOptions, MeasureOptions, Thresholds, ResolvedConfig } from './config/options.js'
+export type { PerfRegressionOptions, MeasureOptions, MetricRule, Thresholds, ResolvedConfig } from './config/options.js'
 export type {
   BaselineMode,
   Severity,
@@ -27,4 +29,5 @@ export type {
   RunRecord,
   BaselineEvent,
   StoreRecord,
+  CustomMetric,
 } from './types.js'

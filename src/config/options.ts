@@ -10,6 +10,29 @@ export interface Thresholds {
   critical: number
 }
 
+/**
+ * How one metric is judged (`metrics` option). Relative bands apply to ratios of
+ * current to baseline in the metric's worse direction; limits apply to the value itself.
+ */
+export interface MetricRule {
+  /**
+   * Judge this metric. Built-in metrics `p75`, `p99`, `cpu`, `heap` and `rss` are judged only when
+   * turned on; `wall`, `leak` (when measured) and custom metrics a test records are judged unless turned off.
+   */
+  judge?: boolean
+  /** Severity bands for this metric. @default the run's `thresholds` */
+  thresholds?: Partial<Thresholds>
+  /** Hard upper limit in the metric's unit: a run above it is a critical regression, with or without a baseline. */
+  max?: number
+  /** Hard lower limit in the metric's unit (for metrics where higher is better, such as throughput). */
+  min?: number
+  /**
+   * Smallest absolute change, in the metric's unit, that counts: smaller changes are never flagged.
+   * For `leak`, the smallest heap growth per call that counts as a leak. @default 64 for `leak`, none otherwise
+   */
+  floor?: number
+}
+
 /** How `perf()` measures. Every field can also be passed to `perf(fn, options)` for one call. */
 export interface MeasureOptions {
   /** Time budget of the timed phase, in milliseconds. @default 100 */
@@ -40,6 +63,12 @@ export interface PerfRegressionOptions {
    * @example { 'parse *': { thresholds: { minor: 1.3 } } }
    */
   tests?: Record<string, { thresholds?: Partial<Thresholds> }>
+  /**
+   * Metrics judged besides the median wall time, keyed by `p75`, `p99`, `cpu`, `heap`, `rss`, `leak`, `wall`
+   * or the name of a custom metric; `true`/`false` turns one on or off.
+   * @example { cpu: true, heap: { floor: 1048576 }, 'errors': { max: 0 }, 'requests/s': { min: 500 } }
+   */
+  metrics?: Record<string, MetricRule | boolean>
   /** Confidence level of the intervals and tests. @default 0.95 */
   confidence?: number
   /** Baseline runs needed before a test can fail. @default 5 */
@@ -85,6 +114,7 @@ export interface ResolvedConfig {
   failOn: Severity | 'never'
   thresholds: Thresholds
   tests: { pattern: string; thresholds: Partial<Thresholds> }[]
+  metrics: Record<string, MetricRule>
   confidence: number
   minSamples: number
   baselineWindow: { runs: number; days: number }
@@ -108,6 +138,7 @@ export const DEFAULTS: ResolvedConfig = {
   failOn: 'minor',
   thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 },
   tests: [],
+  metrics: {},
   confidence: 0.95,
   minSamples: 5,
   baselineWindow: { runs: 30, days: 90 },

@@ -2,6 +2,7 @@ import { SEVERITIES, type BaselineMode, type OptionalMetric } from '../types.js'
 import {
   DEFAULTS,
   DEFAULT_MEASURE,
+  type MetricRule,
   type PerfRegressionOptions,
   type ResolvedConfig,
   type ResolvedMeasureOptions,
@@ -22,7 +23,7 @@ export class ConfigError extends Error {
 
 export const BASELINE_MODES: readonly BaselineMode[] = ['establish', 'compare']
 const FAIL_ON = [...SEVERITIES, 'never'] as const
-const METRICS: readonly OptionalMetric[] = ['cpu', 'memory']
+const METRICS: readonly OptionalMetric[] = ['cpu', 'memory', 'leak']
 
 type Problems = string[]
 
@@ -150,12 +151,59 @@ export function validateMeasure(
   return out
 }
 
+const RULE_KEYS: readonly (keyof MetricRule)[] = ['judge', 'thresholds', 'max', 'min', 'floor']
+
+/** Validates the `metrics` option: each entry true, false or a rule. */
+function metricRules(value: unknown, globalBands: Thresholds, problems: Problems): Record<string, MetricRule> {
+  const out: Record<string, MetricRule> = {}
+  if (value === undefined) return out
+  if (!isRecord(value)) {
+    problems.push(`metrics must be an object keyed by metric name, like { cpu: true, errors: { max: 0 } } (got ${show(value)})`)
+    return out
+  }
+  for (const [name, entry] of Object.entries(value)) {
+    const path = `metrics[${JSON.stringify(name)}]`
+    if (entry === true || entry === false) {
+      out[name] = { judge: entry }
+      continue
+    }
+    if (!isRecord(entry)) {
+      problems.push(`${path} must be true, false or an object like { thresholds: { minor: 1.3 }, max: 100, floor: 1024 } (got ${show(entry)})`)
+      continue
+    }
+    checkKeys(entry, RULE_KEYS, `${path}.`, problems)
+    const rule: MetricRule = {}
+    if (entry.judge !== undefined) {
+      if (typeof entry.judge === 'boolean') rule.judge = entry.judge
+      else problems.push(`${path}.judge must be true or false (got ${show(entry.judge)})`)
+    }
+    const t = thresholds(entry.thresholds, `${path}.thresholds`, problems)
+    if (t !== undefined) {
+      checkOrder({ ...globalBands, ...t }, `${path}.thresholds`, problems)
+      rule.thresholds = t
+    }
+    const max = number(entry.max, `${path}.max`, {}, problems)
+    const min = number(entry.min, `${path}.min`, {}, problems)
+    const floor = number(entry.floor, `${path}.floor`, { min: 0 }, problems)
+    if (max !== undefined) rule.max = max
+    if (min !== undefined) rule.min = min
+    if (floor !== undefined) rule.floor = floor
+    if (max !== undefined && min !== undefined && !(min < max)) problems.push(`${path}.min (${min}) must be less than ${path}.max (${max})`)
+    if (name === 'leak' && (rule.max !== undefined || rule.min !== undefined || rule.thresholds !== undefined)) {
+      problems.push(`${path} takes only judge and floor (the smallest heap growth per call, in bytes, that counts as a leak)`)
+    }
+    out[name] = rule
+  }
+  return out
+}
+
 const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'baselineMode',
   'store',
   'failOn',
   'thresholds',
   'tests',
+  'metrics',
   'confidence',
   'minSamples',
   'baselineWindow',
@@ -204,6 +252,7 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     }
   }
 
+  const metrics = metricRules(opts.metrics, globalBands, problems)
   const confidence = number(opts.confidence, 'confidence', { above: 0.5, below: 1 }, problems)
   const minSamples = number(opts.minSamples, 'minSamples', { integer: true, min: 2 }, problems)
   const rawSamples = number(opts.rawSamples, 'rawSamples', { integer: true, min: 0 }, problems)
@@ -255,6 +304,7 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     failOn: failOn ?? DEFAULTS.failOn,
     thresholds: globalBands,
     tests,
+    metrics,
     confidence: confidence ?? DEFAULTS.confidence,
     minSamples: resolvedMinSamples,
     baselineWindow: window,

@@ -2,25 +2,20 @@ import { median } from 'simple-statistics'
 import type { ResolvedConfig } from '../config/options.js'
 import { thresholdsFor } from '../config/resolve.js'
 import { benjaminiHochberg } from '../stats/multiple.js'
-import { tCdf, tQuantile } from '../stats/tdist.js'
 import type { BaselineEvent, RunRecord, TestRef, TestResult } from '../types.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
-import { reaches, severityOf, type Evidence, type TestVerdict } from './verdict.js'
-
-/**
- * Smallest run-to-run noise assumed (standard deviation of log run medians).
- * Below about 1% a shared machine cannot tell runs apart, and a baseline that
- * happens to be very quiet must not turn tiny changes into alarms.
- */
-export const NOISE_FLOOR = 0.01
-const MAD_TO_SD = 1.4826
+import { leakFinding, limitFindings, metricCandidates, metricFinding, trendFinding, type BaselineEntry, type MetricCandidate } from './findings.js'
+import { baselineModel, compareToModel } from './modes.js'
+export { NOISE_FLOOR } from './modes.js'
+import { reaches, severityOf, type Evidence, type Finding, type TestVerdict } from './verdict.js'
 
 /** Identity of a benchmarked test across runs. */
 export function testKey(test: TestRef): string {
   return JSON.stringify([test.project, test.file, test.name, test.bench ?? null])
 }
 
-export type DetectConfig = Pick<ResolvedConfig, 'thresholds' | 'tests' | 'confidence' | 'minSamples' | 'baselineWindow'>
+/** The part of the configuration the detector reads. `metrics` is optional for callers of the programmatic API. */
+export type DetectConfig = Pick<ResolvedConfig, 'thresholds' | 'tests' | 'confidence' | 'minSamples' | 'baselineWindow'> & Pick<Partial<ResolvedConfig>, 'metrics'>
 
 export interface DetectInput {
   /** The results of the run being judged. */
@@ -40,21 +35,24 @@ export interface DetectInput {
 
 /** Baseline values (run medians, ns) per test key and environment, newest first, inside the window. */
 export function selectBaselines(input: DetectInput): Map<string, number[]> {
-  return scanHistory(input).baselines
+  const out = new Map<string, number[]>()
+  for (const [key, list] of scanHistory(input).baselines) out.set(key, list.map((e) => e.sample.wall_ns.median))
+  return out
 }
 
 /**
- * One pass over the history: the compatible baseline values of each current
- * test, and how many baseline runs of it came from another environment.
+ * One pass over the history: the compatible baseline runs of each current
+ * test (newest first, at most `baselineWindow.runs`), and how many baseline
+ * runs of it came from another environment.
  */
-function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; foreign: Map<string, number> } {
+function scanHistory(input: DetectInput): { baselines: Map<string, BaselineEntry[]>; foreign: Map<string, number> } {
   const wanted = new Map<string, string>()
   for (const r of input.current) wanted.set(testKey(r.test), r.env_key)
   const nowMs = input.now.getTime()
   const oldest = nowMs - input.config.baselineWindow.days * 86_400_000
   const history = [...input.history]
   const { resetAt, accepted, startOf } = baselineStarts(history, input.events ?? [], (input.eventsUntil ?? input.now).getTime(), input)
-  const found = new Map<string, { time: number; value: number }[]>()
+  const found = new Map<string, (BaselineEntry & { at: number })[]>()
   const foreign = new Map<string, number>()
   for (const run of history) {
     if ((run.mode !== 'baseline' && !accepted.has(run.id)) || run.id === input.runId) continue
@@ -71,14 +69,14 @@ function scanHistory(input: DetectInput): { baselines: Map<string, number[]>; fo
         continue
       }
       const list = found.get(key) ?? []
-      list.push({ time, value: r.sample.wall_ns.median })
+      list.push({ at: time, run, sample: r.sample })
       found.set(key, list)
     }
   }
-  const out = new Map<string, number[]>()
+  const out = new Map<string, BaselineEntry[]>()
   for (const [key, list] of found) {
-    list.sort((a, b) => b.time - a.time)
-    out.set(key, list.slice(0, input.config.baselineWindow.runs).map((e) => e.value))
+    list.sort((a, b) => b.at - a.at)
+    out.set(key, list.slice(0, input.config.baselineWindow.runs).map(({ run, sample }) => ({ run, sample })))
   }
   return { baselines: out, foreign }
 }
@@ -146,46 +144,40 @@ interface Comparison {
 }
 
 /**
- * Compares one run's median with the distribution of baseline run medians, on
- * a log scale: one run is one observation, so the interval is a prediction
- * interval for a new run, with the baseline's own run-to-run noise, estimated
- * robustly (median absolute deviation), never below NOISE_FLOOR.
- */
-/**
- * Centre (median) and run-to-run noise of baseline run medians on a log scale:
- * the robust standard deviation (median absolute deviation), never below NOISE_FLOOR.
+ * Centre (median) and run-to-run noise of baseline run values on a log scale:
+ * the main mode of the baseline and its robust standard deviation (see `baselineModel`).
  */
 export function baselineSpread(baseline: readonly number[]): { center: number; noise: number } {
-  const logs = baseline.map(Math.log)
-  const center = median(logs)
-  const mad = median(logs.map((l) => Math.abs(l - center)))
-  return { center, noise: Math.max(MAD_TO_SD * mad, NOISE_FLOOR) }
+  const model = baselineModel(baseline)
+  return { center: model.modes[0]!.center, noise: model.noise }
 }
 
-function compare(current: number, baseline: readonly number[], config: DetectConfig, name: string): Comparison {
-  const n = baseline.length
-  const { center, noise } = baselineSpread(baseline)
-  const d = Math.log(current) - center
-  const se = noise * Math.sqrt(1 + 1 / n)
-  const df = n - 1
-  const t = d / se
-  const p = Math.min(1, 2 * Math.min(tCdf(t, df), 1 - tCdf(t, df)))
-  const q = tQuantile(1 - (1 - config.confidence) / 2, df)
-  return {
-    evidence: {
-      metric: 'wall_ns',
-      baseline_runs: n,
-      window: { ...config.baselineWindow },
-      baseline: Math.exp(center),
-      current,
-      ratio: Math.exp(d),
-      interval: [Math.exp(d - q * se), Math.exp(d + q * se)],
-      p_value: p,
-      confidence: config.confidence,
-      noise,
-      thresholds: thresholdsFor(config, name),
-    },
+/**
+ * Compares one run's value with the baseline runs' values, on a log scale: one
+ * run is one observation, so the interval is a prediction interval for a new
+ * run, with the baseline's own run-to-run noise (robust, never below
+ * NOISE_FLOOR), against the mode of the baseline that explains the run best.
+ */
+function compare(current: number, baseline: readonly number[], config: DetectConfig, name: string, floor: number | undefined): Comparison {
+  const model = baselineModel(baseline)
+  const c = compareToModel(current, model, config.confidence)
+  const evidence: Comparison['evidence'] = {
+    metric: 'wall_ns',
+    baseline_runs: baseline.length,
+    window: { ...config.baselineWindow },
+    baseline: Math.exp(c.mode.center),
+    current,
+    ratio: Math.exp(c.d),
+    interval: [Math.exp(c.d - c.half), Math.exp(c.d + c.half)],
+    p_value: c.p,
+    confidence: config.confidence,
+    noise: model.noise,
+    detectable: Math.exp(Math.log(thresholdsFor(config, name).minor) + c.half),
+    thresholds: thresholdsFor(config, name),
   }
+  if (floor !== undefined) evidence.floor_ns = floor
+  if (c.modeIndex > 0) evidence.mode = { runs: c.mode.runs, main: Math.exp(model.modes[0]!.center), main_runs: model.modes[0]!.runs }
+  return { evidence }
 }
 
 const pct = (c: number) => `${Math.round(c * 100)}%`
@@ -195,8 +187,13 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
   const [lo, hi] = interval
   const alpha = 1 - confidence
   const base = { test, key, evidence }
-  const vs = `${formatNs(evidence.current)} vs ${formatNs(evidence.baseline)} over ${evidence.baseline_runs} baseline runs`
+  const vs = evidence.mode
+    ? `${formatNs(evidence.current)} vs ${formatNs(evidence.baseline)}, a level seen in ${evidence.mode.runs} of ${evidence.baseline_runs} baseline runs (usual level ${formatNs(evidence.mode.main)})`
+    : `${formatNs(evidence.current)} vs ${formatNs(evidence.baseline)} over ${evidence.baseline_runs} baseline runs`
   const range = `${pct(confidence)} interval ${formatInterval(interval)}`
+  if (evidence.floor_ns !== undefined && Math.abs(evidence.current - evidence.baseline) < evidence.floor_ns) {
+    return { ...base, kind: 'unchanged', reason: `the change is smaller than the ${formatNs(evidence.floor_ns)} floor (${vs}; ${range})` }
+  }
   if (reaches(lo, bands.minor) && q <= alpha) {
     const severity = severityOf(ratio, bands) ?? 'minor'
     return { ...base, kind: 'regression', severity, reason: `${formatRatio(ratio)} slower (${vs}; ${range}), ${severity} band from ${formatRatio(bands[severity])}` }
@@ -209,31 +206,45 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
     return { ...base, kind: 'unchanged', reason: `within the noise of the baseline or below the ${formatRatio(bands.minor)} band (${vs}; ${range})` }
   }
   const edge = ratio >= 1 ? `${formatRatio(bands.minor)} regression` : `${formatRatio(bands.minor)} improvement`
-  return { ...base, kind: 'inconclusive', reason: `the ${range} straddles the ${edge} band edge: too noisy to tell (${vs})` }
+  return {
+    ...base,
+    kind: 'inconclusive',
+    reason: `the ${range} straddles the ${edge} band edge: too noisy to tell (${vs}; with ${(evidence.noise * 100).toFixed(1)}% run-to-run noise, one run shows a slowdown from about ${formatRatio(evidence.detectable)})`,
+  }
 }
 
 /**
  * Judges every result of the current run against its baseline. Pure: the same
- * input gives the same verdicts. p-values are adjusted across all tests judged
- * together (Benjamini–Hochberg), so a large suite does not multiply false alarms.
+ * input gives the same verdicts. p-values of wall time and of the other judged
+ * metrics are adjusted together across all tests of the run (Benjamini–Hochberg),
+ * so a large suite does not multiply false alarms.
  */
 export function detect(input: DetectInput): TestVerdict[] {
   const { baselines, foreign } = scanHistory(input)
   const { config } = input
-  const slots: (TestVerdict | Comparison & { test: TestRef; key: string })[] = []
+  const rules = config.metrics ?? {}
+  type Pending = Comparison & { test: TestRef; key: string }
+  const slots: { verdict: TestVerdict | Pending; findings: Finding[]; candidates: MetricCandidate[] }[] = []
   for (const r of input.current) {
     const key = testKey(r.test)
     const current = r.sample.wall_ns.median
-    const values = baselines.get(key) ?? []
+    const entries = baselines.get(key) ?? []
+    const values = entries.map((e) => e.sample.wall_ns.median)
+    const bands = thresholdsFor(config, r.test.name)
+    const findings = limitFindings(r.sample, rules)
+    const leak = leakFinding(r.sample, rules, config.confidence)
+    if (leak) findings.push(leak)
+    let candidates: MetricCandidate[] = []
+    let verdict: TestVerdict | Pending
     if (values.length === 0) {
       const others = foreign.get(key) ?? 0
       const reason =
         others > 0
           ? `no baseline run from this environment yet (${others} from other machines, Node or runner versions, or pools are never compared): this run is not judged`
           : 'no baseline run yet: this run is not judged'
-      slots.push({ kind: 'new', test: r.test, key, current, foreign_baseline_runs: others, reason })
+      verdict = { kind: 'new', test: r.test, key, current, foreign_baseline_runs: others, reason }
     } else if (values.length < config.minSamples) {
-      slots.push({
+      verdict = {
         kind: 'insufficient-data',
         test: r.test,
         key,
@@ -242,16 +253,40 @@ export function detect(input: DetectInput): TestVerdict[] {
         baseline_runs: values.length,
         required: config.minSamples,
         reason: `${values.length} of ${config.minSamples} baseline runs needed before this test is judged`,
-      })
+      }
     } else {
-      slots.push({ ...compare(current, values, config, r.test.name), test: r.test, key })
+      verdict = { ...compare(current, values, config, r.test.name, rules.wall?.floor), test: r.test, key }
+      candidates = metricCandidates(r.sample, entries, rules, bands, config.confidence, config.minSamples)
+      const trend = trendFinding(entries, r.sample, bands, config.confidence)
+      if (trend) findings.push(trend)
     }
+    slots.push({ verdict, findings, candidates })
   }
-  const judged = slots.filter((s): s is Comparison & { test: TestRef; key: string } => 'evidence' in s && !('kind' in s))
-  const qs = benjaminiHochberg(judged.map((j) => j.evidence.p_value))
-  const qByKey = new Map(judged.map((j, i) => [j, qs[i]!] as const))
-  return slots.map((s) => {
-    if ('kind' in s) return s
-    return classify(s.test, s.key, { ...s.evidence, q_value: qByKey.get(s)! })
+  // One family for Benjamini–Hochberg: every wall-time comparison and every other metric compared.
+  const family: { p: number; apply: (q: number) => void }[] = []
+  const out: TestVerdict[] = slots.map(() => undefined as unknown as TestVerdict)
+  slots.forEach((slot, i) => {
+    const v = slot.verdict
+    if ('kind' in v) out[i] = v
+    else family.push({ p: v.evidence.p_value, apply: (q) => (out[i] = classify(v.test, v.key, { ...v.evidence, q_value: q })) })
+    for (const c of slot.candidates) {
+      family.push({
+        p: c.p,
+        apply: (q) => {
+          const f = metricFinding(c, q, config.confidence)
+          if (f) slot.findings.push(f)
+        },
+      })
+    }
+  })
+  const qs = benjaminiHochberg(family.map((f) => f.p))
+  family.forEach((f, i) => f.apply(qs[i]!))
+  return out.map((v, i) => {
+    const findings = slots[i]!.findings
+    return findings.length > 0 ? { ...v, findings: order(findings) } : v
   })
 }
+
+const KIND_ORDER: Record<Finding['kind'], number> = { limit: 0, leak: 1, metric: 2, step: 3, drift: 4 }
+/** Failing kinds first, then by metric. */
+const order = (findings: Finding[]) => [...findings].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0))

@@ -11,8 +11,16 @@ export interface Evidence {
   baseline_runs: number
   /** The window the baseline runs were taken from. */
   window: { runs: number; days: number }
-  /** Typical baseline value: the median over baseline runs of each run's median. */
+  /**
+   * Baseline value the run is compared with: the centre (median of run medians) of the
+   * baseline's main mode, or of the recurring mode in `mode` that explains this run best.
+   */
   baseline: number
+  /**
+   * Present when the run was judged against a recurring secondary level of the baseline
+   * (whole runs that land on another level, such as another JIT tier), not its main mode.
+   */
+  mode?: { runs: number; main: number; main_runs: number }
   /** This run's median. */
   current: number
   /** current / baseline. */
@@ -24,10 +32,59 @@ export interface Evidence {
   /** p-value adjusted for the number of tests judged in this run (Benjamini–Hochberg). */
   q_value: number
   confidence: number
-  /** Run-to-run noise of this test: robust standard deviation of log run medians. */
+  /** Run-to-run noise of this test: robust standard deviation of log run medians within a mode. */
   noise: number
+  /**
+   * Smallest slowdown one run of this test can show as a regression at this noise:
+   * the ratio whose interval starts at the `minor` band (exp(ln minor + half-width)).
+   */
+  detectable: number
   /** The bands the ratio was judged against. */
   thresholds: Thresholds
+  /** `metrics.wall.floor`: changes smaller than this (ns) are never flagged. */
+  floor_ns?: number
+}
+
+/**
+ * Something found about a test besides its wall-time verdict: another metric that
+ * changed, a hard limit crossed, a leak, or a step or drift across its history.
+ */
+export interface Finding {
+  /**
+   * - `metric`: another metric changed beyond its band (judged like wall time);
+   * - `limit`: a value crossed a hard `max`/`min` limit (critical);
+   * - `leak`: the heap kept growing across the calls of the leak phase (moderate);
+   * - `step` / `drift`: a change across the test's recent baseline runs, ending at this run (reported, never failing).
+   */
+  kind: 'metric' | 'limit' | 'leak' | 'step' | 'drift'
+  /** `wall`, `p75`, `p99`, `cpu`, `heap`, `rss`, `leak` or a custom metric's name. */
+  metric: string
+  /** `ns`, `B`, `B/call` or a custom unit. */
+  unit: string
+  direction: 'worse' | 'better'
+  severity: Severity
+  /** Whether it fails the run when its severity is at or above `failOn` (only `worse` findings of kinds metric, limit and leak). */
+  gates: boolean
+  /** This run's value. */
+  current: number
+  /** The baseline value it was compared with. */
+  baseline?: number
+  /** current / baseline (step: after / before; drift: fitted end / start). */
+  ratio?: number
+  /** Interval of the ratio (leak: of the growth per call, in bytes) at the run's confidence. */
+  interval?: [number, number]
+  p_value?: number
+  /** p-value adjusted over everything judged in the run (metric findings). */
+  q_value?: number
+  baseline_runs?: number
+  /** The limit crossed (limit), or the floor reached (leak). */
+  limit?: number
+  /** Step and drift: the first run of the change, and how many runs (this one included) show it. */
+  since?: { run_id: string; time: string; commit?: string; runs: number }
+  /** Drift: fitted change per run, as a factor. */
+  per_run?: number
+  /** One line in plain words. */
+  reason: string
 }
 
 interface Judged {
@@ -36,6 +93,7 @@ interface Judged {
   evidence: Evidence
   /** One line in plain words. */
   reason: string
+  findings?: Finding[]
 }
 
 export type TestVerdict =
@@ -53,6 +111,7 @@ export type TestVerdict =
       baseline_runs: number
       required: number
       reason: string
+      findings?: Finding[]
     }
   | {
       kind: 'new'
@@ -62,13 +121,28 @@ export type TestVerdict =
       /** Baseline runs of this test from other environments (never compared). */
       foreign_baseline_runs: number
       reason: string
+      findings?: Finding[]
     }
 
 const ORDER: Record<Severity | 'never', number> = { minor: 1, moderate: 2, critical: 3, never: Infinity }
 
-/** True when the verdict is a regression at or above `failOn`. */
+/** True when the finding fails the run at `failOn`. */
+export function findingFails(finding: Finding, failOn: Severity | 'never'): boolean {
+  return finding.gates && finding.direction === 'worse' && ORDER[finding.severity] >= ORDER[failOn]
+}
+
+/** True when the verdict is a regression at or above `failOn`, or carries a finding that fails at `failOn`. */
 export function fails(verdict: TestVerdict, failOn: Severity | 'never'): boolean {
-  return verdict.kind === 'regression' && ORDER[verdict.severity] >= ORDER[failOn]
+  if (verdict.kind === 'regression' && ORDER[verdict.severity] >= ORDER[failOn]) return true
+  return (verdict.findings ?? []).some((f) => findingFails(f, failOn))
+}
+
+/** Why a failing verdict fails, one line per cause: its own reason and those of its failing findings. */
+export function failureReasons(verdict: TestVerdict, failOn: Severity | 'never'): string[] {
+  const out: string[] = []
+  if (verdict.kind === 'regression' && ORDER[verdict.severity] >= ORDER[failOn]) out.push(verdict.reason)
+  for (const f of verdict.findings ?? []) if (findingFails(f, failOn)) out.push(f.reason)
+  return out
 }
 
 /** Highest band a ratio (>= 1, slower direction) reaches, or undefined below `minor`. */

@@ -1,4 +1,4 @@
-import type { TestVerdict } from '../detect/verdict.js'
+import { findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import { label, type ReportModel } from './model.js'
 
 /** Escapes the message of a GitHub Actions workflow command. */
@@ -11,16 +11,24 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
-function annotation(level: 'error' | 'warning', v: TestVerdict, title: string): string {
+function annotation(level: 'error' | 'warning', v: TestVerdict, title: string, reason = v.reason): string {
   const props = [`file=${escapeProperty(v.test.file)}`]
   if (v.test.line !== undefined) props.push(`line=${v.test.line}`)
   props.push(`title=${escapeProperty(title)}`)
-  return `::${level} ${props.join(',')}::${escapeData(`${label(v.test)}: ${v.reason}`)}`
+  return `::${level} ${props.join(',')}::${escapeData(`${label(v.test)}: ${reason}`)}`
+}
+
+const FINDING_TITLE: Record<Finding['kind'], string> = {
+  metric: 'Performance regression',
+  limit: 'Performance limit crossed',
+  leak: 'Memory leak',
+  step: 'Performance step change',
+  drift: 'Performance drift',
 }
 
 /**
- * GitHub Actions annotations for a run: `::error` for regressions that fail the
- * run, `::warning` for regressions below `failOn`. Pure; one command per line.
+ * GitHub Actions annotations for a run: `::error` for regressions and findings that
+ * fail the run, `::warning` for those below `failOn` and for steps and drifts. Pure; one command per line.
  */
 export function renderAnnotations(model: ReportModel): string[] {
   const failing = new Set(model.failing)
@@ -29,6 +37,13 @@ export function renderAnnotations(model: ReportModel): string[] {
     if (v.kind !== 'regression') continue
     const title = `Performance regression (${v.severity}, ${v.evidence.ratio.toFixed(2)}×)`
     out.push(annotation(failing.has(v.key) ? 'error' : 'warning', v, title))
+  }
+  for (const v of model.verdicts) {
+    for (const f of v.findings ?? []) {
+      if (f.direction !== 'worse') continue
+      const level = model.run.mode !== 'establish' && findingFails(f, model.fail_on) ? 'error' : 'warning'
+      out.push(annotation(level, v, `${FINDING_TITLE[f.kind]} (${f.metric}, ${f.severity})`, f.reason))
+    }
   }
   return out
 }

@@ -68,6 +68,7 @@ svg.chart{display:block;width:100%;height:auto;overflow:visible}
 .minis{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:8px;margin-top:4px}
 .mini figcaption{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .reason{margin:6px 0 0;font-size:12px;color:var(--muted);overflow-wrap:anywhere}
+.finding.f-worse{color:var(--red)}
 .empty{color:var(--muted);padding:24px 0}
 .band{fill:#2da44e;fill-opacity:.13;stroke:#2da44e;stroke-opacity:.35;stroke-width:.5}
 .base-line{stroke:#2da44e;stroke-width:1;stroke-dasharray:4 3}

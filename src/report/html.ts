@@ -172,7 +172,9 @@ function card(v: TestVerdict, i: number, points: readonly HistoryPoint[]): strin
     numbers(v) +
     `<figure class="wall"><figcaption>${escapeHtml(caption)}</figcaption>${wall}</figure>` +
     (minis.length ? `<div class="minis">${minis.join('')}</div>` : '') +
-    `<p class="reason">${escapeHtml(v.reason)}</p></article>`
+    `<p class="reason">${escapeHtml(v.reason)}</p>` +
+    (v.findings ?? []).map((f) => `<p class="reason finding f-${f.direction}">${escapeHtml(f.reason)}</p>`).join('') +
+    '</article>'
   )
 }
 

@@ -1,5 +1,5 @@
 import type { Thresholds } from '../config/options.js'
-import type { Evidence, TestVerdict, VerdictKind } from '../detect/verdict.js'
+import { findingFails, type Evidence, type Finding, type TestVerdict, type VerdictKind } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, Severity, TestRef } from '../types.js'
 import type { HistoryPoint, ReportModel } from './model.js'
 
@@ -31,7 +31,36 @@ export interface AnalysisEvidence {
   q_value: number
   confidence: number
   noise: number
+  /** Smallest slowdown one run of this test can show as a regression at its noise. */
+  detectable: number
   thresholds: Thresholds
+  /** Present when the run was judged against a recurring secondary level of the baseline. */
+  mode?: { runs: number; main: number; main_runs: number }
+  /** `metrics.wall.floor`, when set. */
+  floor_ns?: number
+}
+
+/** A finding besides the wall-time verdict (other metric, limit, leak, step, drift); see docs/report-json.md. */
+export interface AnalysisFinding {
+  kind: Finding['kind']
+  metric: string
+  unit: string
+  direction: 'worse' | 'better'
+  severity: Severity
+  gates: boolean
+  /** Whether this finding fails the run (outside establish mode). */
+  failing: boolean
+  current: number
+  baseline?: number
+  ratio?: number
+  interval?: [number, number]
+  p_value?: number
+  q_value?: number
+  baseline_runs?: number
+  limit?: number
+  since?: { run_id: string; time: string; commit?: string; runs: number }
+  per_run?: number
+  reason: string
 }
 
 interface VerdictBase {
@@ -40,6 +69,8 @@ interface VerdictBase {
   /** Whether this verdict fails the run (a regression at or above fail_on, outside establish mode). */
   failing: boolean
   reason: string
+  /** Findings besides the wall-time verdict; absent when there are none. */
+  findings?: AnalysisFinding[]
 }
 
 export type AnalysisVerdict =
@@ -108,12 +139,23 @@ function evidenceOf(e: Evidence): AnalysisEvidence {
     q_value: e.q_value,
     confidence: e.confidence,
     noise: e.noise,
+    detectable: e.detectable,
     thresholds: { minor: e.thresholds.minor, moderate: e.thresholds.moderate, critical: e.thresholds.critical },
+    ...(e.mode ? { mode: { runs: e.mode.runs, main: e.mode.main, main_runs: e.mode.main_runs } } : {}),
+    ...(e.floor_ns !== undefined ? { floor_ns: e.floor_ns } : {}),
   }
 }
 
-function verdictOf(v: TestVerdict, failing: boolean): AnalysisVerdict {
-  const head = { key: v.key, test: testOf(v.test), failing }
+const FINDING_KEYS = ['kind', 'metric', 'unit', 'direction', 'severity', 'gates', 'current', 'baseline', 'ratio', 'interval', 'p_value', 'q_value', 'baseline_runs', 'limit', 'since', 'per_run', 'reason'] as const
+
+function findingsOf(v: TestVerdict, model: ReportModel): { findings?: AnalysisFinding[] } {
+  if (!v.findings || v.findings.length === 0) return {}
+  const establishing = model.run.mode === 'establish'
+  return { findings: v.findings.map((f) => ({ ...(pick(f, FINDING_KEYS) as Omit<AnalysisFinding, 'failing'>), failing: !establishing && findingFails(f, model.fail_on) })) }
+}
+
+function verdictOf(v: TestVerdict, failing: boolean, model: ReportModel): AnalysisVerdict {
+  const head = { key: v.key, test: testOf(v.test), failing, ...findingsOf(v, model) }
   switch (v.kind) {
     case 'regression':
     case 'improvement':
@@ -168,7 +210,7 @@ export function buildAnalysisDocument(model: ReportModel): AnalysisDocument {
     failing: [...model.failing],
     summary: summaryOf(model, model.failing.length),
     baseline_commits: [...model.baseline_commits],
-    verdicts: model.verdicts.map((v) => verdictOf(v, failingKeys.has(v.key))),
+    verdicts: model.verdicts.map((v) => verdictOf(v, failingKeys.has(v.key), model)),
     history,
     warnings: model.warnings.map((w) => ({ file: w.file, line: w.line, message: w.message })),
     store: model.store,

@@ -1,4 +1,4 @@
-import type { TestVerdict } from '../detect/verdict.js'
+import { findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import type { Severity, TestRef } from '../types.js'
 import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { label, worstFirst, type ReportModel } from './model.js'
@@ -99,6 +99,24 @@ function unjudgedTable(rows: readonly Unjudged[], maxRows: number): string[] {
   ], maxRows)
 }
 
+const FINDING_NAME: Record<Finding['kind'], string> = { metric: 'metric', limit: 'limit', leak: 'leak', step: 'step change', drift: 'drift' }
+
+/** Every finding of the run (other metrics, limits, leaks, steps and drifts), failing ones first. */
+function findingRows(model: ReportModel): { v: TestVerdict; f: Finding; failing: boolean }[] {
+  const rows = model.verdicts.flatMap((v) => (v.findings ?? []).map((f) => ({ v, f, failing: model.run.mode !== 'establish' && findingFails(f, model.fail_on) })))
+  const rank = (r: (typeof rows)[number]) => (r.failing ? 0 : r.f.direction === 'worse' ? 1 : 2)
+  return rows.sort((a, b) => rank(a) - rank(b))
+}
+
+function findingsTable(rows: ReturnType<typeof findingRows>, maxRows: number): string[] {
+  return table(['Test', 'Finding', 'Severity', 'Details'], [':--', ':--', ':--', ':--'], rows, ({ v, f, failing }) => [
+    escapeMarkdownCell(testLabel(v.test)),
+    `${failing ? '❌' : f.direction === 'better' ? '✅' : '⚠️'} ${FINDING_NAME[f.kind]}: ${escapeMarkdownCell(f.metric)}`,
+    `${SEVERITY_ICON[f.severity]} ${f.severity}${f.gates ? '' : ' (reported only)'}`,
+    escapeMarkdownCell(f.reason),
+  ], maxRows)
+}
+
 function details(summary: string, body: string[]): string[] {
   return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', '']
 }
@@ -109,8 +127,12 @@ export function headline(model: ReportModel): { icon: string; text: string } {
   const worst = regressions[0]
   if (model.verdicts.length === 0) return { icon: 'ℹ️', text: 'No performance tests ran' }
   if (model.run.mode === 'establish') return { icon: '📏', text: 'Baseline recorded' }
-  if (model.verdicts.every((v) => v.kind === 'new')) return { icon: '🆕', text: 'No baseline yet' }
-  if (worst === undefined) return { icon: '✅', text: 'No performance regressions' }
+  if (model.verdicts.every((v) => v.kind === 'new') && !model.failed) return { icon: '🆕', text: 'No baseline yet' }
+  if (worst === undefined) {
+    const failing = findingRows(model).filter((r) => r.failing).length
+    if (failing > 0) return { icon: '❌', text: `${plural(failing, 'failing finding')} (no wall-time regression)` }
+    return { icon: '✅', text: 'No performance regressions' }
+  }
   const text = `${plural(regressions.length, 'performance regression')} (worst: ${worst.severity} ${formatRatio(worst.evidence.ratio)})`
   return { icon: model.failed ? '❌' : '⚠️', text }
 }
@@ -134,7 +156,7 @@ function statusLine(model: ReportModel): string {
     const verb = model.recorded ? 'Recorded' : 'Measured (not recorded)'
     return `${verb} a baseline run of ${tests}; ${judged} already had the ${model.min_samples} baseline runs needed to be judged. Baseline runs never fail.`
   }
-  if (model.verdicts.every((v) => v.kind === 'new')) {
+  if (model.verdicts.every((v) => v.kind === 'new') && !model.failed) {
     return `Nothing was judged for ${tests} and the run does not fail. Record a baseline on the main branch with \`--baseline-mode=establish\`.`
   }
   const gate =
@@ -176,6 +198,8 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
 
   const regressions = of(model, 'regression').sort(worstFirst)
   if (regressions.length > 0) out.push('### Regressions', '', ...judgedTable(regressions, maxRows, true), '')
+  const findings = findingRows(model)
+  if (findings.length > 0) out.push('### Other findings', '', ...findingsTable(findings, maxRows), '')
   const improvements = of(model, 'improvement').sort((a, b) => a.evidence.ratio - b.evidence.ratio)
   if (improvements.length > 0) out.push(...details(`✅ ${plural(improvements.length, 'improvement')}`, judgedTable(improvements, maxRows, true)))
   const inconclusive = of(model, 'inconclusive')

@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors'
-import type { TestVerdict } from '../detect/verdict.js'
+import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { label, type ReportModel } from './model.js'
 import { sparkline } from './sparkline.js'
@@ -59,6 +59,11 @@ function verdictCell(v: TestVerdict, c: Colors): string {
     case 'new':
       return c.dim('· new (no baseline)')
   }
+}
+
+function findingLine(f: Finding, failOn: ReportModel['fail_on'], c: Colors): string {
+  const mark = f.direction === 'better' ? c.green('✓') : findingFails(f, failOn) ? c.red('✗') : c.yellow('!')
+  return `${mark} ${printable(f.reason)}`
 }
 
 const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length))
@@ -122,6 +127,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
       lines.push(
         `    ${pad(name, nameWidth - 2)}  ${padStart(r.baseline, w.baseline)}  ${padStart(r.current, w.current)}  ${padStart(r.ratio, w.ratio)}  ${c.dim(pad(r.spark, w.spark))}  ${verdictCell(r.v, c)}`,
       )
+      for (const f of r.v.findings ?? []) lines.push(`      ${findingLine(f, model.fail_on, c)}`)
     }
   }
   lines.push('')
@@ -137,7 +143,14 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
   } else {
     const allNew = verdicts.every((v) => v.kind === 'new')
     if (allNew) {
-      lines.push(c.yellow(`  No baseline yet for ${verdicts.length === 1 ? 'this test' : `these ${verdicts.length} tests`}: nothing was judged, and the run does not fail.`))
+      const which = verdicts.length === 1 ? 'this test' : `these ${verdicts.length} tests`
+      lines.push(
+        c.yellow(
+          model.failed
+            ? `  No baseline yet for ${which}: times were not compared, but limits and leaks were checked.`
+            : `  No baseline yet for ${which}: nothing was judged, and the run does not fail.`,
+        ),
+      )
       lines.push(`  Record one on your main branch with: ${c.bold(options.establishHint ?? 'npx perf-regression vitest run --baseline-mode=establish')}`)
       if (verdicts.some((v) => v.kind === 'new' && v.foreign_baseline_runs > 0)) {
         lines.push(c.dim('  (The history has baseline runs of these tests from another machine, Node or runner major, or pool: those are never compared.)'))
@@ -147,9 +160,11 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
       if (unjudged > 0) lines.push(c.dim(`  ${model.min_samples} baseline runs are needed before a test is judged (record them with --baseline-mode=establish).`))
     }
     const failing = model.failing.map((key) => verdicts.find((v) => v.key === key)).filter((v) => v !== undefined)
-    for (const v of failing) lines.push(c.red(`  ✗ ${cut(displayName(v), 200)}: ${v.reason}`))
+    for (const v of failing) {
+      for (const reason of failureReasons(v, model.fail_on)) lines.push(c.red(`  ✗ ${cut(displayName(v), 200)}: ${printable(reason)}`))
+    }
     if (failing.length > 0) {
-      lines.push(c.red(c.bold(`  perf-regression: ${plural(failing.length, 'regression')} at or above "${model.fail_on}": failing the run.`)))
+      lines.push(c.red(c.bold(`  perf-regression: ${plural(failing.length, 'failing test')} at or above "${model.fail_on}": failing the run.`)))
     }
   }
   for (const warning of model.warnings) lines.push(c.yellow(`  warning: ${printable(warning.file)}:${warning.line}: ${warning.message}`))

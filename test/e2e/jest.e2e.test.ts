@@ -71,6 +71,14 @@ describe('Jest 30, CommonJS (babel-jest and ts-jest)', () => {
     expect(storeLines(dir)).toHaveLength(before)
   })
 
+  test('a custom metric over its limit and a leak fail the run without any baseline', async () => {
+    const r = await jest(['--config', 'jest.findings.config.js'])
+    expect(r.code, r.output).toBe(1)
+    expect(r.output).toContain('output bytes is 4 KiB, above its limit of 1000 B')
+    expect(r.output).toMatch(/the heap kept growing by [\d.]+ KiB per call after full garbage collections .*: a leak/)
+    expect(r.output).toMatch(/Tests:\s+1 passed, 1 total/)
+  })
+
   test('a garbage line in the store is reported, not fatal', async () => {
     appendFileSync(path.join(dir, '.perf/benchmarks.jsonl'), 'garbage\n')
     const lines = storeLines(dir).length

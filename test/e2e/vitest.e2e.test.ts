@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
+import type { RunRecord } from '../../src/types.js'
 import { createProject, run, storeLines, validRuns } from './helpers.js'
 
 const MATRIX = [
@@ -122,6 +123,19 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
     expect(r.code).toBe(1)
     expect(r.output).toContain('boom from the benchmarked function')
     expect(storeLines(dir)).toHaveLength(before)
+  })
+
+  test('a custom metric over its limit and a leak fail the run without any baseline, and are stored', async () => {
+    const r = await vitest(['--config', 'vitest.findings.config.js'])
+    expect(r.code, r.output).toBe(1)
+    expect(r.output).toContain('output bytes is 4 KiB, above its limit of 1000 B')
+    expect(r.output).toMatch(/the heap kept growing by [\d.]+ KiB per call after full garbage collections .*: a leak/)
+    expect(r.output).toContain('failing the run')
+    const stored = JSON.parse(readFileSync(path.join(dir, '.perf/findings.jsonl'), 'utf8').trim().split('\n').at(-1)!) as RunRecord
+    const sample = stored.results[0]!.sample
+    expect(sample.metrics).toEqual({ 'output bytes': { value: 4096, better: 'lower', unit: 'B' }, 'cache hits': { value: 3, better: 'lower', unit: '' } })
+    expect(sample.heap_growth!.bytes_per_iteration).toBeGreaterThan(4096)
+    expect(sample.heap_growth!.interval[0]).toBeGreaterThan(0)
   })
 
   test('a configuration error stops the run with one clear message', async () => {

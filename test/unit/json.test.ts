@@ -76,7 +76,7 @@ describe('renderJson on the fixed model', () => {
     expect(v.test).toEqual({ file: 'test/parse.test.ts', name: 'parser > large file', project: '', bench: 'tokenize' })
     if (!('evidence' in v)) throw new Error('no evidence')
     expect(Object.keys(v.evidence)).toEqual([
-      'metric', 'baseline_runs', 'window', 'baseline', 'current', 'ratio', 'interval', 'p_value', 'q_value', 'confidence', 'noise', 'thresholds',
+      'metric', 'baseline_runs', 'window', 'baseline', 'current', 'ratio', 'interval', 'p_value', 'q_value', 'confidence', 'noise', 'detectable', 'thresholds',
     ])
     const source = model.verdicts.find((x) => x.key === v.key)!
     if (!('evidence' in source)) throw new Error('no evidence')

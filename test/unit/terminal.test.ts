@@ -75,7 +75,7 @@ describe('renderTerminal in compare mode', () => {
     expect(text).toContain('  1 regression (1 critical) · 1 improvement · 1 unchanged · 1 inconclusive · 2 not judged yet')
     expect(text).toContain('  5 baseline runs are needed before a test is judged')
     expect(text).toMatch(/ {2}✗ test\/bench\.test\.ts > parse: 2\.50× slower \(2\.50 ms vs [\d.]+ [µm]s over 10 baseline runs; 95% interval [\d.]+–[\d.]+×\), critical band from 2\.00×$/m)
-    expect(text).toContain('  perf-regression: 1 regression at or above "minor": failing the run.')
+    expect(text).toContain('  perf-regression: 1 failing test at or above "minor": failing the run.')
     expect(text).not.toContain('No baseline yet')
   })
 

@@ -13,7 +13,7 @@ function problemsOf(input: unknown): string[] {
   throw new Error('expected validateOptions to throw a ConfigError')
 }
 
-const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github'
+const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github'
 
 describe('defaults', () => {
   test('every default', () => {
@@ -23,6 +23,7 @@ describe('defaults', () => {
       failOn: 'minor',
       thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 },
       tests: [],
+      metrics: {},
       confidence: 0.95,
       minSamples: 5,
       baselineWindow: { runs: 30, days: 90 },
@@ -91,8 +92,8 @@ describe('error messages name the key, the value and what is allowed', () => {
     ['zero iterations', { measure: { iterations: 0 } }, 'measure.iterations must be an integer at least 1 (got 0)'],
     ['fractional iterations', { measure: { iterations: 2.5 } }, 'measure.iterations must be an integer at least 1 (got 2.5)'],
     ['negative warm-up', { measure: { warmupIterations: -1 } }, 'measure.warmupIterations must be an integer at least 0 (got -1)'],
-    ['unknown metric', { measure: { metrics: ['gpu'] } }, 'measure.metrics[0] must be one of "cpu", "memory" (got "gpu")'],
-    ['metrics not an array', { measure: { metrics: 'cpu' } }, 'measure.metrics must be an array of "cpu", "memory" (got "cpu")'],
+    ['unknown metric', { measure: { metrics: ['gpu'] } }, 'measure.metrics[0] must be one of "cpu", "memory", "leak" (got "gpu")'],
+    ['metrics not an array', { measure: { metrics: 'cpu' } }, 'measure.metrics must be an array of "cpu", "memory", "leak" (got "cpu")'],
     [
       'unknown measure key',
       { measure: { warmup: 5 } },
@@ -128,6 +129,17 @@ describe('error messages name the key, the value and what is allowed', () => {
       { tests: { 'parse *': { minor: 1.3 } } },
       'unknown option tests["parse *"].minor (allowed: thresholds)',
     ],
+    ['metrics not an object', { metrics: ['cpu'] }, 'metrics must be an object keyed by metric name, like { cpu: true, errors: { max: 0 } } (got ["cpu"])'],
+    ['metric rule not an object', { metrics: { cpu: 'on' } }, 'metrics["cpu"] must be true, false or an object like { thresholds: { minor: 1.3 }, max: 100, floor: 1024 } (got "on")'],
+    ['unknown key in a metric rule', { metrics: { cpu: { limit: 5 } } }, 'unknown option metrics["cpu"].limit (allowed: judge, thresholds, max, min, floor)'],
+    ['metric floor negative', { metrics: { heap: { floor: -1 } } }, 'metrics["heap"].floor must be a number at least 0 (got -1)'],
+    ['metric min not below max', { metrics: { 'req/s': { min: 10, max: 5 } } }, 'metrics["req/s"].min (10) must be less than metrics["req/s"].max (5)'],
+    [
+      'metric bands out of order',
+      { metrics: { p99: { thresholds: { minor: 3 } } } },
+      'metrics["p99"].thresholds must be in increasing order minor < moderate < critical (got minor 3, moderate 1.5, critical 2)',
+    ],
+    ['leak with a max', { metrics: { leak: { max: 5 } } }, 'metrics["leak"] takes only judge and floor (the smallest heap growth per call, in bytes, that counts as a leak)'],
     ['options not an object', 'fast', 'options must be an object (got "fast")'],
     ['options null', null, 'options must be an object (got null)'],
   ])('%s', (_label, input, message) => {
@@ -188,11 +200,18 @@ describe('several problems at once', () => {
     expect(problems).toContain('baselineMode must be one of "establish", "compare" (got "fast")')
     expect(problems).toContain('thresholds.minor must be a number greater than 1 (got 0.8)')
     expect(problems).toContain('measure.time must be a number at least 0 (got -1)')
-    expect(problems).toContain('measure.metrics[0] must be one of "cpu", "memory" (got "gpu")')
+    expect(problems).toContain('measure.metrics[0] must be one of "cpu", "memory", "leak" (got "gpu")')
     expect(problems).toContain('minSamples must be an integer at least 2 (got 1)')
     expect(problems).toContain(`unknown option bogus (allowed: ${ALLOWED})`)
     expect(message.startsWith('perf-regression: invalid configuration:\n')).toBe(true)
     for (const p of problems) expect(message).toContain(`  - ${p}`)
+  })
+})
+
+describe('metrics', () => {
+  test('true and false become judge, rules are kept as given', () => {
+    const config = validateOptions({ metrics: { cpu: true, rss: false, errors: { max: 0 }, heap: { floor: 1024, thresholds: { minor: 1.3 } } } })
+    expect(config.metrics).toEqual({ cpu: { judge: true }, rss: { judge: false }, errors: { max: 0 }, heap: { floor: 1024, thresholds: { minor: 1.3 } } })
   })
 })
 

@@ -17,6 +17,7 @@ const evidence: Evidence = {
   q_value: 0.001,
   confidence: 0.95,
   noise: 0.01,
+  detectable: 1.22,
   thresholds: BANDS,
 }
 

@@ -1,0 +1,89 @@
+import type { MetricRule } from '../config/options.js'
+import type { PerfSample } from '../types.js'
+
+/** A metric the detector can judge, and how to read it from a sample. */
+export interface MetricDef {
+  /** Key in the `metrics` option and in findings: `wall`, `cpu`, …, or a custom metric's name. */
+  key: string
+  /** In words, for reasons: "CPU time per call". */
+  label: string
+  /** `ns`, `B` or a custom unit. */
+  unit: string
+  better: 'lower' | 'higher'
+  /** Judged by difference against limits only, never by ratio (rates and counts that may be 0). */
+  absolute: boolean
+  read: (sample: PerfSample) => number | undefined
+}
+
+/** Metrics every `perf()` sample may carry, besides custom ones. `wall` is the test's main verdict. */
+export const BUILTIN_METRICS: readonly MetricDef[] = [
+  { key: 'wall', label: 'wall time per call (median)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.median },
+  { key: 'p75', label: 'wall time per call (p75)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.p75 },
+  { key: 'p99', label: 'wall time per call (p99)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.p99 },
+  { key: 'cpu', label: 'CPU time per call', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.cpu_ns },
+  { key: 'heap', label: 'V8 heap in use', unit: 'B', better: 'lower', absolute: false, read: (s) => s.heap_used_bytes },
+  { key: 'rss', label: 'resident set size', unit: 'B', better: 'lower', absolute: false, read: (s) => s.rss_bytes },
+]
+
+/** Built-in metrics judged when the `metrics` option does not say otherwise. */
+const JUDGED_BY_DEFAULT = new Set(['wall'])
+
+/** Keys the `metrics` option accepts besides custom metric names. */
+export const BUILTIN_METRIC_KEYS: readonly string[] = [...BUILTIN_METRICS.map((m) => m.key), 'leak']
+
+/** Default smallest heap growth per call that counts as a leak, in bytes. */
+export const DEFAULT_LEAK_FLOOR = 64
+
+/** The metrics of a sample to judge besides `wall`, with their rules. */
+export function judgedMetrics(sample: PerfSample, rules: Readonly<Record<string, MetricRule>>): { def: MetricDef; rule: MetricRule; value: number }[] {
+  const out: { def: MetricDef; rule: MetricRule; value: number }[] = []
+  for (const def of BUILTIN_METRICS) {
+    if (def.key === 'wall') continue
+    const given = rules[def.key]
+    const rule = given ?? {}
+    // Named in the option: judged unless turned off. Not named: judged when on by default.
+    if (given ? given.judge === false : !JUDGED_BY_DEFAULT.has(def.key)) continue
+    const value = def.read(sample)
+    if (value !== undefined) out.push({ def, rule, value })
+  }
+  for (const [name, m] of Object.entries(sample.metrics ?? {})) {
+    const rule = rules[name] ?? {}
+    if (rule.judge === false) continue
+    const def: MetricDef = {
+      key: name,
+      label: name,
+      unit: m.unit,
+      better: m.better,
+      absolute: m.absolute === true,
+      read: (s) => s.metrics?.[name]?.value,
+    }
+    out.push({ def, rule, value: m.value })
+  }
+  return out
+}
+
+/** Formats a value of a metric with its unit. */
+export function formatMetric(value: number, unit: string): string {
+  if (unit === 'ns') {
+    const units = ['ns', 'µs', 'ms', 's']
+    let v = value
+    let u = 0
+    while (u < units.length - 1 && Math.abs(Number(v.toPrecision(3))) >= 1000) {
+      v /= 1000
+      u++
+    }
+    return `${Number(v.toPrecision(3))} ${units[u]}`
+  }
+  if (unit === 'B') {
+    const units = ['B', 'KiB', 'MiB', 'GiB']
+    let v = value
+    let u = 0
+    while (u < units.length - 1 && Math.abs(v) >= 1024) {
+      v /= 1024
+      u++
+    }
+    return `${Number(v.toPrecision(3))} ${units[u]}`
+  }
+  const n = Number(value.toPrecision(4))
+  return unit ? `${n} ${unit}` : String(n)
+}

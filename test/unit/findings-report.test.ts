@@ -1,0 +1,106 @@
+import { describe, expect, test } from 'vitest'
+import type { Finding, TestVerdict } from '../../src/detect/verdict.js'
+import { renderAnnotations } from '../../src/report/github.js'
+import { renderHtml } from '../../src/report/html.js'
+import { buildAnalysisDocument } from '../../src/report/json.js'
+import { headline, renderMarkdown } from '../../src/report/markdown.js'
+import type { ReportModel } from '../../src/report/model.js'
+import { renderTerminal } from '../../src/report/terminal.js'
+import { buildFixtureModel } from './report-fixtures.js'
+
+const LIMIT: Finding = {
+  kind: 'limit',
+  metric: 'errors <b>@team',
+  unit: '',
+  direction: 'worse',
+  severity: 'critical',
+  gates: true,
+  current: 3,
+  limit: 0,
+  reason: 'errors <b>@team is 3, above its limit of 0',
+}
+const STEP: Finding = {
+  kind: 'step',
+  metric: 'wall',
+  unit: 'ns',
+  direction: 'worse',
+  severity: 'minor',
+  gates: false,
+  current: 1.3e6,
+  ratio: 1.31,
+  interval: [1.22, 1.4],
+  p_value: 0.001,
+  since: { run_id: 'base-06', time: '2025-05-27T12:00:00.000Z', commit: 'abc1234', runs: 3 },
+  reason: 'a step change: 1.31× slower since run base-06 (commit abc1234), 3 runs ago counting this one',
+}
+
+/** The fixed model with findings on its first unchanged test, and the run's verdict on failing recomputed. */
+function withFindings(findings: Finding[], failOn: ReportModel['fail_on'] = 'minor'): { model: ReportModel; target: TestVerdict } {
+  const base = buildFixtureModel({ config: { failOn } })
+  const target = base.verdicts.find((v) => v.kind === 'unchanged')!
+  const verdicts = base.verdicts.map((v) => (v === target ? { ...v, findings } : v))
+  const gating = findings.some((f) => f.gates && f.direction === 'worse')
+  const failing = gating && failOn !== 'never' ? [...base.failing, target.key] : base.failing
+  return { model: { ...base, verdicts, failing, failed: failing.length > 0 }, target }
+}
+
+describe('findings in every report', () => {
+  test('terminal: one line per finding under its test, and the failing reason', () => {
+    const { model } = withFindings([LIMIT, STEP])
+    const text = renderTerminal(model, { color: false })
+    expect(text).toContain('      ✗ errors <b>@team is 3, above its limit of 0')
+    expect(text).toContain('      ! a step change: 1.31× slower since run base-06')
+    expect(text).toMatch(/✗ .*: errors <b>@team is 3, above its limit of 0/)
+  })
+
+  test('markdown: an escaped "Other findings" table, failing first, steps marked as reported only', () => {
+    const { model } = withFindings([STEP, LIMIT])
+    const md = renderMarkdown(model)
+    const section = md.slice(md.indexOf('### Other findings'))
+    expect(section).toContain('❌ limit: errors &lt;b&gt;@\u200dteam')
+    expect(section.indexOf('❌ limit')).toBeLessThan(section.indexOf('⚠️ step change'))
+    expect(section).toContain('🟡 minor (reported only)')
+    expect(md).not.toContain('<b>')
+  })
+
+  test('markdown headline: a run failing only on findings says so', () => {
+    const base = buildFixtureModel()
+    const only = base.verdicts.filter((v) => v.kind !== 'regression')
+    const target = only.find((v) => v.kind === 'unchanged')!
+    const model: ReportModel = { ...base, verdicts: only.map((v) => (v === target ? { ...v, findings: [LIMIT] } : v)), failing: [target.key], failed: true }
+    expect(headline(model)).toEqual({ icon: '❌', text: '1 failing finding (no wall-time regression)' })
+  })
+
+  test('JSON: findings with their evidence and whether they fail the run', () => {
+    const { model, target } = withFindings([LIMIT, STEP])
+    const doc = buildAnalysisDocument(model)
+    const v = doc.verdicts.find((x) => x.key === target.key)!
+    expect(v.failing).toBe(true)
+    expect(v.findings).toEqual([
+      { ...LIMIT, failing: true },
+      { ...STEP, failing: false },
+    ])
+    const untouched = doc.verdicts.find((x) => x.key !== target.key)!
+    expect('findings' in untouched).toBe(false)
+  })
+
+  test('GitHub: an error for a failing finding, a warning for a step, nothing for a better one', () => {
+    const better: Finding = { ...STEP, kind: 'metric', metric: 'cpu', direction: 'better', gates: true, reason: 'CPU time per call 0.5× lower' }
+    const { model } = withFindings([LIMIT, STEP, better])
+    const lines = renderAnnotations(model).filter((l) => l.includes('Performance limit') || l.includes('step change') || l.includes('cpu'))
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(/^::error file=.*title=Performance limit crossed \(errors <b>@team%2C critical\)::.*above its limit of 0$/)
+    expect(lines[1]).toMatch(/^::warning .*title=Performance step change \(wall%2C minor\)::/)
+  })
+
+  test('GitHub: failOn never turns the failing finding into a warning', () => {
+    const { model } = withFindings([LIMIT], 'never')
+    expect(renderAnnotations(model).filter((l) => l.includes('Performance limit'))[0]).toMatch(/^::warning /)
+  })
+
+  test('HTML: each finding escaped under its card', () => {
+    const { model } = withFindings([LIMIT])
+    const html = renderHtml(model)
+    expect(html).toContain('<p class="reason finding f-worse">errors &lt;b&gt;@team is 3, above its limit of 0</p>')
+  })
+})
