@@ -122,8 +122,9 @@ function pickConfig(thresholds) {
 }
 
 /** Verdicts (by test id) of detect() for `current` (a run) against `history` (baseline records). */
-function judge(config, currentRun, currentScale, historyRecords) {
-  const verdicts = detect({ current: currentOf(currentRun, currentScale), history: historyRecords, config, now: new Date(currentRun.time), runId: 'current' })
+/** Judges a run; `trends` adds the step and drift analysis (only needed where it is counted: it is the slow part). */
+function judge(config, currentRun, currentScale, historyRecords, trends = false) {
+  const verdicts = detect({ current: currentOf(currentRun, currentScale), history: historyRecords, config, now: new Date(currentRun.time), runId: 'current', trends })
   return new Map(verdicts.map((v) => [v.test.name, v]))
 }
 /** 'regression:minor' etc., or the verdict kind. */
@@ -272,7 +273,7 @@ function injected(condition, list, historyOf) {
       const truth = Object.fromEntries(Object.entries(CONFIGS).map(([name, c]) => [name, bandOf(f, c.thresholds)]))
       if (f === 1) {
         // Unchanged: one detect() call judges every test of the run together.
-        const vs = Object.fromEntries(Object.entries(CONFIGS).map(([name, c]) => [name, judge(c, list[i], undefined, records)]))
+        const vs = Object.fromEntries(Object.entries(CONFIGS).map(([name, c]) => [name, judge(c, list[i], undefined, records, true)]))
         const anyRun = Object.fromEntries(RULES.map((r) => [r, 0]))
         for (const id of TESTS) {
           const verdicts = Object.fromEntries(Object.keys(CONFIGS).map((name) => [name, vs[name].get(id)]))
@@ -532,7 +533,7 @@ function sequence(list, start, factors, absorb) {
       const cur = new Map([[id, factors[k]]])
       for (const [name, c] of Object.entries(CONFIGS)) {
         if (firstFlag[name].get(id) >= 0) continue
-        if (flagged(judge(c, list[i], cur, records).get(id))) firstFlag[name].set(id, k)
+        if (flagged(judge(c, list[i], cur, records, true).get(id))) firstFlag[name].set(id, k)
       }
       const classic = classicRules(list[i].byId.get(id), factors[k], hist.slice(-64).map((r, j, arr) => ({ s: r.byId.get(id), f: histFactors[hist.length - arr.length + j] })))
       for (const r of CLASSIC) if (firstFlag[r].get(id) < 0 && classic[r] >= 0.5) firstFlag[r].set(id, k)

@@ -31,6 +31,8 @@ export interface DetectInput {
   events?: readonly BaselineEvent[]
   /** @default now. Later when a past run is judged again after baseline changes (`perf-regression check`). */
   eventsUntil?: Date
+  /** Look for steps and drifts across each test's baseline runs (about 0.6 ms per test). @default true */
+  trends?: boolean
 }
 
 /** Baseline values (run medians, ns) per test key and environment, newest first, inside the window. */
@@ -257,7 +259,7 @@ export function detect(input: DetectInput): TestVerdict[] {
     } else {
       verdict = { ...compare(current, values, config, r.test.name, rules.wall?.floor), test: r.test, key }
       candidates = metricCandidates(r.sample, entries, rules, bands, config.confidence, config.minSamples)
-      const trend = trendFinding(entries, r.sample, bands, config.confidence)
+      const trend = input.trends === false ? undefined : trendFinding(entries, r.sample, bands, config.confidence)
       if (trend) findings.push(trend)
     }
     slots.push({ verdict, findings, candidates })

@@ -152,6 +152,31 @@ describe('steps across the baseline', () => {
     expect(fails({ ...v, kind: 'unchanged' } as TestVerdict, 'minor')).toBe(false)
   })
 
+  test('after the first run of the step is accepted, the baseline restarts there and the step is no longer reported', () => {
+    const rand = mulberry32(5)
+    const past = Array.from({ length: 23 }, (_, i) => sample((i < 6 ? 1.5 : 1) * MS * (1 + 0.02 * (2 * rand() - 1))))
+    const runs = history(past)
+    const cur: TestResult = { test: ref('parse'), runner: RUNNER, env_key: ENV_KEY, sample: sample(1.5 * MS) }
+    const config = detectConfig()
+    const [before] = detect({ current: [cur], history: runs, config, now: NOW })
+    expect(before!.findings?.some((f) => f.kind === 'step' || f.kind === 'drift')).toBe(true)
+    const firstSlow = runs[5]!
+    const accept = { schema: 1 as const, kind: 'baseline-event' as const, id: 'e1', time: NOW.toISOString(), action: 'accept' as const, run_id: firstSlow.id, reason: 'new parser', who: 'me' }
+    const [after] = detect({ current: [cur], history: runs, config, now: NOW, events: [accept] })
+    expect(after!.kind).toBe('unchanged')
+    if (!('evidence' in after!)) throw new Error(after!.kind)
+    expect(after!.evidence.baseline_runs).toBe(6)
+    expect(after!.findings).toBeUndefined()
+  })
+
+  test('trends: false skips the step and drift analysis', () => {
+    const rand = mulberry32(5)
+    const past = Array.from({ length: 23 }, (_, i) => sample((i < 3 ? 1.5 : 1) * MS * (1 + 0.02 * (2 * rand() - 1))))
+    const cur: TestResult = { test: ref('parse'), runner: RUNNER, env_key: ENV_KEY, sample: sample(1.5 * MS) }
+    const [v] = detect({ current: [cur], history: history(past), config: detectConfig(), now: NOW, trends: false })
+    expect(v!.findings).toBeUndefined()
+  })
+
   test('a flat baseline has no step or drift', () => {
     const v = judge(sample(MS), quiet(30))
     expect([...only(v, 'step'), ...only(v, 'drift')]).toEqual([])
