@@ -33,6 +33,12 @@ export interface MetricRule {
   floor?: number
 }
 
+/**
+ * Keys of the `metrics` option that name built-in metrics (and `memory`, a `measure.metrics` entry):
+ * a custom metric may not use them.
+ */
+export const RESERVED_METRIC_NAMES: readonly string[] = ['wall', 'p75', 'p99', 'cpu', 'heap', 'rss', 'leak', 'memory']
+
 /** How `perf()` measures. Every field can also be passed to `perf(fn, options)` for one call. */
 export interface MeasureOptions {
   /** Time budget of the timed phase, in milliseconds. @default 100 */

@@ -1,5 +1,5 @@
 import type { CustomMetric } from '../types.js'
-import type { MeasureOptions, ResolvedMeasureOptions } from './options.js'
+import { RESERVED_METRIC_NAMES, type MeasureOptions, type ResolvedMeasureOptions } from './options.js'
 import { ConfigError, validateMeasure } from './validate.js'
 
 /**
@@ -104,6 +104,10 @@ export function checkMetrics(value: unknown): Record<string, CustomMetric> {
     const length = [...name].length
     if (name.trim() === '') problems.push(`metric names must not be empty or blank (got ${JSON.stringify(name)}): name it, like 'bytes out'`)
     else if (length > MAX_METRIC_NAME) problems.push(`${at}: names must be at most ${MAX_METRIC_NAME} characters (got ${length}): shorten it`)
+    else if (RESERVED_METRIC_NAMES.includes(name)) {
+      problems.push(`${at}: ${RESERVED_METRIC_NAMES.map((n) => `"${n}"`).join(', ')} name built-in metrics: call it something else, like "${name} (custom)"`)
+    }
+    else if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) problems.push(`${at}: names must not contain control characters (line breaks, tabs, escapes)`)
     const checked = checkMetric(metric, at, problems)
     if (checked) out.push([name, checked])
   }

@@ -154,7 +154,7 @@ export function validateMeasure(
 const RULE_KEYS: readonly (keyof MetricRule)[] = ['judge', 'thresholds', 'max', 'min', 'floor']
 
 /** Validates the `metrics` option: each entry true, false or a rule. */
-function metricRules(value: unknown, globalBands: Thresholds, problems: Problems): Record<string, MetricRule> {
+function metricRules(value: unknown, globalBands: Thresholds, tests: ResolvedConfig['tests'], problems: Problems): Record<string, MetricRule> {
   const out: Record<string, MetricRule> = {}
   if (value === undefined) return out
   if (!isRecord(value)) {
@@ -163,6 +163,14 @@ function metricRules(value: unknown, globalBands: Thresholds, problems: Problems
   }
   for (const [name, entry] of Object.entries(value)) {
     const path = `metrics[${JSON.stringify(name)}]`
+    if (name === 'memory') {
+      problems.push(`${path}: "memory" is what perf() records (measure.metrics); the metrics it gives are "heap" and "rss": judge those`)
+      continue
+    }
+    if (name === 'wall' && (entry === false || (isRecord(entry) && entry.judge === false))) {
+      problems.push(`${path}: wall time is every test's verdict and cannot be turned off; use failOn: 'never' to report without failing`)
+      continue
+    }
     if (entry === true || entry === false) {
       out[name] = { judge: entry }
       continue
@@ -179,7 +187,11 @@ function metricRules(value: unknown, globalBands: Thresholds, problems: Problems
     }
     const t = thresholds(entry.thresholds, `${path}.thresholds`, problems)
     if (t !== undefined) {
-      checkOrder({ ...globalBands, ...t }, `${path}.thresholds`, problems)
+      // Per-test bands apply too: the metric's bands must stay in order over each of them.
+      const before = problems.length
+      for (const bands of [{}, ...tests.map((x) => x.thresholds)]) {
+        if (problems.length === before) checkOrder({ ...globalBands, ...bands, ...t }, `${path}.thresholds`, problems)
+      }
       rule.thresholds = t
     }
     const max = number(entry.max, `${path}.max`, {}, problems)
@@ -252,7 +264,7 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     }
   }
 
-  const metrics = metricRules(opts.metrics, globalBands, problems)
+  const metrics = metricRules(opts.metrics, globalBands, tests, problems)
   const confidence = number(opts.confidence, 'confidence', { above: 0.5, below: 1 }, problems)
   const minSamples = number(opts.minSamples, 'minSamples', { integer: true, min: 2 }, problems)
   const rawSamples = number(opts.rawSamples, 'rawSamples', { integer: true, min: 0 }, problems)

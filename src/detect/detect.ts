@@ -1,10 +1,10 @@
 import { median } from 'simple-statistics'
-import type { ResolvedConfig } from '../config/options.js'
+import type { ResolvedConfig, Thresholds } from '../config/options.js'
 import { thresholdsFor } from '../config/resolve.js'
 import { benjaminiHochberg } from '../stats/multiple.js'
 import type { BaselineEvent, RunRecord, TestRef, TestResult } from '../types.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
-import { leakFinding, limitFindings, metricCandidates, metricFinding, trendFinding, type BaselineEntry, type MetricCandidate } from './findings.js'
+import { leakFinding, limitFindings, metricCandidates, metricFinding, trendFinding, zeroFindings, type BaselineEntry, type MetricCandidate } from './findings.js'
 import { baselineModel, compareToModel } from './modes.js'
 export { NOISE_FLOOR } from './modes.js'
 import { reaches, severityOf, type Evidence, type Finding, type TestVerdict } from './verdict.js'
@@ -160,7 +160,7 @@ export function baselineSpread(baseline: readonly number[]): { center: number; n
  * run, with the baseline's own run-to-run noise (robust, never below
  * NOISE_FLOOR), against the mode of the baseline that explains the run best.
  */
-function compare(current: number, baseline: readonly number[], config: DetectConfig, name: string, floor: number | undefined): Comparison {
+function compare(current: number, baseline: readonly number[], config: DetectConfig, bands: Thresholds, floor: number | undefined): Comparison {
   const model = baselineModel(baseline)
   const c = compareToModel(current, model, config.confidence)
   const evidence: Comparison['evidence'] = {
@@ -174,8 +174,8 @@ function compare(current: number, baseline: readonly number[], config: DetectCon
     p_value: c.p,
     confidence: config.confidence,
     noise: model.noise,
-    detectable: Math.exp(Math.log(thresholdsFor(config, name).minor) + c.half),
-    thresholds: thresholdsFor(config, name),
+    detectable: Math.exp(Math.log(bands.minor) + c.half),
+    thresholds: bands,
   }
   if (floor !== undefined) evidence.floor_ns = floor
   if (c.modeIndex > 0) evidence.mode = { runs: c.mode.runs, main: Math.exp(model.modes[0]!.center), main_runs: model.modes[0]!.runs }
@@ -226,16 +226,15 @@ export function detect(input: DetectInput): TestVerdict[] {
   const { config } = input
   const rules = config.metrics ?? {}
   type Pending = Comparison & { test: TestRef; key: string }
-  const slots: { verdict: TestVerdict | Pending; findings: Finding[]; candidates: MetricCandidate[] }[] = []
+  const slots: { verdict: TestVerdict | Pending; findings: Finding[]; candidates: MetricCandidate[]; sample: TestResult['sample'] }[] = []
   for (const r of input.current) {
     const key = testKey(r.test)
     const current = r.sample.wall_ns.median
     const entries = baselines.get(key) ?? []
     const values = entries.map((e) => e.sample.wall_ns.median)
     const bands = thresholdsFor(config, r.test.name)
+    const wallBands = rules.wall?.thresholds ? { ...bands, ...rules.wall.thresholds } : bands
     const findings = limitFindings(r.sample, rules)
-    const leak = leakFinding(r.sample, rules, config.confidence)
-    if (leak) findings.push(leak)
     let candidates: MetricCandidate[] = []
     let verdict: TestVerdict | Pending
     if (values.length === 0) {
@@ -257,20 +256,31 @@ export function detect(input: DetectInput): TestVerdict[] {
         reason: `${values.length} of ${config.minSamples} baseline runs needed before this test is judged`,
       }
     } else {
-      verdict = { ...compare(current, values, config, r.test.name, rules.wall?.floor), test: r.test, key }
+      verdict = { ...compare(current, values, config, wallBands, rules.wall?.floor), test: r.test, key }
       candidates = metricCandidates(r.sample, entries, rules, bands, config.confidence, config.minSamples)
-      const trend = input.trends === false ? undefined : trendFinding(entries, r.sample, bands, config.confidence)
+      findings.push(...zeroFindings(r.sample, entries, rules, config.minSamples))
+      const trend = input.trends === false ? undefined : trendFinding(entries, r.sample, wallBands, config.confidence)
       if (trend) findings.push(trend)
     }
-    slots.push({ verdict, findings, candidates })
+    slots.push({ verdict, findings, candidates, sample: r.sample })
   }
-  // One family for Benjamini–Hochberg: every wall-time comparison and every other metric compared.
+  // One family for Benjamini–Hochberg: every wall-time comparison, every other metric compared, every leak test.
   const family: { p: number; apply: (q: number) => void }[] = []
   const out: TestVerdict[] = slots.map(() => undefined as unknown as TestVerdict)
   slots.forEach((slot, i) => {
     const v = slot.verdict
     if ('kind' in v) out[i] = v
     else family.push({ p: v.evidence.p_value, apply: (q) => (out[i] = classify(v.test, v.key, { ...v.evidence, q_value: q })) })
+    const growth = slot.sample.heap_growth
+    if (growth && rules.leak?.judge !== false) {
+      family.push({
+        p: growth.p_value,
+        apply: (q) => {
+          const f = leakFinding(slot.sample, rules, config.confidence, q)
+          if (f) slot.findings.push(f)
+        },
+      })
+    }
     for (const c of slot.candidates) {
       family.push({
         p: c.p,

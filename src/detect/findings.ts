@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics'
 import type { MetricRule, Thresholds } from '../config/options.js'
 import type { PerfSample, RunRecord } from '../types.js'
 import { formatInterval, formatRatio } from '../util/format.js'
@@ -40,13 +41,16 @@ export function limitFindings(sample: PerfSample, rules: Readonly<Record<string,
   return out
 }
 
-/** A leak: heap retained per call after full GCs grows, significantly and by at least the floor. */
-export function leakFinding(sample: PerfSample, rules: Readonly<Record<string, MetricRule>>, confidence: number): Finding | undefined {
+/**
+ * A leak: heap retained per call after full GCs grows, significantly (its p-value adjusted with the rest
+ * of the run: `q`) and by at least the floor.
+ */
+export function leakFinding(sample: PerfSample, rules: Readonly<Record<string, MetricRule>>, confidence: number, q: number): Finding | undefined {
   const growth = sample.heap_growth
   const rule = rules.leak ?? {}
   if (!growth || rule.judge === false) return undefined
   const floor = rule.floor ?? DEFAULT_LEAK_FLOOR
-  if (!(growth.interval[0] > 0 && growth.p_value < 1 - confidence && growth.bytes_per_iteration >= floor)) return undefined
+  if (!(growth.interval[0] > 0 && q <= 1 - confidence && growth.bytes_per_iteration >= floor)) return undefined
   return {
     kind: 'leak',
     metric: 'leak',
@@ -57,6 +61,7 @@ export function leakFinding(sample: PerfSample, rules: Readonly<Record<string, M
     current: growth.bytes_per_iteration,
     interval: growth.interval,
     p_value: growth.p_value,
+    q_value: q,
     limit: floor,
     reason:
       `the heap kept growing by ${formatMetric(growth.bytes_per_iteration, 'B')} per call after full garbage collections ` +
@@ -105,6 +110,32 @@ export function metricCandidates(
       p: c.p,
       bands: { ...bands, ...rule.thresholds },
     })
+  }
+  return out
+}
+
+/**
+ * Changes no ratio can measure, of metrics judged by ratio: a higher-is-better metric that dropped to 0 or below
+ * from a positive baseline, and a lower-is-better one that was 0 in every baseline run and is not any more.
+ * Both are critical. (Metrics that are often 0, such as counts and rates, are better recorded as `absolute`
+ * and given limits.)
+ */
+export function zeroFindings(sample: PerfSample, baseline: readonly BaselineEntry[], rules: Readonly<Record<string, MetricRule>>, minSamples: number): Finding[] {
+  const out: Finding[] = []
+  for (const { def, value } of judgedMetrics(sample, rules)) {
+    if (def.absolute) continue
+    const values = baseline.map((e) => def.read(e.sample)).filter((v): v is number => v !== undefined)
+    if (values.length < minSamples) continue
+    const positive = values.filter((v) => v > 0)
+    let reason: string | undefined
+    if (def.better === 'higher' && value <= 0 && positive.length === values.length) {
+      reason = `${def.label} dropped to ${formatMetric(value, def.unit)} (above 0 in all ${values.length} baseline runs, median ${formatMetric(median(values), def.unit)})`
+    } else if (def.better === 'lower' && value > 0 && values.every((v) => v === 0)) {
+      reason = `${def.label} is ${formatMetric(value, def.unit)}, after 0 in all ${values.length} baseline runs`
+    }
+    if (reason) {
+      out.push({ kind: 'metric', metric: def.key, unit: def.unit, direction: 'worse', severity: 'critical', gates: true, current: value, baseline: median(values), baseline_runs: values.length, reason })
+    }
   }
   return out
 }

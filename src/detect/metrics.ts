@@ -1,4 +1,4 @@
-import type { MetricRule } from '../config/options.js'
+import { RESERVED_METRIC_NAMES, type MetricRule } from '../config/options.js'
 import type { PerfSample } from '../types.js'
 
 /** A metric the detector can judge, and how to read it from a sample. */
@@ -47,6 +47,8 @@ export function judgedMetrics(sample: PerfSample, rules: Readonly<Record<string,
     if (value !== undefined) out.push({ def, rule, value })
   }
   for (const [name, m] of Object.entries(sample.metrics ?? {})) {
+    // Refused when recorded; skipped here so a hand-written store cannot pass one off as a built-in.
+    if (RESERVED_METRIC_NAMES.includes(name)) continue
     const rule = rules[name] ?? {}
     if (rule.judge === false) continue
     const def: MetricDef = {

@@ -27,8 +27,9 @@ export interface Mode {
  * A test's baseline on the log scale. `modes[0]` is the main mode; further modes
  * are levels that recur in the baseline (for example a process that lands on
  * another JIT tier or memory layout in 10% of runs), each seen in at least
- * MIN_MODE_RUNS runs that are not all the most recent ones (those may be the
- * start of a step, which the trend analysis looks at).
+ * MIN_MODE_RUNS runs with main-mode runs between them. A block of consecutive
+ * runs on another level (a regression recorded and reverted, or the start of a
+ * step, which the trend analysis looks at) is not a mode.
  */
 export interface BaselineModel {
   modes: Mode[]
@@ -61,9 +62,11 @@ export function baselineModel(newestFirst: readonly number[]): BaselineModel {
   let group: typeof outliers = []
   const flush = () => {
     if (group.length >= MIN_MODE_RUNS) {
-      const newest = Math.max(...group.map((g) => g.age))
-      // Only the newest runs: a possible step, not a recurring mode.
-      if (newest >= group.length) modes.push({ center: median(group.map((g) => g.l)), runs: group.length })
+      const ages = group.map((g) => g.age)
+      // A recurring level alternates with the main one. Runs that follow one another (a block of
+      // consecutive runs, such as a regression recorded and then reverted, or the start of a step)
+      // are a change that came and went, not a mode, and must not hide its return.
+      if (Math.max(...ages) - Math.min(...ages) + 1 > group.length) modes.push({ center: median(group.map((g) => g.l)), runs: group.length })
     }
     group = []
   }

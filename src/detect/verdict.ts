@@ -63,7 +63,7 @@ export interface Finding {
   unit: string
   direction: 'worse' | 'better'
   severity: Severity
-  /** Whether it fails the run when its severity is at or above `failOn` (only `worse` findings of kinds metric, limit and leak). */
+  /** Whether a finding of this kind can fail the run (kinds metric, limit and leak; steps and drifts only report). It fails when it is also `worse` and its severity is at or above `failOn`. */
   gates: boolean
   /** This run's value. */
   current: number

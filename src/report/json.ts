@@ -66,7 +66,7 @@ export interface AnalysisFinding {
 interface VerdictBase {
   key: string
   test: AnalysisTest
-  /** Whether this verdict fails the run (a regression at or above fail_on, outside establish mode). */
+  /** Whether this verdict fails the run (a regression, or a gating finding, at or above fail_on, outside establish mode). */
   failing: boolean
   reason: string
   /** Findings besides the wall-time verdict; absent when there are none. */

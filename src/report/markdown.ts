@@ -224,22 +224,36 @@ export interface RegressionIssue {
 /** The issue to open for critical regressions, or undefined when there is none. Pure. */
 export function renderRegressionIssue(model: ReportModel): RegressionIssue | undefined {
   const critical = of(model, 'regression').filter((v) => v.severity === 'critical').sort(worstFirst)
+  const findings = model.verdicts.flatMap((v) =>
+    (v.findings ?? []).filter((f) => f.direction === 'worse' && f.gates && f.severity === 'critical').map((f) => ({ v, f })),
+  )
   const first = critical[0]
-  if (first === undefined) return undefined
+  if (first === undefined && findings.length === 0) return undefined
   const title =
-    critical.length === 1
-      ? `Critical performance regression: ${plain(testLabel(first.test))} ${formatRatio(first.evidence.ratio)} slower`
-      : `${critical.length} critical performance regressions`
+    first === undefined
+      ? findings.length === 1
+        ? `Critical performance finding: ${plain(testLabel(findings[0]!.v.test), 80)}: ${plain(findings[0]!.f.reason, 100)}`
+        : `${findings.length} critical performance findings`
+      : critical.length === 1
+        ? `Critical performance regression: ${plain(testLabel(first.test))} ${formatRatio(first.evidence.ratio)} slower`
+        : `${critical.length} critical performance regressions`
   const others = of(model, 'regression').length - critical.length
   const body = [
-    `perf-regression found ${plural(critical.length, 'critical performance regression')} at commit ${sha(model.run.git.commit)}` +
-      ' (slower than the baseline by at least its critical band).',
-    '',
-    ...judgedTable(critical, DEFAULT_MAX_ROWS, true),
-    '',
-    '#### Why',
-    '',
-    ...critical.slice(0, DEFAULT_MAX_ROWS).map((v) => `- ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(v.reason)}`),
+    ...(critical.length > 0
+      ? [
+          `perf-regression found ${plural(critical.length, 'critical performance regression')} at commit ${sha(model.run.git.commit)}` +
+            ' (slower than the baseline by at least its critical band).',
+          '',
+          ...judgedTable(critical, DEFAULT_MAX_ROWS, true),
+          '',
+          '#### Why',
+          '',
+          ...critical.slice(0, DEFAULT_MAX_ROWS).map((v) => `- ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(v.reason)}`),
+        ]
+      : [`perf-regression found ${plural(findings.length, 'critical performance finding')} at commit ${sha(model.run.git.commit)}.`]),
+    ...(findings.length > 0
+      ? ['', '#### Critical findings', '', ...findings.slice(0, DEFAULT_MAX_ROWS).map(({ v, f }) => `- ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(f.reason)}`)]
+      : []),
     ...(others > 0 ? ['', `${plural(others, 'other regression')} below the critical band ${others === 1 ? 'is' : 'are'} in the run's report.`] : []),
     '',
     '#### Environment and commits',

@@ -27,7 +27,7 @@ export interface ReportModel {
   schema: typeof REPORT_SCHEMA_VERSION
   run: { id: string; time: string; mode: BaselineMode; git: GitInfo; env: EnvInfo }
   fail_on: Severity | 'never'
-  /** Whether the run fails (regressions at or above fail_on). */
+  /** Whether the run fails (regressions, or gating findings, at or above fail_on). */
   failed: boolean
   /** Regressions at or above fail_on, worst first, by test key. */
   failing: string[]

@@ -127,7 +127,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
       lines.push(
         `    ${pad(name, nameWidth - 2)}  ${padStart(r.baseline, w.baseline)}  ${padStart(r.current, w.current)}  ${padStart(r.ratio, w.ratio)}  ${c.dim(pad(r.spark, w.spark))}  ${verdictCell(r.v, c)}`,
       )
-      for (const f of r.v.findings ?? []) lines.push(`      ${findingLine(f, model.fail_on, c)}`)
+      for (const f of r.v.findings ?? []) lines.push(`      ${findingLine(f, establishing ? 'never' : model.fail_on, c)}`)
     }
   }
   lines.push('')

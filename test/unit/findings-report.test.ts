@@ -3,7 +3,7 @@ import type { Finding, TestVerdict } from '../../src/detect/verdict.js'
 import { renderAnnotations } from '../../src/report/github.js'
 import { renderHtml } from '../../src/report/html.js'
 import { buildAnalysisDocument } from '../../src/report/json.js'
-import { headline, renderMarkdown } from '../../src/report/markdown.js'
+import { headline, renderMarkdown, renderRegressionIssue } from '../../src/report/markdown.js'
 import type { ReportModel } from '../../src/report/model.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 import { buildFixtureModel } from './report-fixtures.js'
@@ -96,6 +96,38 @@ describe('findings in every report', () => {
   test('GitHub: failOn never turns the failing finding into a warning', () => {
     const { model } = withFindings([LIMIT], 'never')
     expect(renderAnnotations(model).filter((l) => l.includes('Performance limit'))[0]).toMatch(/^::warning /)
+  })
+
+  test('the regression issue opens for a critical finding too, and lists it', () => {
+    const base = buildFixtureModel()
+    const noCritical = base.verdicts.filter((v) => !(v.kind === 'regression' && v.severity === 'critical'))
+    const target = noCritical.find((v) => v.kind === 'unchanged')!
+    const model: ReportModel = { ...base, verdicts: noCritical.map((v) => (v === target ? { ...v, findings: [LIMIT] } : v)) }
+    const issue = renderRegressionIssue(model)!
+    expect(issue.title).toBe(`Critical performance finding: test/store.test.ts > store > append: errors <b>@\u200dteam is 3, above its limit of 0`)
+    expect(issue.body).toContain('#### Critical findings')
+    expect(issue.body).toContain('errors &lt;b&gt;@\u200dteam is 3, above its limit of 0')
+    expect(renderRegressionIssue({ ...model, verdicts: noCritical })).toBeUndefined()
+  })
+
+  test('terminal, establish mode: a finding is shown but never marked as failing', () => {
+    const { model } = withFindings([LIMIT])
+    const text = renderTerminal({ ...model, run: { ...model.run, mode: 'establish' }, failing: [], failed: false }, { color: false })
+    expect(text).toContain('      ! errors <b>@team is 3, above its limit of 0')
+    expect(text).not.toContain('failing the run')
+  })
+
+  test('no baseline yet, but a limit fails: the summary does not say the run passes', () => {
+    const base = buildFixtureModel()
+    const fresh = base.verdicts.filter((v) => v.kind === 'new').map((v) => ({ ...v, findings: [LIMIT] }))
+    const model: ReportModel = { ...base, verdicts: fresh, failing: fresh.map((v) => v.key), failed: true }
+    const text = renderTerminal(model, { color: false })
+    expect(text).toContain('No baseline yet for this test: times were not compared, but limits and leaks were checked.')
+    expect(text).not.toContain('the run does not fail')
+    expect(text).toContain('failing the run')
+    const md = renderMarkdown(model)
+    expect(md).not.toContain('the run does not fail')
+    expect(headline(model)).toEqual({ icon: '❌', text: '1 failing finding (no wall-time regression)' })
   })
 
   test('HTML: each finding escaped under its card', () => {

@@ -82,6 +82,38 @@ describe('other metrics', () => {
   })
 })
 
+describe('wall-time rules and values no ratio can measure', () => {
+  test('metrics.wall.thresholds change the bands of the wall-time verdict', () => {
+    const past = quiet(20)
+    const plain = judge(sample(2.2 * MS), past)
+    expect(plain.kind === 'regression' && plain.severity).toBe('critical')
+    const wide = judge(sample(2.2 * MS), past, { wall: { thresholds: { minor: 1.5, moderate: 2.5, critical: 4 } } })
+    expect(wide.kind === 'regression' && wide.severity).toBe('minor')
+    if (!('evidence' in wide)) throw new Error(wide.kind)
+    expect(wide.evidence.thresholds).toEqual({ minor: 1.5, moderate: 2.5, critical: 4 })
+  })
+
+  test('a higher-is-better metric that drops to 0 is a critical regression', () => {
+    const tput = (value: number): PerfSample['metrics'] => ({ 'req/s': { value, better: 'higher', unit: 'req/s' } })
+    const v = judge(sample(MS, { metrics: tput(0) }), quiet(20, (j) => ({ metrics: tput(1000 * j()) })))
+    expect(v.findings).toEqual([expect.objectContaining({ kind: 'metric', metric: 'req/s', direction: 'worse', severity: 'critical', current: 0 })])
+    expect(v.findings![0]!.reason).toMatch(/^req\/s dropped to 0 req\/s \(above 0 in all 20 baseline runs/)
+  })
+
+  test('a lower-is-better metric that was 0 in every baseline run and is not any more is a critical regression', () => {
+    const retries = (value: number): PerfSample['metrics'] => ({ retries: { value, better: 'lower', unit: '' } })
+    const v = judge(sample(MS, { metrics: retries(2) }), quiet(20, () => ({ metrics: retries(0) })))
+    expect(v.findings).toEqual([expect.objectContaining({ metric: 'retries', severity: 'critical', reason: 'retries is 2, after 0 in all 20 baseline runs' })])
+    expect(judge(sample(MS, { metrics: retries(0) }), quiet(20, () => ({ metrics: retries(0) }))).findings).toBeUndefined()
+  })
+
+  test('a custom metric under a built-in name in the store is ignored', () => {
+    const fake = { cpu: { value: 1e9, better: 'lower' as const, unit: 'ns' } }
+    const v = judge(sample(MS, { metrics: fake }), quiet(20, () => ({ metrics: { cpu: { value: 1, better: 'lower' as const, unit: 'ns' } } })))
+    expect(v.findings).toBeUndefined()
+  })
+})
+
 describe('limits', () => {
   test('an absolute metric above its max fails as critical, even without a baseline', () => {
     const errors = { errors: { value: 3, better: 'lower' as const, unit: '', absolute: true } }
@@ -122,7 +154,7 @@ describe('leaks', () => {
   test('significant growth above the floor is a moderate leak that fails at minor and moderate', () => {
     const v = judge(sample(MS, { heap_growth: growth(10_240, 9_000, 1e-6) }), [])
     const [f] = only(v, 'leak')
-    expect(f).toMatchObject({ metric: 'leak', unit: 'B/call', severity: 'moderate', gates: true, current: 10_240, limit: 64 })
+    expect(f).toMatchObject({ metric: 'leak', unit: 'B/call', severity: 'moderate', gates: true, current: 10_240, limit: 64, q_value: 1e-6 })
     expect(f!.reason).toContain('the heap kept growing by 10 KiB per call')
     expect(fails(v, 'moderate')).toBe(true)
     expect(fails(v, 'critical')).toBe(false)
@@ -134,6 +166,17 @@ describe('leaks', () => {
     expect(only(judge(sample(MS, { heap_growth: growth(10_240, 9_000, 1e-6) }), [], { leak: { floor: 65_536 } }), 'leak')).toEqual([])
     expect(only(judge(sample(MS, { heap_growth: growth(10_240, 9_000, 1e-6) }), [], { leak: { judge: false } }), 'leak')).toEqual([])
   })
+})
+
+test('leak p-values are adjusted with the rest of the run', () => {
+  const leaking: TestResult = { test: ref('a'), runner: RUNNER, env_key: ENV_KEY, sample: sample(MS, { heap_growth: { bytes_per_iteration: 500, interval: [10, 990], p_value: 0.03, iterations: 600, batches: 8 } }) }
+  const flat = { bytes_per_iteration: 0, interval: [-10, 10] as [number, number], p_value: 0.5, iterations: 600, batches: 8 }
+  const others: TestResult[] = Array.from({ length: 9 }, (_, i) => ({ test: ref(`b${i}`), runner: RUNNER, env_key: ENV_KEY, sample: sample(MS, { heap_growth: flat }) }))
+  const alone = detect({ current: [leaking], history: [], config: detectConfig(), now: NOW })
+  expect(only(alone[0]!, 'leak')).toHaveLength(1)
+  // Ten tests judged together: 0.03 adjusted is 0.3, not a leak.
+  const together = detect({ current: [leaking, ...others], history: [], config: detectConfig(), now: NOW })
+  expect(together[0]!.findings).toBeUndefined()
 })
 
 describe('steps across the baseline', () => {

@@ -37,9 +37,22 @@ describe('baselineModel', () => {
     expect(model.core).toBe(29)
   })
 
-  test('outlying runs that are only the newest ones are a possible step, not a mode', () => {
+  test('consecutive outlying runs are a change that came (and maybe went), not a mode', () => {
     expect(baselineModel(withSlowMode([0, 1])).modes).toHaveLength(1)
+    expect(baselineModel(withSlowMode([10, 11, 12])).modes).toHaveLength(1)
     expect(baselineModel(withSlowMode([0, 2])).modes).toHaveLength(2)
+    expect(baselineModel(withSlowMode([10, 11, 20])).modes).toHaveLength(2)
+  })
+
+  test('a reverted 2× regression that returns is still a regression', () => {
+    // Newest first: runs 8 and 9 recorded a 2× regression that was then reverted.
+    const values = noisy(MS, 30, 0.03, 7)
+    values[8] = 2 * MS
+    values[9] = 2.02 * MS
+    const c = compareToModel(2.01 * MS, baselineModel(values), 0.95)
+    expect(c.modeIndex).toBe(0)
+    expect(Math.exp(c.d)).toBeGreaterThan(1.9)
+    expect(c.p).toBeLessThan(1e-6)
   })
 
   test('faster and slower outliers never share a mode', () => {

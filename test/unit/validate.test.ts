@@ -140,6 +140,13 @@ describe('error messages name the key, the value and what is allowed', () => {
       'metrics["p99"].thresholds must be in increasing order minor < moderate < critical (got minor 3, moderate 1.5, critical 2)',
     ],
     ['leak with a max', { metrics: { leak: { max: 5 } } }, 'metrics["leak"] takes only judge and floor (the smallest heap growth per call, in bytes, that counts as a leak)'],
+    ['memory as a metric rule', { metrics: { memory: true } }, 'metrics["memory"]: "memory" is what perf() records (measure.metrics); the metrics it gives are "heap" and "rss": judge those'],
+    ['wall turned off', { metrics: { wall: false } }, "metrics[\"wall\"]: wall time is every test's verdict and cannot be turned off; use failOn: 'never' to report without failing"],
+    [
+      'metric bands out of order once a per-test override applies',
+      { tests: { '*': { thresholds: { minor: 1.9, moderate: 2.5, critical: 3 } } }, metrics: { cpu: { thresholds: { critical: 2.2 } } } },
+      'metrics["cpu"].thresholds must be in increasing order minor < moderate < critical (got minor 1.9, moderate 2.5, critical 2.2)',
+    ],
     ['options not an object', 'fast', 'options must be an object (got "fast")'],
     ['options null', null, 'options must be an object (got null)'],
   ])('%s', (_label, input, message) => {
