@@ -2,7 +2,7 @@ import { vi } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { DEFAULTS, type ResolvedConfig } from '../../src/config/options.js'
+import { DEFAULTS, type ResolvedConfig, type ResolvedMeasureOptions } from '../../src/config/options.js'
 import type { DetectConfig } from '../../src/detect/detect.js'
 import {
   SCHEMA_VERSION,
@@ -137,4 +137,11 @@ export function outputCapture() {
       err.length = 0
     },
   }
+}
+
+/** Options of one `measure()` call: the defaults with a small raw-sample limit, and any overrides. */
+export function measureOptions(
+  extra: Partial<ResolvedMeasureOptions & { name?: string; rawSamples: number }> = {},
+): ResolvedMeasureOptions & { name?: string; rawSamples: number } {
+  return { time: 100, iterations: 10, warmupTime: 20, warmupIterations: 5, metrics: ['cpu', 'memory'], rawSamples: 8, ...extra }
 }

@@ -13,8 +13,7 @@ import {
 } from '../../src/measure/leak.js'
 import { measure, type Probes } from '../../src/measure/measure.js'
 import { defaultMeasureDeps, getFullGc } from '../../src/measure/probes.js'
-import type { ResolvedMeasureOptions } from '../../src/config/options.js'
-import { mulberry32 } from './helpers.js'
+import { measureOptions, mulberry32 } from './helpers.js'
 
 /** A fake heap: each call of the function adds `perCall` bytes; each reading adds seeded noise of up to ±`noise` bytes. */
 function fakeHeap(perCall: number, noise = 0, seed = 1) {
@@ -153,16 +152,7 @@ describe('leakPhase (fake heap)', () => {
   })
 })
 
-type Options = ResolvedMeasureOptions & { rawSamples: number }
-const options = (extra: Partial<Options> = {}): Options => ({
-  time: 100,
-  iterations: 10,
-  warmupTime: 20,
-  warmupIterations: 5,
-  metrics: ['cpu', 'memory'],
-  rawSamples: 8,
-  ...extra,
-})
+const options = measureOptions
 
 describe("measure with metrics: ['leak'] (fake clock and heap)", () => {
   function fake(perCall: number) {

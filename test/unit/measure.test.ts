@@ -1,7 +1,7 @@
 import { describe, test, expect } from 'vitest'
 import { Bench } from 'tinybench'
 import { measure, type Probes } from '../../src/measure/measure.js'
-import type { ResolvedMeasureOptions } from '../../src/config/options.js'
+import { measureOptions } from './helpers.js'
 
 const STEP_MS = 2
 /** Fake CPU time per call of the benchmarked function, in microseconds. */
@@ -30,16 +30,7 @@ function fake() {
   return { state, probes, tick, deps: { Bench, probes } }
 }
 
-type Options = ResolvedMeasureOptions & { name?: string; rawSamples: number }
-const options = (extra: Partial<Options> = {}): Options => ({
-  time: 100,
-  iterations: 10,
-  warmupTime: 20,
-  warmupIterations: 5,
-  metrics: ['cpu', 'memory'],
-  rawSamples: 8,
-  ...extra,
-})
+const options = measureOptions
 
 describe('measure', () => {
   test('returns what the first call returned', async () => {
