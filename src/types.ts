@@ -170,6 +170,11 @@ export interface RunRecord {
   time: string
   /** `baseline` runs form baselines; `compare` runs are only judged. */
   mode: 'baseline' | 'compare'
+  /**
+   * Runs of one `perf-regression vitest|jest --repeat N` invocation share a group: together
+   * they are N observations of the same code, and compare runs are judged on their median.
+   */
+  group?: string
   git: GitInfo
   env: EnvInfo
   results: TestResult[]

@@ -588,6 +588,56 @@ function stepAndDrift(list, label) {
 }
 stepAndDrift(idle, 'idle')
 
+// ── 4b. --repeat k: the runs of one repeat group judged on their median ──────────
+// Runs i .. i+k-1 of the idle corpus are one group (compare runs, each a fresh process);
+// the last of them is judged, pooled with the k-1 before it, against the baseline runs
+// before i. A slowdown scales the test in every run of the group.
+function repeated(list, k) {
+  const t = { fa: 0, n: 0, flagged: new Map(), right: new Map(), nf: 0 }
+  const cfg = CONFIGS.ours
+  for (const f of [1.3, 1.5, 1.7, 2.5]) {
+    t.flagged.set(f, 0)
+    t.right.set(f, 0)
+  }
+  for (let i = MIN_HISTORY; i + k <= list.length; i++) {
+    const history = list.slice(Math.max(0, i - WINDOW), i).map((r) => record(r))
+    const groupRuns = (scale) =>
+      list.slice(i, i + k - 1).map((r, j) => ({ ...record(r, scale), id: `group#${j}`, mode: 'compare', group: 'g', time: new Date(Date.parse(list[i + k - 1].time) - (k - j) * 1000).toISOString() }))
+    const last = list[i + k - 1]
+    const run = (scale) => {
+      const verdicts = detect({ current: currentOf(last, scale), history: [...history, ...groupRuns(scale)], config: cfg, now: new Date(last.time), runId: 'current', trends: false, group: 'g' })
+      return new Map(verdicts.map((v) => [v.test.name, v]))
+    }
+    const unchanged = run(undefined)
+    for (const id of TESTS) {
+      t.n++
+      if (unchanged.get(id).kind === 'regression') t.fa++
+    }
+    for (const f of [1.3, 1.5, 1.7, 2.5]) {
+      for (const id of TESTS) {
+        const v = run(new Map([[id, f]])).get(id)
+        if (f === 1.3) t.nf++
+        if (v.kind === 'regression') t.flagged.set(f, t.flagged.get(f) + 1)
+        if (predictedOf(v) === bandOf(f, cfg.thresholds)) t.right.set(f, t.right.get(f) + 1)
+      }
+    }
+  }
+  return t
+}
+{
+  console.log(`\n━━ idle: --repeat k, the runs of one repeat group judged on their median (k = 1 is the ordinary run)`)
+  const rows = [['k', 'verdicts', 'false regressions', '50-test suite fails', '1.3× flagged', '1.5× flagged', 'right at 1.3×', 'right at 1.7×', 'right at 2.5×']]
+  out.repeat = {}
+  for (const k of [1, 3, 5]) {
+    const t = repeated(idle, k)
+    const fa = t.fa / t.n
+    out.repeat[k] = { fa, n: t.n, flagged13: t.flagged.get(1.3) / t.nf, flagged15: t.flagged.get(1.5) / t.nf }
+    rows.push([String(k), String(t.n), pct(fa, 2), pct(1 - (1 - fa) ** SUITE), pct(t.flagged.get(1.3) / t.nf), pct(t.flagged.get(1.5) / t.nf), pct(t.right.get(1.3) / t.nf), pct(t.right.get(1.7) / t.nf), pct(t.right.get(2.5) / t.nf)])
+  }
+  printTable(rows)
+  console.log('   (the median of k runs has about π/(2k) of one run\'s variance; the straddle rule still needs the whole interval above `minor`)')
+}
+
 // ── 5. the targets of the issue next to what was measured ────────────────────
 {
   const inj = (cond, f) => out.injected[cond]?.[f]
@@ -621,6 +671,11 @@ stepAndDrift(idle, 'idle')
   row('1.3× step flagged within 3 runs (clean baseline)', '(all)', within3('idle clean'), (v) => v >= 0.95)
   const drift = out.drift.idle?.ours
   row('+2%/run drift flagged before 1.3×', '(all)', drift && drift.length ? drift.filter((x) => x >= 0 && DRIFT ** (x + 1) < 1.3).length / drift.length : undefined, (v) => v >= 0.95)
+  if (out.repeat?.[3]) {
+    row('with --repeat 3: false regression verdicts (idle)', '≤ 0.5%', out.repeat[3].fa, (v) => v <= 0.005, undefined, 2)
+    row('with --repeat 3: 50-test unchanged suite fails (idle, 1-(1-p)^50)', '≤ 5%', 1 - (1 - out.repeat[3].fa) ** SUITE, (v) => v <= 0.05)
+    row('with --repeat 5: 1.5× flagged (injected, idle)', '≥ 99%', out.repeat[5]?.flagged15, (v) => v >= 0.99)
+  }
   for (const cond of results.keys()) {
     const r = results.get(cond).fa
     const per100 = (100 * r.changePoints) / r.verdictsN

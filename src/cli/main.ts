@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -9,6 +11,8 @@ import { baseline, check, history } from './store-commands.js'
 import { importCommand } from './import-command.js'
 import { compact, merge, prune } from './maintenance-commands.js'
 import { StoreError } from '../store/store.js'
+import { REPEAT_GROUP_ENV } from '../core/run.js'
+import { MIN_POOLED_RUNS } from '../detect/detect.js'
 
 export const HELP = `Usage: perf-regression <command> [options]
 
@@ -34,6 +38,9 @@ Every command has --help. Exit codes: 0 ok, 1 regression found, 2 usage or data 
 Options:
   --baseline-mode=<mode>      establish: record a baseline run (on main)
                               compare:   judge against the baseline (default)
+  --repeat=<n>                Run the tests n times, each in fresh processes; from
+                              3 runs on, compare runs are judged on the median of
+                              the runs so far. The exit code is the last run's.
   -h, --help                  Show this help
 
 Examples:
@@ -64,6 +71,43 @@ export async function resolveRunnerBin(runner: Runner, cwd: string): Promise<str
   return path.resolve(path.dirname(pkgPath), bin)
 }
 
+/** Takes `--repeat <n>` / `--repeat=<n>` out of the runner's arguments. */
+export function extractRepeatFlag(argv: readonly string[]): { times: number; rest: string[] } {
+  const rest: string[] = []
+  let raw: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--repeat') raw = argv[++i] ?? ''
+    else if (arg.startsWith('--repeat=')) raw = arg.slice('--repeat='.length)
+    else rest.push(arg)
+  }
+  if (raw === undefined) return { times: 1, rest }
+  const times = Number(raw)
+  if (!Number.isInteger(times) || times < 1 || times > 100) {
+    throw new ConfigError([`--repeat must be a whole number of runs from 1 to 100, like --repeat=3 (got ${JSON.stringify(raw)})`])
+  }
+  return { times, rest }
+}
+
+/**
+ * Runs the runner `times` times, one after the other, each in a fresh process, as one repeat
+ * group: compare runs are then judged on the median of the group's runs so far.
+ * Returns the last run's exit code.
+ */
+async function runRepeated(bin: string, args: readonly string[], times: number, ctx: CliContext): Promise<number> {
+  const env = { ...ctx.env, [REPEAT_GROUP_ENV]: randomUUID() }
+  let code = 0
+  for (let i = 1; i <= times; i++) {
+    process.stdout.write(`\nperf-regression: run ${i} of ${times}${i < MIN_POOLED_RUNS ? '' : ` (judged on the median of ${i} runs)`}\n`)
+    code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args], { cwd: ctx.cwd, env, stdio: 'inherit' })
+      child.on('error', reject)
+      child.on('close', (status, signal) => resolve(status ?? (signal ? 1 : 0)))
+    })
+  }
+  return code
+}
+
 /**
  * Entry of the `perf-regression` command. Returns the exit code, or undefined
  * for `vitest` and `jest`, which hand the process over to the runner and its exit code.
@@ -83,9 +127,11 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
         }
         ctx.env[BASELINE_MODE_ENV] = value
       }
+      const repeat = extractRepeatFlag(vitestArgs)
       const bin = await resolveRunnerBin(command, ctx.cwd)
+      if (repeat.times > 1) return await runRepeated(bin, repeat.rest, repeat.times, ctx)
       // Both runners read process.argv: run their own CLI in this process, without our flags.
-      process.argv = [process.argv[0]!, bin, ...vitestArgs]
+      process.argv = [process.argv[0]!, bin, ...repeat.rest]
       await import(pathToFileURL(bin).href)
       return undefined
     }

@@ -5,7 +5,7 @@ import { buildReportModel } from '../report/model.js'
 import { writeOutputs } from './outputs.js'
 import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
-import { finishRun, type CollectedSample } from './run.js'
+import { finishRun, REPEAT_GROUP_ENV, type CollectedSample } from './run.js'
 
 export interface CompleteInput {
   samples: readonly CollectedSample[]
@@ -41,6 +41,7 @@ export async function completeRun(input: CompleteInput): Promise<CompleteResult>
       git: gitInfo(process.env, input.root),
       now: new Date(),
       record: input.record,
+      ...(process.env[REPEAT_GROUP_ENV] ? { group: process.env[REPEAT_GROUP_ENV] } : {}),
     })
     const model = buildReportModel(outcome)
     input.log(renderTerminal(model, { color: input.color, establishHint: input.establishHint }))

@@ -8,6 +8,9 @@ import { appendRecord, readRecords, type StoreWarning } from '../store/store.js'
 import { HistoryCollector, type HistoryLimits } from './history.js'
 import { SCHEMA_VERSION, type BaselineEvent, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
 
+/** Set by `perf-regression vitest|jest --repeat N` for the runs it starts: their repeat group. */
+export const REPEAT_GROUP_ENV = 'PERF_REPEAT_GROUP'
+
 /** A sample as an adapter collected it, with the test it belongs to. */
 export interface CollectedSample {
   test: TestRef
@@ -26,6 +29,8 @@ export interface FinishInput {
   runId?: string
   /** Append the run to the store. @default true */
   record?: boolean
+  /** Repeat group of this run (`--repeat`): earlier compare runs of the group are pooled with it. */
+  group?: string
 }
 
 export interface RunOutcome {
@@ -56,6 +61,7 @@ export function buildRecord(input: Omit<FinishInput, 'root'> & { runId: string }
     id: input.runId,
     time: input.now.toISOString(),
     mode: input.config.baselineMode === 'establish' ? 'baseline' : 'compare',
+    ...(input.group ? { group: input.group } : {}),
     git: input.git,
     env: input.env,
     results: input.samples.map((s) => ({ test: s.test, runner: s.runner, env_key: envKey(input.env, s.runner), sample: s.sample })),
@@ -82,7 +88,7 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
     }
   }
   const history = collector.runs()
-  const verdicts = detect({ current: record.results, history, events, config: input.config, now: input.now, runId })
+  const verdicts = detect({ current: record.results, history, events, config: input.config, now: input.now, runId, ...(record.group ? { group: record.group } : {}) })
   const recorded = input.record !== false && record.results.length > 0
   if (recorded) await appendRecord(storePath, record)
   const failing = input.config.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, input.config.failOn))

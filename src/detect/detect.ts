@@ -33,6 +33,11 @@ export interface DetectInput {
   eventsUntil?: Date
   /** Look for steps and drifts across each test's baseline runs (about 0.6 ms per test). @default true */
   trends?: boolean
+  /**
+   * Repeat group of the current run (`--repeat`). Earlier compare runs of the same group are more
+   * observations of the same code: from 3 runs on, a test is judged on the median of all of them.
+   */
+  group?: string
 }
 
 /** Baseline values (run medians, ns) per test key and environment, newest first, inside the window. */
@@ -47,7 +52,7 @@ export function selectBaselines(input: DetectInput): Map<string, number[]> {
  * test (newest first, at most `baselineWindow.runs`), and how many baseline
  * runs of it came from another environment.
  */
-function scanHistory(input: DetectInput): { baselines: Map<string, BaselineEntry[]>; foreign: Map<string, number> } {
+function scanHistory(input: DetectInput): { baselines: Map<string, BaselineEntry[]>; foreign: Map<string, number>; repeats: Map<string, number[]> } {
   const wanted = new Map<string, string>()
   for (const r of input.current) wanted.set(testKey(r.test), r.env_key)
   const nowMs = input.now.getTime()
@@ -56,7 +61,14 @@ function scanHistory(input: DetectInput): { baselines: Map<string, BaselineEntry
   const { resetAt, accepted, startOf } = baselineStarts(history, input.events ?? [], (input.eventsUntil ?? input.now).getTime(), input)
   const found = new Map<string, (BaselineEntry & { at: number })[]>()
   const foreign = new Map<string, number>()
+  const repeats = new Map<string, number[]>()
   for (const run of history) {
+    if (input.group !== undefined && run.group === input.group && run.mode === 'compare' && run.id !== input.runId && Date.parse(run.time) <= nowMs) {
+      for (const r of run.results) {
+        const key = testKey(r.test)
+        if (wanted.get(key) === r.env_key) repeats.set(key, [...(repeats.get(key) ?? []), r.sample.wall_ns.median])
+      }
+    }
     if ((run.mode !== 'baseline' && !accepted.has(run.id)) || run.id === input.runId) continue
     const time = Date.parse(run.time)
     if (time < oldest || time > nowMs || (time < resetAt && !accepted.has(run.id))) continue
@@ -80,7 +92,7 @@ function scanHistory(input: DetectInput): { baselines: Map<string, BaselineEntry
     list.sort((a, b) => b.at - a.at)
     out.set(key, list.slice(0, input.config.baselineWindow.runs).map(({ run, sample }) => ({ run, sample })))
   }
-  return { baselines: out, foreign }
+  return { baselines: out, foreign, repeats }
 }
 
 /** Where baselines start, from the baseline events (see `baselineStarts`). */
@@ -160,15 +172,21 @@ export function baselineSpread(baseline: readonly number[]): { center: number; n
  * run, with the baseline's own run-to-run noise (robust, never below
  * NOISE_FLOOR), against the mode of the baseline that explains the run best.
  */
-function compare(current: number, baseline: readonly number[], config: DetectConfig, bands: Thresholds, floor: number | undefined): Comparison {
+/** Fewest runs of a repeat group (this one included) that are judged on their median. */
+export const MIN_POOLED_RUNS = 3
+
+function compare(current: number, baseline: readonly number[], config: DetectConfig, bands: Thresholds, floor: number | undefined, earlier: readonly number[] = []): Comparison {
   const model = baselineModel(baseline)
-  const c = compareToModel(current, model, config.confidence)
+  // The median of k runs: its variance is about π/(2k) times one run's (conservative for small k).
+  const pooled = 1 + earlier.length >= MIN_POOLED_RUNS ? [current, ...earlier] : undefined
+  const value = pooled ? median(pooled) : current
+  const c = compareToModel(value, model, config.confidence, pooled ? Math.PI / (2 * pooled.length) : 1)
   const evidence: Comparison['evidence'] = {
     metric: 'wall_ns',
     baseline_runs: baseline.length,
     window: { ...config.baselineWindow },
     baseline: Math.exp(c.mode.center),
-    current,
+    current: value,
     ratio: Math.exp(c.d),
     interval: [Math.exp(c.d - c.half), Math.exp(c.d + c.half)],
     p_value: c.p,
@@ -178,6 +196,7 @@ function compare(current: number, baseline: readonly number[], config: DetectCon
     thresholds: bands,
   }
   if (floor !== undefined) evidence.floor_ns = floor
+  if (pooled) evidence.repeats = pooled.length
   if (c.modeIndex > 0) evidence.mode = { runs: c.mode.runs, main: Math.exp(model.modes[0]!.center), main_runs: model.modes[0]!.runs }
   return { evidence }
 }
@@ -189,9 +208,10 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
   const [lo, hi] = interval
   const alpha = 1 - confidence
   const base = { test, key, evidence }
+  const what = evidence.repeats ? `${formatNs(evidence.current)}, the median of ${evidence.repeats} runs,` : formatNs(evidence.current)
   const vs = evidence.mode
-    ? `${formatNs(evidence.current)} vs ${formatNs(evidence.baseline)}, a level seen in ${evidence.mode.runs} of ${evidence.baseline_runs} baseline runs (usual level ${formatNs(evidence.mode.main)})`
-    : `${formatNs(evidence.current)} vs ${formatNs(evidence.baseline)} over ${evidence.baseline_runs} baseline runs`
+    ? `${what} vs ${formatNs(evidence.baseline)}, a level seen in ${evidence.mode.runs} of ${evidence.baseline_runs} baseline runs (usual level ${formatNs(evidence.mode.main)})`
+    : `${what} vs ${formatNs(evidence.baseline)} over ${evidence.baseline_runs} baseline runs`
   const range = `${pct(confidence)} interval ${formatInterval(interval)}`
   if (evidence.floor_ns !== undefined && Math.abs(evidence.current - evidence.baseline) < evidence.floor_ns) {
     return { ...base, kind: 'unchanged', reason: `the change is smaller than the ${formatNs(evidence.floor_ns)} floor (${vs}; ${range})` }
@@ -222,7 +242,7 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
  * so a large suite does not multiply false alarms.
  */
 export function detect(input: DetectInput): TestVerdict[] {
-  const { baselines, foreign } = scanHistory(input)
+  const { baselines, foreign, repeats } = scanHistory(input)
   const { config } = input
   const rules = config.metrics ?? {}
   type Pending = Comparison & { test: TestRef; key: string }
@@ -256,7 +276,7 @@ export function detect(input: DetectInput): TestVerdict[] {
         reason: `${values.length} of ${config.minSamples} baseline runs needed before this test is judged`,
       }
     } else {
-      verdict = { ...compare(current, values, config, wallBands, rules.wall?.floor), test: r.test, key }
+      verdict = { ...compare(current, values, config, wallBands, rules.wall?.floor, repeats.get(key)), test: r.test, key }
       candidates = metricCandidates(r.sample, entries, rules, bands, config.confidence, config.minSamples)
       findings.push(...zeroFindings(r.sample, entries, rules, config.minSamples))
       const trend = input.trends === false ? undefined : trendFinding(entries, r.sample, wallBands, config.confidence)

@@ -87,7 +87,7 @@ export interface ModeComparison {
   modeIndex: number
   /** log(value) - mode centre. */
   d: number
-  /** Standard error of `d` for one new run: noise·√(1 + 1/runs of the mode). */
+  /** Standard error of `d`: noise·√(observation variance + 1/runs of the mode). */
   se: number
   df: number
   /** Two-sided p-value of "no change" against that mode. */
@@ -101,16 +101,17 @@ export interface ModeComparison {
  * secondary mode replaces it only when the main mode cannot explain the value
  * (p < 1 - confidence) and the secondary mode can: a run landing on a level the
  * baseline already knows is not a change. A value no mode explains is judged
- * against the main mode, the baseline's usual level.
+ * against the main mode, the baseline's usual level. `observationVariance` is the variance of the
+ * value in units of one run's (1 for one run; π/(2k) for the median of k runs).
  */
-export function compareToModel(value: number, model: BaselineModel, confidence: number): ModeComparison {
+export function compareToModel(value: number, model: BaselineModel, confidence: number, observationVariance = 1): ModeComparison {
   const df = Math.max(model.core - 1, 1)
   const alpha = 1 - confidence
   const q = tQuantile(1 - alpha / 2, df)
   const against = (modeIndex: number): ModeComparison => {
     const mode = model.modes[modeIndex]!
     const d = Math.log(value) - mode.center
-    const se = model.noise * Math.sqrt(1 + 1 / mode.runs)
+    const se = model.noise * Math.sqrt(observationVariance + 1 / mode.runs)
     const t = d / se
     const p = Math.min(1, 2 * Math.min(tCdf(t, df), 1 - tCdf(t, df)))
     return { mode, modeIndex, d, se, df, p, half: q * se }

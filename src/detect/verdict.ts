@@ -21,8 +21,10 @@ export interface Evidence {
    * (whole runs that land on another level, such as another JIT tier), not its main mode.
    */
   mode?: { runs: number; main: number; main_runs: number }
-  /** This run's median. */
+  /** This run's median (with `repeats`: the median over the runs of its repeat group). */
   current: number
+  /** Runs of this run's repeat group (`--repeat`) pooled into `current`, this one included; absent for one run. */
+  repeats?: number
   /** current / baseline. */
   ratio: number
   /** Interval of the ratio at `confidence`, for one new run against the baseline's spread. */

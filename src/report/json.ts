@@ -33,6 +33,8 @@ export interface AnalysisEvidence {
   noise: number
   /** Smallest slowdown one run of this test can show as a regression at its noise. */
   detectable: number
+  /** Runs of the repeat group pooled into `current` (`--repeat`), this one included; absent for one run. */
+  repeats?: number
   thresholds: Thresholds
   /** Present when the run was judged against a recurring secondary level of the baseline. */
   mode?: { runs: number; main: number; main_runs: number }
@@ -143,6 +145,7 @@ function evidenceOf(e: Evidence): AnalysisEvidence {
     thresholds: { minor: e.thresholds.minor, moderate: e.thresholds.moderate, critical: e.thresholds.critical },
     ...(e.mode ? { mode: { runs: e.mode.runs, main: e.mode.main, main_runs: e.mode.main_runs } } : {}),
     ...(e.floor_ns !== undefined ? { floor_ns: e.floor_ns } : {}),
+    ...(e.repeats !== undefined ? { repeats: e.repeats } : {}),
   }
 }
 

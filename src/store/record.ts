@@ -98,6 +98,7 @@ export function checkRecord(value: unknown): Checked {
   if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { ok: false, reason: 'run without a valid time' }
   if (value.mode !== 'baseline' && value.mode !== 'compare') return { ok: false, reason: `unknown mode ${JSON.stringify(value.mode)}` }
   if (!isObj(value.git)) return { ok: false, reason: 'git must be an object' }
+  if (value.group !== undefined && (!isStr(value.group) || value.group === '')) return { ok: false, reason: 'group must be a non-empty string' }
   const env = value.env
   if (!isObj(env) || !isStr(env.cpu_model) || !isNum(env.cpu_count) || !isStr(env.os) || !isStr(env.arch) || !isStr(env.node_version)) {
     return { ok: false, reason: 'env must describe cpu_model, cpu_count, os, arch and node_version' }

@@ -61,7 +61,7 @@ export function storeLines(dir: string, file = '.perf/benchmarks.jsonl'): string
   return readFileSync(path.join(dir, file), 'utf8').split('\n').filter((l) => l !== '')
 }
 
-export function validRuns(dir: string): { mode: string; results: { test: { name: string } }[] }[] {
+export function validRuns(dir: string): { mode: string; group?: string; results: { test: { name: string } }[] }[] {
   const out = []
   for (const line of storeLines(dir)) {
     try {

@@ -125,6 +125,21 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
     expect(storeLines(dir)).toHaveLength(before)
   })
 
+  test('--repeat=3 with a 2x slowdown: three runs in one group, the last judged on their median, exit 1', async () => {
+    const before = validRuns(dir).length
+    const r = await wrapper(['--repeat=3'], { SLOWDOWN: '2' })
+    expect(r.code, r.output).toBe(1)
+    expect(r.output).toContain('perf-regression: run 3 of 3 (judged on the median of 3 runs)')
+    const runs = validRuns(dir).slice(before)
+    expect(runs).toHaveLength(3)
+    expect(new Set(runs.map((x) => x.group)).size).toBe(1)
+    expect(runs[0]!.group).toMatch(/^[0-9a-f-]{36}$/)
+    expect(runs.every((x) => x.mode === 'compare')).toBe(true)
+    const analysis = JSON.parse(readFileSync(path.join(dir, '.perf/analysis.json'), 'utf8')) as { verdicts: { kind: string; evidence?: { repeats?: number } }[] }
+    expect(analysis.verdicts.some((v) => v.kind === 'regression' && v.evidence?.repeats === 3)).toBe(true)
+    expect(r.output).toMatch(/the median of 3 runs/)
+  })
+
   test('a custom metric over its limit and a leak fail the run without any baseline, and are stored', async () => {
     const r = await vitest(['--config', 'vitest.findings.config.js'])
     expect(r.code, r.output).toBe(1)

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, test, expect, vi, type MockInstance } from 'vitest'
 import path from 'node:path'
-import { HELP, main, resolveRunnerBin } from '../../src/cli/main.js'
+import { extractRepeatFlag, HELP, main, resolveRunnerBin } from '../../src/cli/main.js'
 import { ConfigError } from '../../src/config/validate.js'
 import { tempDir } from './helpers.js'
 
@@ -78,5 +78,22 @@ describe('resolveRunnerBin (resolution only, nothing is run)', () => {
     } finally {
       await cleanup()
     }
+  })
+})
+
+describe('extractRepeatFlag', () => {
+  test('takes --repeat out of the runner arguments, in both spellings', () => {
+    expect(extractRepeatFlag(['run', '--repeat=3', '--reporter=dot'])).toEqual({ times: 3, rest: ['run', '--reporter=dot'] })
+    expect(extractRepeatFlag(['run', '--repeat', '5'])).toEqual({ times: 5, rest: ['run'] })
+    expect(extractRepeatFlag(['run'])).toEqual({ times: 1, rest: ['run'] })
+  })
+
+  test.each(['0', '2.5', 'three', '101', ''])('refuses --repeat=%j with a message saying what is allowed', (value) => {
+    expect(() => extractRepeatFlag([`--repeat=${value}`])).toThrow(ConfigError)
+    expect(() => extractRepeatFlag([`--repeat=${value}`])).toThrow(`--repeat must be a whole number of runs from 1 to 100, like --repeat=3 (got ${JSON.stringify(value)})`)
+  })
+
+  test('a missing value is refused too', () => {
+    expect(() => extractRepeatFlag(['run', '--repeat'])).toThrow('(got "")')
   })
 })

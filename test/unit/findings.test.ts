@@ -225,3 +225,46 @@ describe('steps across the baseline', () => {
     expect([...only(v, 'step'), ...only(v, 'drift')]).toEqual([])
   })
 })
+
+describe('repeat groups (--repeat)', () => {
+  /** Compare runs of one repeat group, newest first, an hour apart after the baseline. */
+  function groupRuns(values: readonly number[], group: string): RunRecord[] {
+    return values.map((v, i) => ({
+      schema: 1,
+      kind: 'run',
+      id: `rep-${i}`,
+      time: new Date(NOW.getTime() - (i + 1) * 60_000).toISOString(),
+      mode: 'compare',
+      group,
+      git: {},
+      env: ENV,
+      results: [{ test: ref('parse'), runner: RUNNER, env_key: ENV_KEY, sample: sample(v) }],
+    }))
+  }
+  const cur = (v: number): TestResult => ({ test: ref('parse'), runner: RUNNER, env_key: ENV_KEY, sample: sample(v) })
+  const past = history(quiet(20))
+
+  test('from 3 runs on, the median of the group is judged, with a narrower interval', () => {
+    const single = detect({ current: [cur(1.3 * MS)], history: past, config: detectConfig(), now: NOW })[0]!
+    const [v] = detect({ current: [cur(1.3 * MS)], history: [...past, ...groupRuns([1.32 * MS, 3 * MS], 'g1')], config: detectConfig(), now: NOW, group: 'g1' })
+    if (!('evidence' in v!) || !('evidence' in single)) throw new Error('not judged')
+    expect(v!.evidence.repeats).toBe(3)
+    expect(v!.evidence.current).toBeCloseTo(1.32 * MS, -3)
+    expect(v!.reason).toContain('the median of 3 runs')
+    const width = (e: { interval: [number, number] }) => e.interval[1] / e.interval[0]
+    expect(width(v!.evidence)).toBeLessThan(width(single.evidence))
+  })
+
+  test('two runs are not pooled; other groups, baseline runs of the group and no group are never pooled', () => {
+    const two = detect({ current: [cur(1.3 * MS)], history: [...past, ...groupRuns([3 * MS], 'g1')], config: detectConfig(), now: NOW, group: 'g1' })[0]!
+    if (!('evidence' in two)) throw new Error(two.kind)
+    expect(two.evidence.repeats).toBeUndefined()
+    expect(two.evidence.current).toBe(1.3 * MS)
+    const other = detect({ current: [cur(1.3 * MS)], history: [...past, ...groupRuns([3 * MS, 3 * MS], 'g2')], config: detectConfig(), now: NOW, group: 'g1' })[0]!
+    if (!('evidence' in other)) throw new Error(other.kind)
+    expect(other.evidence.repeats).toBeUndefined()
+    const none = detect({ current: [cur(1.3 * MS)], history: [...past, ...groupRuns([3 * MS, 3 * MS], 'g1')], config: detectConfig(), now: NOW })[0]!
+    if (!('evidence' in none)) throw new Error(none.kind)
+    expect(none.evidence.repeats).toBeUndefined()
+  })
+})
