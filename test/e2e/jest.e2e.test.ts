@@ -63,6 +63,17 @@ describe('Jest 30, CommonJS (babel-jest and ts-jest)', () => {
     expect(r.output).toMatch(/Tests:\s+3 passed, 3 total/)
   })
 
+  test('--repeat=3 through the wrapper: one repeat group, the last run judged on the median of three', async () => {
+    const before = validRuns(dir).length
+    const r = await wrapper(['--repeat=3', '--runInBand'], { SLOWDOWN: '2' })
+    expect(r.code, r.output).toBe(1)
+    expect(r.output).toContain('perf-regression: run 3 of 3 (judged on the median of 3 runs)')
+    expect(r.output).toMatch(/work > checksum 200 kB: [\d.]+× slower \([\d.]+ [µm]?s, the median of 3 runs,/)
+    const runs = validRuns(dir).slice(before)
+    expect(runs).toHaveLength(3)
+    expect(new Set(runs.map((x) => x.group)).size).toBe(1)
+  })
+
   test('test.concurrent: a clear warning and the samples are skipped, never misattributed', async () => {
     const before = storeLines(dir).length
     const r = await jest(['--config', 'jest.concurrent.config.js'])
