@@ -32,6 +32,7 @@ export function rejudge(
     now: new Date(record.time),
     runId: record.id,
     ...(eventsUntil ? { eventsUntil } : {}),
+    ...(record.group ? { group: record.group } : {}),
   })
   const mode = record.mode === 'baseline' ? 'establish' : 'compare'
   const failing = mode === 'establish' ? [] : verdicts.filter((v) => fails(v, config.failOn))

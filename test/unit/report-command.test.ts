@@ -44,6 +44,15 @@ describe('rejudge', () => {
     expect(outcome.failing).toEqual([])
   })
 
+  test('a run of a repeat group is judged again on the median of its group, as when it was recorded', () => {
+    const member = (id: string, minutes: number, median: number) => ({ ...run({ id, time: new Date(NOW.getTime() - minutes * 60_000), mode: 'compare', medians: { parse: median } }), group: 'g' })
+    const outcome = rejudge([...history, member('g-1', 2, 2e6), member('g-2', 1, 1e6), { ...slow, group: 'g' }], config(), '/s', [])!
+    const v = outcome.verdicts[0]!
+    if (!('evidence' in v)) throw new Error(v.kind)
+    expect(v.evidence.repeats).toBe(3)
+    expect(v.evidence.current).toBe(2e6)
+  })
+
   test('no such run', () => {
     expect(rejudge([], config(), '/s', [])).toBeUndefined()
     expect(rejudge(history, config(), '/s', [], 'nope')).toBeUndefined()
