@@ -66,7 +66,10 @@ function scanHistory(input: DetectInput): { baselines: Map<string, BaselineEntry
     if (input.group !== undefined && run.group === input.group && run.mode === 'compare' && run.id !== input.runId && Date.parse(run.time) <= nowMs) {
       for (const r of run.results) {
         const key = testKey(r.test)
-        if (wanted.get(key) === r.env_key) repeats.set(key, [...(repeats.get(key) ?? []), r.sample.wall_ns.median])
+        if (wanted.get(key) !== r.env_key) continue
+        const list = repeats.get(key) ?? []
+        list.push(r.sample.wall_ns.median)
+        repeats.set(key, list)
       }
     }
     if ((run.mode !== 'baseline' && !accepted.has(run.id)) || run.id === input.runId) continue
@@ -166,15 +169,17 @@ export function baselineSpread(baseline: readonly number[]): { center: number; n
   return { center: model.modes[0]!.center, noise: model.noise }
 }
 
+/** Fewest runs of a repeat group (this one included) that are judged on their median. */
+export const MIN_POOLED_RUNS = 3
+
 /**
  * Compares one run's value with the baseline runs' values, on a log scale: one
  * run is one observation, so the interval is a prediction interval for a new
  * run, with the baseline's own run-to-run noise (robust, never below
  * NOISE_FLOOR), against the mode of the baseline that explains the run best.
+ * With `earlier` runs of its repeat group (at least MIN_POOLED_RUNS in all),
+ * their median is judged instead.
  */
-/** Fewest runs of a repeat group (this one included) that are judged on their median. */
-export const MIN_POOLED_RUNS = 3
-
 function compare(current: number, baseline: readonly number[], config: DetectConfig, bands: Thresholds, floor: number | undefined, earlier: readonly number[] = []): Comparison {
   const model = baselineModel(baseline)
   // The median of k runs: its variance is about π/(2k) times one run's (conservative for small k).

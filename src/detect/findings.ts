@@ -2,7 +2,7 @@ import { median } from 'simple-statistics'
 import type { MetricRule, Thresholds } from '../config/options.js'
 import type { PerfSample, RunRecord } from '../types.js'
 import { formatInterval, formatRatio } from '../util/format.js'
-import { DEFAULT_LEAK_FLOOR, formatMetric, judgedMetrics, type MetricDef } from './metrics.js'
+import { DEFAULT_LEAK_FLOOR, formatMetric, judgedMetrics, WALL_METRIC, type MetricDef } from './metrics.js'
 import { baselineModel, compareToModel } from './modes.js'
 import { detectTrend } from './trend.js'
 import { reaches, severityOf, type Finding } from './verdict.js'
@@ -17,11 +17,7 @@ const pct = (c: number) => `${Math.round(c * 100)}%`
 
 /** Hard limits (`max`, `min`) of every judged metric, wall time included. Need no baseline. */
 export function limitFindings(sample: PerfSample, rules: Readonly<Record<string, MetricRule>>): Finding[] {
-  const wall = rules.wall ?? {}
-  const metrics = [
-    { def: { key: 'wall', label: 'wall time per call (median)', unit: 'ns', better: 'lower' } as const, rule: wall, value: sample.wall_ns.median },
-    ...judgedMetrics(sample, rules),
-  ]
+  const metrics = [{ def: WALL_METRIC, rule: rules.wall ?? {}, value: sample.wall_ns.median }, ...judgedMetrics(sample, rules)]
   const out: Finding[] = []
   for (const { def, rule, value } of metrics) {
     const crossed = rule.max !== undefined && value > rule.max ? { limit: rule.max, word: 'above' } : rule.min !== undefined && value < rule.min ? { limit: rule.min, word: 'below' } : undefined

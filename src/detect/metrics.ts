@@ -15,21 +15,17 @@ export interface MetricDef {
   read: (sample: PerfSample) => number | undefined
 }
 
-/** Metrics every `perf()` sample may carry, besides custom ones. `wall` is the test's main verdict. */
+/** Median wall time per call: every test's verdict, and a metric for its limits. */
+export const WALL_METRIC: MetricDef = { key: 'wall', label: 'wall time per call (median)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.median }
+
+/** Metrics every `perf()` sample may carry besides wall time and custom ones; judged only when named in `metrics`. */
 export const BUILTIN_METRICS: readonly MetricDef[] = [
-  { key: 'wall', label: 'wall time per call (median)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.median },
   { key: 'p75', label: 'wall time per call (p75)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.p75 },
   { key: 'p99', label: 'wall time per call (p99)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.p99 },
   { key: 'cpu', label: 'CPU time per call', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.cpu_ns },
   { key: 'heap', label: 'V8 heap in use', unit: 'B', better: 'lower', absolute: false, read: (s) => s.heap_used_bytes },
   { key: 'rss', label: 'resident set size', unit: 'B', better: 'lower', absolute: false, read: (s) => s.rss_bytes },
 ]
-
-/** Built-in metrics judged when the `metrics` option does not say otherwise. */
-const JUDGED_BY_DEFAULT = new Set(['wall'])
-
-/** Keys the `metrics` option accepts besides custom metric names. */
-export const BUILTIN_METRIC_KEYS: readonly string[] = [...BUILTIN_METRICS.map((m) => m.key), 'leak']
 
 /** Default smallest heap growth per call that counts as a leak, in bytes. */
 export const DEFAULT_LEAK_FLOOR = 64
@@ -38,11 +34,9 @@ export const DEFAULT_LEAK_FLOOR = 64
 export function judgedMetrics(sample: PerfSample, rules: Readonly<Record<string, MetricRule>>): { def: MetricDef; rule: MetricRule; value: number }[] {
   const out: { def: MetricDef; rule: MetricRule; value: number }[] = []
   for (const def of BUILTIN_METRICS) {
-    if (def.key === 'wall') continue
-    const given = rules[def.key]
-    const rule = given ?? {}
-    // Named in the option: judged unless turned off. Not named: judged when on by default.
-    if (given ? given.judge === false : !JUDGED_BY_DEFAULT.has(def.key)) continue
+    const rule = rules[def.key]
+    // Judged only when named in the option, unless turned off there.
+    if (!rule || rule.judge === false) continue
     const value = def.read(sample)
     if (value !== undefined) out.push({ def, rule, value })
   }
