@@ -1,5 +1,6 @@
 import { RESERVED_METRIC_NAMES, type MetricRule } from '../config/options.js'
 import type { PerfSample } from '../types.js'
+import { formatBytes, formatNs } from '../util/format.js'
 
 /** A metric the detector can judge, and how to read it from a sample. */
 export interface MetricDef {
@@ -58,28 +59,10 @@ export function judgedMetrics(sample: PerfSample, rules: Readonly<Record<string,
   return out
 }
 
-/** Formats a value of a metric with its unit. */
+/** Formats a value of a metric with its unit: times and bytes as everywhere else in the reports. */
 export function formatMetric(value: number, unit: string): string {
-  if (unit === 'ns') {
-    const units = ['ns', 'µs', 'ms', 's']
-    let v = value
-    let u = 0
-    while (u < units.length - 1 && Math.abs(Number(v.toPrecision(3))) >= 1000) {
-      v /= 1000
-      u++
-    }
-    return `${Number(v.toPrecision(3))} ${units[u]}`
-  }
-  if (unit === 'B') {
-    const units = ['B', 'KiB', 'MiB', 'GiB']
-    let v = value
-    let u = 0
-    while (u < units.length - 1 && Math.abs(v) >= 1024) {
-      v /= 1024
-      u++
-    }
-    return `${Number(v.toPrecision(3))} ${units[u]}`
-  }
+  if (unit === 'ns') return formatNs(value)
+  if (unit === 'B') return formatBytes(value)
   const n = Number(value.toPrecision(4))
   return unit ? `${n} ${unit}` : String(n)
 }

@@ -27,19 +27,6 @@ export function escapeHtml(text: string): string {
 const esc = escapeHtml
 const num = (n: number) => (Math.round(n * 10) / 10).toString()
 
-/** Formats a byte count with three significant digits: `812 B`, `1.23 KiB`, `45.6 MiB`. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return String(bytes)
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const
-  let value = bytes
-  let u = 0
-  while (u < units.length - 1 && Math.abs(Number(value.toPrecision(3))) >= 1024) {
-    value /= 1024
-    u++
-  }
-  const abs = Math.abs(Number(value.toPrecision(3)))
-  return `${u === 0 ? Math.round(value) : value.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2)} ${units[u]}`
-}
 
 /**
  * The band drawn behind a test's wall times. For a judged test: the baseline

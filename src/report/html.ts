@@ -1,6 +1,6 @@
 import type { TestVerdict } from '../detect/verdict.js'
-import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
-import { band, chartSvg, escapeHtml, formatBytes, legendSvg, type Metric } from './html-chart.js'
+import { formatBytes, formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { band, chartSvg, escapeHtml, legendSvg, type Metric } from './html-chart.js'
 import { DASHBOARD_SCRIPT } from './html-script.js'
 import { DASHBOARD_STYLE } from './html-style.js'
 import { worstFirst, type HistoryPoint, type ReportModel } from './model.js'

@@ -85,7 +85,7 @@ describe('Jest 30, CommonJS (babel-jest and ts-jest)', () => {
   test('a custom metric over its limit and a leak fail the run without any baseline', async () => {
     const r = await jest(['--config', 'jest.findings.config.js'])
     expect(r.code, r.output).toBe(1)
-    expect(r.output).toContain('output bytes is 4 KiB, above its limit of 1000 B')
+    expect(r.output).toContain('output bytes is 4.00 KiB, above its limit of 1000 B')
     expect(r.output).toMatch(/the heap kept growing by [\d.]+ KiB per call after full garbage collections .*: a leak/)
     expect(r.output).toMatch(/Tests:\s+1 passed, 1 total/)
   })

@@ -143,7 +143,7 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
   test('a custom metric over its limit and a leak fail the run without any baseline, and are stored', async () => {
     const r = await vitest(['--config', 'vitest.findings.config.js'])
     expect(r.code, r.output).toBe(1)
-    expect(r.output).toContain('output bytes is 4 KiB, above its limit of 1000 B')
+    expect(r.output).toContain('output bytes is 4.00 KiB, above its limit of 1000 B')
     expect(r.output).toMatch(/the heap kept growing by [\d.]+ KiB per call after full garbage collections .*: a leak/)
     expect(r.output).toContain('failing the run')
     const stored = JSON.parse(readFileSync(path.join(dir, '.perf/findings.jsonl'), 'utf8').trim().split('\n').at(-1)!) as RunRecord

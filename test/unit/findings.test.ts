@@ -138,7 +138,7 @@ describe('limits', () => {
       ['req/s', 500],
       ['wall', 2 * MS],
     ])
-    expect(v.findings?.[1]?.reason).toBe('wall time per call (median) is 3 ms, above its limit of 2 ms')
+    expect(v.findings?.[1]?.reason).toBe('wall time per call (median) is 3.00 ms, above its limit of 2.00 ms')
   })
 })
 
@@ -155,7 +155,7 @@ describe('leaks', () => {
     const v = judge(sample(MS, { heap_growth: growth(10_240, 9_000, 1e-6) }), [])
     const [f] = only(v, 'leak')
     expect(f).toMatchObject({ metric: 'leak', unit: 'B/call', severity: 'moderate', gates: true, current: 10_240, limit: 64, q_value: 1e-6 })
-    expect(f!.reason).toContain('the heap kept growing by 10 KiB per call')
+    expect(f!.reason).toContain('the heap kept growing by 10.0 KiB per call')
     expect(fails(v, 'moderate')).toBe(true)
     expect(fails(v, 'critical')).toBe(false)
   })

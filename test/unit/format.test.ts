@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest'
-import { formatChange, formatInterval, formatNs, formatRatio } from '../../src/util/format.js'
+import { formatBytes, formatChange, formatInterval, formatNs, formatRatio } from '../../src/util/format.js'
 
 describe('formatNs', () => {
   test.each<[number, string]>([
@@ -56,4 +56,11 @@ describe('formatChange', () => {
     expect(formatChange(2)).toBe('+100%')
     expect(formatChange(1.055)).toBe('+5.5%')
   })
+})
+
+test('formatBytes', () => {
+  expect(formatBytes(812)).toBe('812 B')
+  expect(formatBytes(1536)).toBe('1.50 KiB')
+  expect(formatBytes(24e6)).toBe('22.9 MiB')
+  expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB')
 })

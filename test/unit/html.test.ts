@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { band, chartSvg, formatBytes } from '../../src/report/html-chart.js'
+import { band, chartSvg } from '../../src/report/html-chart.js'
 import { DASHBOARD_SCRIPT } from '../../src/report/html-script.js'
 import { DASHBOARD_CSP, escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js'
 import type { HistoryPoint, ReportModel } from '../../src/report/model.js'
@@ -221,13 +221,6 @@ describe('helpers', () => {
     const text = jsonForScript(value)
     expect(text).toBe('{"s":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029 \\u003e"}')
     expect(JSON.parse(text)).toEqual(value)
-  })
-
-  test('formatBytes', () => {
-    expect(formatBytes(812)).toBe('812 B')
-    expect(formatBytes(1536)).toBe('1.50 KiB')
-    expect(formatBytes(24e6)).toBe('22.9 MiB')
-    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB')
   })
 
   test('the band is the baseline ÷/× the minor threshold; a line for too few runs; nothing for new tests', () => {
