@@ -178,4 +178,20 @@ export interface RunRecord {
   git: GitInfo
   env: EnvInfo
   results: TestResult[]
+  /**
+   * Present on A/B runs (`perf-regression ab`): `results` are the head's, measured next to the
+   * base commit in the same job. Always a `compare` run: never part of a baseline.
+   */
+  ab?: AbRecord
+}
+
+/** The base side of an A/B run. */
+export interface AbRecord {
+  /** The merge-base that was measured, in full. */
+  base_commit: string
+  /** The ref it was found from (`origin/main`). */
+  base_ref: string
+  design: 'paired' | 'processes'
+  /** The base's results of the tests in both trees, measured in the same processes (paired) or the same job. */
+  base_results: TestResult[]
 }

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BASELINE_MODE_ENV, extractBaselineModeFlag } from '../config/resolve.js'
 import { BASELINE_MODES, ConfigError } from '../config/validate.js'
+import { abCommand } from '../ab/command.js'
 import { report } from './report.js'
 import { baseline, check, history } from './store-commands.js'
 import { importCommand } from './import-command.js'
@@ -24,6 +25,8 @@ Commands:
                               --reporter=default --reporter=perf-regression.
   jest [jest arguments]       The same for Jest (reporters: ['default',
                               'perf-regression'] in jest.config).
+  ab [options] [-- runner ...]  Measure HEAD next to its base commit in this job and
+                              judge each test against the base's version (pull requests)
   check [options]             Judge the latest run again; exit 1 on a regression
   report [options]            Render a stored run in any format (terminal, md, json, html)
   history [glob]              The runs of matching tests, with sparkline and baseline band
@@ -135,6 +138,7 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
       await import(pathToFileURL(bin).href)
       return undefined
     }
+    if (command === 'ab') return await abCommand(rest, ctx)
     if (command === 'report') return await report(rest, ctx)
     if (command === 'check') return await check(rest, ctx)
     if (command === 'history') return await history(rest, ctx)

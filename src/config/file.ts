@@ -71,7 +71,7 @@ export function loadConfigFile(root: string): LoadedConfigFile {
   return { file, options: value as PerfRegressionOptions }
 }
 
-const NESTED = ['thresholds', 'baselineWindow', 'measure', 'reports', 'tests', 'metrics'] as const
+const NESTED = ['thresholds', 'baselineWindow', 'measure', 'reports', 'tests', 'metrics', 'ab'] as const
 
 /** Options from the config file with options from code (plugin, reporter entry) over them, merged one level deep. */
 export function mergeOptions(fromFile: PerfRegressionOptions, fromCode: PerfRegressionOptions): PerfRegressionOptions {

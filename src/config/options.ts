@@ -97,6 +97,58 @@ export interface PerfRegressionOptions {
    * @default 'auto'
    */
   github?: boolean | 'auto'
+  /** A/B runs (`perf-regression ab`): the head measured next to its base commit in the same job. */
+  ab?: AbOptions
+}
+
+/** Options of A/B runs (`perf-regression ab`); the command's flags override them. */
+export interface AbOptions {
+  /** Branch, tag or commit to compare with (its merge-base with HEAD is measured). @default the pull request's base branch, else the remote's default branch */
+  base?: string
+  /**
+   * `paired`: base and head versions of each test alternate in rounds inside one process;
+   * `processes`: fresh processes of base and head, interleaved; `auto` picks `paired` where it works.
+   * @default 'auto'
+   */
+  design?: 'auto' | 'paired' | 'processes'
+  /** Severity bands of A/B verdicts (head / base). Tighter than history's: both sides share the job's machine. @default { minor: 1.03, moderate: 1.15, critical: 1.5 } */
+  thresholds?: Partial<Thresholds>
+  /** Processes (paired design) or base/head process pairs (processes design) of the first pass. @default 2 (paired), 6 (processes) */
+  processes?: number
+  /** Most processes (or pairs) a test is measured in while undecided. @default 12 (paired), 30 (processes) */
+  maxRounds?: number
+  /** Seconds after which no further pass starts for undecided tests. @default 300 */
+  budget?: number
+  /** ABBA cycles per paired `perf()` call in each process. @default 6 */
+  cycles?: number
+  /** Length of one round of one side, in milliseconds. @default 8 */
+  roundTime?: number
+  /** Shell command run in both trees before measuring (a build, for example). */
+  setup?: string
+}
+
+export interface ResolvedAb {
+  base: string | undefined
+  design: 'auto' | 'paired' | 'processes'
+  thresholds: Thresholds
+  processes: number | undefined
+  maxRounds: number | undefined
+  budget: number
+  cycles: number
+  roundTime: number
+  setup: string | undefined
+}
+
+export const DEFAULT_AB: ResolvedAb = {
+  base: undefined,
+  design: 'auto',
+  thresholds: { minor: 1.03, moderate: 1.15, critical: 1.5 },
+  processes: undefined,
+  maxRounds: undefined,
+  budget: 300,
+  cycles: 6,
+  roundTime: 8,
+  setup: undefined,
 }
 
 export interface ReportPaths {
@@ -128,6 +180,7 @@ export interface ResolvedConfig {
   measure: ResolvedMeasureOptions
   reports: ReportPaths
   github: boolean | 'auto'
+  ab: ResolvedAb
 }
 
 export const DEFAULT_MEASURE: ResolvedMeasureOptions = {
@@ -152,4 +205,5 @@ export const DEFAULTS: ResolvedConfig = {
   measure: DEFAULT_MEASURE,
   reports: { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' },
   github: 'auto',
+  ab: DEFAULT_AB,
 }

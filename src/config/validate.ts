@@ -223,7 +223,46 @@ const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'measure',
   'reports',
   'github',
+  'ab',
 ]
+
+const AB_KEYS = ['base', 'design', 'thresholds', 'processes', 'maxRounds', 'budget', 'cycles', 'roundTime', 'setup'] as const
+const AB_DESIGNS = ['auto', 'paired', 'processes'] as const
+
+/** Validates the `ab` options. */
+function abOptions(value: unknown, problems: Problems): ResolvedConfig['ab'] {
+  if (value === undefined) return DEFAULTS.ab
+  if (!isRecord(value)) {
+    problems.push(`ab must be an object like { base: 'origin/main', budget: 300 } (got ${show(value)})`)
+    return DEFAULTS.ab
+  }
+  checkKeys(value, AB_KEYS, 'ab.', problems)
+  const text = (key: 'base' | 'setup'): string | undefined => {
+    const v = value[key]
+    if (v === undefined) return undefined
+    if (typeof v === 'string' && v.trim() !== '') return v
+    problems.push(`ab.${key} must be a non-empty string (got ${show(v)})`)
+    return undefined
+  }
+  const bands = { ...DEFAULTS.ab.thresholds, ...thresholds(value.thresholds, 'ab.thresholds', problems) }
+  checkOrder(bands, 'ab.thresholds', problems)
+  const processes = number(value.processes, 'ab.processes', { integer: true, min: 2 }, problems)
+  const maxRounds = number(value.maxRounds, 'ab.maxRounds', { integer: true, min: 2 }, problems)
+  if (processes !== undefined && maxRounds !== undefined && maxRounds < processes) {
+    problems.push(`ab.maxRounds (${maxRounds}) must be at least ab.processes (${processes})`)
+  }
+  return {
+    base: text('base'),
+    design: oneOf(value.design, AB_DESIGNS, 'ab.design', problems) ?? DEFAULTS.ab.design,
+    thresholds: bands,
+    processes,
+    maxRounds,
+    budget: number(value.budget, 'ab.budget', { above: 0 }, problems) ?? DEFAULTS.ab.budget,
+    cycles: number(value.cycles, 'ab.cycles', { integer: true, min: 2 }, problems) ?? DEFAULTS.ab.cycles,
+    roundTime: number(value.roundTime, 'ab.roundTime', { above: 0 }, problems) ?? DEFAULTS.ab.roundTime,
+    setup: text('setup'),
+  }
+}
 
 /**
  * Validates user options and merges them over the defaults.
@@ -309,6 +348,8 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     else problems.push(`github must be true, false or "auto" (got ${show(opts.github)})`)
   }
 
+  const ab = abOptions(opts.ab, problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     baselineMode: baselineMode ?? DEFAULTS.baselineMode,
@@ -324,5 +365,6 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     measure,
     reports,
     github,
+    ab,
   }
 }

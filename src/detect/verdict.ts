@@ -45,6 +45,28 @@ export interface Evidence {
   thresholds: Thresholds
   /** `metrics.wall.floor`: changes smaller than this (ns) are never flagged. */
   floor_ns?: number
+  /**
+   * A/B runs (`perf-regression ab`): the head judged against the base commit measured in the same
+   * job. `baseline` is then the base's time, `baseline_runs` the processes, `confidence` that of one look.
+   */
+  ab?: AbEvidence
+}
+
+/** How an A/B verdict was measured. */
+export interface AbEvidence {
+  /** Short commit of the base. */
+  base: string
+  /** `paired`: alternating rounds of both versions in one process; `processes`: fresh processes of each, interleaved. */
+  design: 'paired' | 'processes'
+  processes: number
+  /** Paired rounds (ABBA cycles) or process pairs that went into the estimate. */
+  pairs: number
+  /** Processes left out because base and head ran in different V8 tiers. */
+  tier_mismatches: number
+  /** Looks planned by sampling until decided; each tested at (1 - confidence) / looks. */
+  looks: number
+  /** When the per-process ratios split into two groups: the median ratio of each. */
+  clusters?: [number, number]
 }
 
 /**

@@ -1,5 +1,7 @@
 import { DEFAULTS } from '../config/options.js'
 import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
+import { abSettings } from '../ab/settings.js'
+import { pairedMeasure } from '../ab/worker.js'
 import { measure } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
@@ -52,7 +54,12 @@ export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Aw
   let concurrent = false
   try {
     const { measure: defaults, rawSamples } = settings()
-    const measured = await measure(fn, { ...defaults, ...overrides, name, rawSamples, record }, defaultMeasureDeps)
+    const callOptions = { ...defaults, ...overrides, name, rawSamples, record }
+    const ab = abSettings()
+    const measured =
+      ab?.design === 'paired'
+        ? await pairedMeasure(fn, callOptions, { file: testPath, test: testName }, ab, defaultMeasureDeps)
+        : await measure(fn, callOptions, defaultMeasureDeps)
     // Another perf() ran at the same time, or the current test changed under us: test.concurrent.
     concurrent = overlapped || expect?.getState().currentTestName !== testName
     const dir = process.env[SPOOL_ENV]

@@ -8,6 +8,8 @@ import { resolveConfig } from '../config/resolve.js'
 import { completeRun } from '../core/complete.js'
 import { colorEnabled } from '../report/color.js'
 import type { CollectedSample } from '../core/run.js'
+import { abSettings } from '../ab/settings.js'
+import { writeAbOutput } from '../ab/output.js'
 import { readSpool, SETTINGS_ENV, SPOOL_ENV, type SpooledSample } from './spool.js'
 
 /** The parts of Jest's reporter API this reporter uses (Jest 30). */
@@ -132,6 +134,11 @@ export default class PerfRegressionJestReporter {
     const rootDir = this.globalConfig.rootDir
     const attributed = attribute(spooled, results.testResults, this.environments, rootDir, jestVersion(rootDir))
     notes.push(...attributed.notes)
+    const ab = abSettings()
+    if (ab) {
+      writeAbOutput(ab, { name: 'jest', version: jestVersion(rootDir), pool: attributed.samples[0]?.runner.pool ?? 'jest-env-node' }, rootDir, attributed.samples, notes)
+      return
+    }
     for (const note of notes) process.stderr.write(pc.yellow(`perf-regression: ${note}\n`))
     if (attributed.samples.length === 0) return
     const watching = Boolean(this.globalConfig.watch || this.globalConfig.watchAll)

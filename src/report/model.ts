@@ -42,6 +42,8 @@ export interface ReportModel {
   recorded: boolean
   /** Baseline runs a test needs before it is judged. */
   min_samples: number
+  /** A/B runs: the base commit the head was measured against. */
+  ab?: { base_commit: string; base_ref: string; design: 'paired' | 'processes' }
 }
 
 /** Test identity shown to people: `file > name [bench]`. */
@@ -96,10 +98,11 @@ export function buildReportModel(outcome: RunOutcome, history: readonly RunRecor
     failing,
     verdicts: [...outcome.verdicts],
     history: historyOut,
-    baseline_commits: [...baselineCommits].reverse().slice(0, 10),
+    baseline_commits: record.ab ? [record.ab.base_commit] : [...baselineCommits].reverse().slice(0, 10),
     warnings: outcome.warnings,
     store: outcome.storePath,
     recorded: outcome.recorded,
     min_samples: outcome.config.minSamples,
+    ...(record.ab ? { ab: { base_commit: record.ab.base_commit, base_ref: record.ab.base_ref, design: record.ab.design } } : {}),
   }
 }

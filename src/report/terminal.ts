@@ -96,7 +96,11 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
   if (verdicts.length === 0) return ''
   const establishing = model.run.mode === 'establish'
   const lines: string[] = []
-  const title = establishing ? 'recording a baseline run' : `comparing with the baseline (fails on ${model.fail_on})`
+  const title = establishing
+    ? 'recording a baseline run'
+    : model.ab
+      ? `A/B: HEAD against base ${printable(model.ab.base_commit.slice(0, 10))} (${printable(model.ab.base_ref)}), ${model.ab.design === 'paired' ? 'paired rounds in one process' : 'interleaved fresh processes'} (fails on ${model.fail_on})`
+      : `comparing with the baseline (fails on ${model.fail_on})`
   lines.push('', `${c.bold(c.cyan(' perf-regression '))} ${title}`, '')
 
   const files = new Map<string, TestVerdict[]>()

@@ -108,7 +108,26 @@ export function checkRecord(value: unknown): Checked {
     const problem = checkResult(value.results[i], i)
     if (problem) return { ok: false, reason: problem }
   }
+  if (value.ab !== undefined) {
+    const problem = checkAb(value.ab)
+    if (problem) return { ok: false, reason: problem }
+    if (value.mode !== 'compare') return { ok: false, reason: 'an A/B run must have mode "compare"' }
+  }
   return { ok: true, record: value as unknown as RunRecord }
+}
+
+/** Checks the base side of an A/B run (`RunRecord.ab`). */
+function checkAb(ab: unknown): string | undefined {
+  if (!isObj(ab)) return 'ab must be an object'
+  if (!isStr(ab.base_commit) || !/^[0-9a-f]{4,64}$/.test(ab.base_commit)) return 'ab.base_commit must be a hexadecimal commit id'
+  if (!isStr(ab.base_ref)) return 'ab.base_ref must be a string'
+  if (ab.design !== 'paired' && ab.design !== 'processes') return 'ab.design must be "paired" or "processes"'
+  if (!Array.isArray(ab.base_results)) return 'ab.base_results must be an array'
+  for (let i = 0; i < ab.base_results.length; i++) {
+    const problem = checkResult(ab.base_results[i], i)
+    if (problem) return `ab.base_${problem}`
+  }
+  return undefined
 }
 
 function checkEvent(value: Obj): Checked {

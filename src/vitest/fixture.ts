@@ -1,6 +1,8 @@
 import { inject, test as baseTest } from 'vitest'
 import { DEFAULTS } from '../config/options.js'
 import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
+import { abSettings } from '../ab/settings.js'
+import { pairedMeasure } from '../ab/worker.js'
 import { measure } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import type { PerfSample } from '../types.js'
@@ -21,6 +23,21 @@ export interface PerfTask {
   name: string
   meta: object
   concurrent?: boolean | undefined
+  /** The test's file (used by A/B runs to tell the base's copy of a test from the head's). */
+  file?: { filepath: string } | undefined
+  /** The enclosing suite (`describe`), up to the file. */
+  suite?: { name: string; suite?: unknown; filepath?: string } | undefined
+}
+
+/** Suite names and the test name joined with ` > `, as the reporter names tests. */
+export function fullTestName(task: PerfTask): string {
+  const parts = [task.name]
+  let suite = task.suite
+  while (suite && suite.filepath === undefined && suite.name) {
+    parts.unshift(suite.name)
+    suite = suite.suite as PerfTask['suite']
+  }
+  return parts.join(' > ')
 }
 
 
@@ -44,7 +61,12 @@ export function createPerf(task: PerfTask, settings: () => WorkerSettings = work
       )
     }
     const { measure: defaults, rawSamples } = settings()
-    const { result, sample } = await measure(fn, { ...defaults, ...overrides, name, rawSamples, record }, defaultMeasureDeps)
+    const callOptions = { ...defaults, ...overrides, name, rawSamples, record }
+    const ab = abSettings()
+    const { result, sample } =
+      ab?.design === 'paired' && task.file
+        ? await pairedMeasure(fn, callOptions, { file: task.file.filepath, test: fullTestName(task) }, ab, defaultMeasureDeps)
+        : await measure(fn, callOptions, defaultMeasureDeps)
     const meta = task.meta as Record<string, unknown>
     const list = (meta[META_KEY] as PerfSample[] | undefined) ?? []
     list.push(sample)

@@ -3,6 +3,8 @@ import type { VitestPluginContext } from 'vitest/node'
 import type { PerfRegressionOptions } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { validateOptions } from '../config/validate.js'
+import path from 'node:path'
+import { abSettings } from '../ab/settings.js'
 import PerfRegressionReporter from './reporter.js'
 import { PROVIDE_KEY } from './settings.js'
 
@@ -20,8 +22,40 @@ const configured = new WeakSet<object>()
 /** Plugin object as Vite and Vitest see it. */
 export interface PerfRegressionPlugin {
   name: 'perf-regression'
-  config: () => { test: { includeTaskLocation: true } }
+  config: (config: { root?: string; test?: { include?: string[]; exclude?: string[]; dir?: string } }) => { test: Record<string, unknown> }
   configureVitest: (context: VitestPluginContext) => void
+}
+
+/** Vitest's default `include`. */
+const DEFAULT_INCLUDE = ['**/*.{test,spec}.?(c|m)[jt]s?(x)']
+/** The parts of Vitest's default `exclude` that matter for a checked-out tree. */
+const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**']
+
+/**
+ * In a paired A/B run (`perf-regression ab`), the base tree's copies of the test files run
+ * in the same worker process as the head's, one file after the other: the base's test
+ * files are added to `include`, and files share one process without isolation.
+ */
+export function pairedRunConfig(config: { root?: string; test?: { include?: string[]; exclude?: string[]; dir?: string } }, env: Record<string, string | undefined> = process.env): Record<string, unknown> {
+  const ab = abSettings(env)
+  if (ab?.design !== 'paired') return {}
+  const own = config.test?.include
+  const patterns = own ?? DEFAULT_INCLUDE
+  const root = path.resolve(config.root ?? ab.head)
+  const dir = config.test?.dir ? path.resolve(root, config.test.dir) : root
+  const relDir = path.relative(ab.head, dir)
+  const inBase = (p: string) => (path.isAbsolute(p) ? p : path.join(ab.base, relDir, p)).split(path.sep).join('/')
+  const base = patterns.map(inBase)
+  // Vitest's exclusions are relative to the root: the base tree needs its own (its node_modules is the head's, linked).
+  const exclude = [...(config.test?.exclude ?? DEFAULT_EXCLUDE), ...DEFAULT_EXCLUDE].map(inBase)
+  return {
+    // Vite concatenates arrays: add only the base's patterns when the project has its own.
+    include: own ? base : [...DEFAULT_INCLUDE, ...base],
+    exclude: config.test?.exclude ? exclude : [...DEFAULT_EXCLUDE, ...exclude],
+    isolate: false,
+    fileParallelism: false,
+    maxWorkers: 1,
+  }
 }
 
 /**
@@ -38,7 +72,7 @@ export function perfRegression(options: PerfRegressionOptions = {}): PerfRegress
   return {
     name: 'perf-regression',
     // Test lines, for GitHub annotations that point at the test.
-    config: () => ({ test: { includeTaskLocation: true } }),
+    config: (config) => ({ test: { includeTaskLocation: true, ...pairedRunConfig(config) } }),
     configureVitest({ vitest, project }) {
       const config = resolveConfig({ options, env: process.env, argv: process.argv, root: vitest.config.root })
       project.provide(PROVIDE_KEY, { measure: config.measure, rawSamples: config.rawSamples, baselineMode: config.baselineMode })

@@ -7,6 +7,8 @@ import { validateOptions } from '../config/validate.js'
 import { completeRun } from '../core/complete.js'
 import { colorEnabled } from '../report/color.js'
 import type { CollectedSample } from '../core/run.js'
+import { abSettings } from '../ab/settings.js'
+import { writeAbOutput } from '../ab/output.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
 import { META_KEY } from './meta.js'
@@ -94,6 +96,12 @@ export default class PerfRegressionReporter implements Reporter {
     if (!vitest || !config || reason === 'interrupted') return
     const root = vitest.config.root
     const { samples, notes } = collectSamples(testModules, root, vitest.version)
+    const ab = abSettings()
+    if (ab) {
+      const pool = testModules[0] ? String(testModules[0].project.config.pool) : 'forks'
+      writeAbOutput(ab, { name: 'vitest', version: vitest.version, pool }, root, samples, notes)
+      return
+    }
     const log = (text: string) => vitest.logger.log(text)
     for (const note of notes) vitest.logger.warn(pc.yellow(`perf-regression: ${note}`))
     if (samples.length === 0) return

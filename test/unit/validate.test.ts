@@ -13,7 +13,7 @@ function problemsOf(input: unknown): string[] {
   throw new Error('expected validateOptions to throw a ConfigError')
 }
 
-const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github'
+const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab'
 
 describe('defaults', () => {
   test('every default', () => {
@@ -31,6 +31,17 @@ describe('defaults', () => {
       measure: { time: 100, iterations: 10, warmupTime: 20, warmupIterations: 5, metrics: ['cpu', 'memory'] },
       reports: { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' },
       github: 'auto',
+      ab: {
+        base: undefined,
+        design: 'auto',
+        thresholds: { minor: 1.03, moderate: 1.15, critical: 1.5 },
+        processes: undefined,
+        maxRounds: undefined,
+        budget: 300,
+        cycles: 6,
+        roundTime: 8,
+        setup: undefined,
+      },
     })
     expect(DEFAULTS.measure).toEqual(DEFAULT_MEASURE)
   })

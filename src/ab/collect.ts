@@ -1,0 +1,152 @@
+import path from 'node:path'
+import { testKey } from '../detect/detect.js'
+import { checkSample } from '../store/record.js'
+import { summarize, thin } from '../stats/summary.js'
+import type { PerfSample, RunnerInfo, TestRef } from '../types.js'
+import type { AbObservations, ProcessPairs, ProcessRun } from './judge.js'
+import { sameTier, type PairedEvidence } from './paired.js'
+import type { AbDesign, AbOutput, AbSample } from './settings.js'
+
+/** Everything measured of one test across the processes of an A/B run. */
+export interface TestAccumulator {
+  key: string
+  /** The test as the head names it. */
+  test: TestRef
+  inBase: boolean
+  inHead: boolean
+  processes: ProcessPairs[]
+  runs: ProcessRun[]
+  /** The latest paired rounds, for the stored record. */
+  lastPair?: PairedEvidence
+  /** The latest ordinary samples of each side (processes design). */
+  lastBase?: PerfSample
+  lastHead?: PerfSample
+}
+
+const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))
+
+/** Checks the paired rounds a reporter handed over; returns the problem or undefined. */
+export function checkPair(p: unknown): string | undefined {
+  if (typeof p !== 'object' || p === null) return 'pair is not an object'
+  const v = p as Partial<PairedEvidence>
+  if (!isNumArray(v.cycles)) return 'pair.cycles must be finite numbers'
+  if (!isNumArray(v.base_rounds_ns) || !isNumArray(v.head_rounds_ns)) return 'pair rounds must be finite numbers'
+  for (const k of ['base_ns', 'head_ns', 'calls'] as const) if (!(typeof v[k] === 'number' && v[k] > 0)) return `pair.${k} must be a positive number`
+  return undefined
+}
+
+/** The ordinary sample of one side, built from its paired rounds (for the stored record). */
+export function sampleFromRounds(rounds: readonly number[], calls: number, name: string | undefined, rawSamples: number): PerfSample {
+  const sample: PerfSample = {
+    iterations: rounds.length * calls,
+    warmup: { iterations: 0, time_ms: 0 },
+    wall_ns: summarize(rounds),
+    raw_wall_ns: thin(rounds, rawSamples),
+    duration_ms: (rounds.reduce((a, b) => a + b, 0) * calls) / 1e6,
+  }
+  if (name !== undefined) sample.name = name
+  return sample
+}
+
+/**
+ * Gathers what the reporters of an A/B run's processes wrote. File paths of the base tree
+ * are mapped onto the head's, so that both sides of a test share one key.
+ */
+export class AbCollector {
+  readonly tests = new Map<string, TestAccumulator>()
+  readonly notes: string[] = []
+  runner: RunnerInfo | undefined
+
+  constructor(
+    private readonly headDir: string,
+    private readonly baseDir: string,
+  ) {}
+
+  private mapPath(abs: string): string {
+    const rel = path.relative(this.baseDir, abs)
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? path.join(this.headDir, rel) : abs
+  }
+
+  /** The samples of one process's output, keyed and mapped; invalid entries become notes. */
+  private entries(output: AbOutput): { key: string; test: TestRef; side: 'base' | 'head'; sample: AbSample }[] {
+    this.runner ??= { name: output.runner.name, version: output.runner.version, pool: output.runner.pool }
+    for (const note of output.notes) if (!this.notes.includes(note)) this.notes.push(note)
+    const root = this.mapPath(output.root)
+    const out = []
+    for (const s of output.samples) {
+      const problem = checkSample(s.sample)
+      if (problem) {
+        this.notes.push(`"${s.name}": invalid measurement (${problem}); left out`)
+        continue
+      }
+      const mapped = this.mapPath(s.abs)
+      const side: 'base' | 'head' = mapped !== s.abs ? 'base' : 'head'
+      const test: TestRef = {
+        file: path.relative(root, mapped).split(path.sep).join('/'),
+        name: s.name,
+        project: s.project,
+        ...(s.bench !== undefined ? { bench: s.bench } : {}),
+        ...(s.line !== undefined && side === 'head' ? { line: s.line } : {}),
+      }
+      out.push({ key: testKey(test), test, side, sample: s.sample })
+    }
+    return out
+  }
+
+  private accumulator(key: string, test: TestRef, side: 'base' | 'head'): TestAccumulator {
+    let acc = this.tests.get(key)
+    if (!acc) {
+      acc = { key, test, inBase: false, inHead: false, processes: [], runs: [] }
+      this.tests.set(key, acc)
+    }
+    if (side === 'head') {
+      acc.inHead = true
+      acc.test = test
+    } else acc.inBase = true
+    return acc
+  }
+
+  /** One process of the paired design: base and head files ran in it. */
+  addPaired(output: AbOutput, only?: ReadonlySet<string>): void {
+    for (const { key, test, side, sample } of this.entries(output)) {
+      if (only && !only.has(key)) continue
+      const acc = this.accumulator(key, test, side)
+      const info = sample.ab
+      if (info?.error) this.notes.push(`"${test.name}": the ${side === 'head' ? 'base' : 'head'}'s function failed when called after its own test ended (${info.error}); that process is left out`)
+      if (!info?.pair) continue
+      const problem = checkPair(info.pair)
+      if (problem) {
+        this.notes.push(`"${test.name}": invalid paired rounds (${problem}); left out`)
+        continue
+      }
+      acc.processes.push({ cycles: info.pair.cycles, base_ns: info.pair.base_ns, head_ns: info.pair.head_ns, same_tier: sameTier(info.pair.tiers) })
+      acc.lastPair = info.pair
+    }
+  }
+
+  /** One base process and one head process of the processes design. */
+  addRunPair(base: AbOutput, head: AbOutput, only?: ReadonlySet<string>): void {
+    const bases = new Map<string, PerfSample>()
+    for (const e of this.entries(base)) {
+      if (only && !only.has(e.key)) continue
+      this.accumulator(e.key, e.test, 'base')
+      bases.set(e.key, e.sample)
+    }
+    for (const e of this.entries(head)) {
+      if (only && !only.has(e.key)) continue
+      const acc = this.accumulator(e.key, e.test, 'head')
+      acc.lastHead = e.sample
+      const b = bases.get(e.key)
+      if (!b) continue
+      acc.lastBase = b
+      acc.runs.push({ base_ns: b.wall_ns.median, head_ns: e.sample.wall_ns.median })
+    }
+  }
+
+  /** Tests in both trees, as the judge takes them. */
+  observations(design: AbDesign): AbObservations[] {
+    return [...this.tests.values()]
+      .filter((t) => t.inBase && t.inHead)
+      .map((t) => (design === 'paired' ? { test: t.test, design, processes: t.processes } : { test: t.test, design, runs: t.runs }))
+  }
+}

@@ -1,0 +1,394 @@
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pc from 'picocolors'
+import type { ResolvedConfig } from '../config/options.js'
+import { resolveConfig } from '../config/resolve.js'
+import { ConfigError } from '../config/validate.js'
+import { writeOutputs } from '../core/outputs.js'
+import type { RunOutcome } from '../core/run.js'
+import { testKey } from '../detect/detect.js'
+import { fails, type TestVerdict } from '../detect/verdict.js'
+import { collectEnv, envKey, gitInfo } from '../env/environment.js'
+import { colorEnabled } from '../report/color.js'
+import { buildReportModel } from '../report/model.js'
+import { printable, renderTerminal } from '../report/terminal.js'
+import { appendRecord } from '../store/store.js'
+import { SCHEMA_VERSION, type RunRecord, type RunnerInfo, type TestResult } from '../types.js'
+import { parse } from '../cli/common.js'
+import { resolveRunnerBin, type CliContext, type Runner } from '../cli/main.js'
+import { AbCollector, sampleFromRounds, type TestAccumulator } from './collect.js'
+import { installCommand, linkDependencies, runLogged, sameDependencies } from './deps.js'
+import { AbError, addWorktree, assertNotShallow, mergeBase, repoRoot, resolveBaseRef, shortCommit, type Worktree } from './git.js'
+import { decided, estimate, judgeAb } from './judge.js'
+import { AB_ENV, type AbDesign, type AbOutput, type AbWorkerSettings } from './settings.js'
+
+export const AB_HELP = `Usage: perf-regression ab [options] [-- <vitest|jest> [runner arguments]]
+
+Measures HEAD (with uncommitted changes, as it is) next to its merge-base with a base
+branch, in this job, and judges each marked test against the base's version of it.
+The base is checked out as a git worktree in the temp folder and removed afterwards.
+
+Options:
+  --base <ref>          Branch, tag or commit to compare with (default: the pull
+                        request's base branch from the CI variables, else the
+                        remote's default branch)
+  --design <design>     paired: base and head alternate in rounds inside one process
+                        processes: fresh processes of each, interleaved
+                        auto (default): paired where it works
+  --processes <n>       Processes (paired) or process pairs of the first pass
+  --max-rounds <n>      Most processes (or pairs) an undecided test is measured in
+  --budget <seconds>    No further pass starts after this many seconds (default 300)
+  --setup <command>     Shell command run in both trees first (a build, say)
+  --fail-on <severity>  minor, moderate, critical or never
+  --store <path>        History store (the A/B run is recorded there, never as a baseline)
+  --no-record           Do not record the A/B run in the history
+  -h, --help            Show this help
+
+Without a runner after --, Vitest or Jest is found in package.json.
+Exit codes: 0 no regression, 1 regression (or failing tests), 2 usage, git or setup error.
+
+Examples:
+  npx perf-regression ab --base origin/main
+  npx perf-regression ab -- vitest run test/perf
+  NODE_OPTIONS=--experimental-vm-modules npx perf-regression ab -- jest
+`
+
+const OPTIONS = {
+  base: { type: 'string' },
+  design: { type: 'string' },
+  processes: { type: 'string' },
+  'max-rounds': { type: 'string' },
+  budget: { type: 'string' },
+  setup: { type: 'string' },
+  'fail-on': { type: 'string' },
+  store: { type: 'string' },
+  'no-record': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/** Which runner, and its arguments: after `--`, or found in package.json. */
+export function runnerFrom(args: readonly string[], cwd: string): { runner: Runner; args: string[] } {
+  if (args.length > 0) {
+    const [first, ...rest] = args
+    const name = path.basename(first!).replace(/\.[cm]?js$/, '')
+    if (name !== 'vitest' && name !== 'jest') {
+      throw new ConfigError([`perf-regression ab runs Vitest or Jest: name it after --, like -- vitest run test/perf or -- jest (got ${JSON.stringify(first)})`])
+    }
+    if (name === 'vitest' && rest[0] !== 'run') rest.unshift('run')
+    return { runner: name, args: rest }
+  }
+  let pkg: Record<string, Record<string, string> | undefined> = {}
+  const file = path.join(cwd, 'package.json')
+  if (existsSync(file)) pkg = JSON.parse(readFileSync(file, 'utf8')) as typeof pkg
+  const has = (n: string) => Boolean(pkg.devDependencies?.[n] ?? pkg.dependencies?.[n])
+  if (has('vitest')) return { runner: 'vitest', args: ['run'] }
+  if (has('jest')) return { runner: 'jest', args: [] }
+  throw new ConfigError([`neither vitest nor jest is a dependency in ${file}: name the runner after --, like perf-regression ab -- vitest run`])
+}
+
+const integer = (raw: string | undefined, flag: string, min: number): number | undefined => {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min) throw new ConfigError([`${flag} must be a whole number of at least ${min} (got ${JSON.stringify(raw)})`])
+  return n
+}
+
+interface Plan {
+  design: AbDesign
+  first: number
+  max: number
+  step: number
+  looks: number
+}
+
+export function plan(design: AbDesign, config: ResolvedConfig['ab']): Plan {
+  const first = config.processes ?? (design === 'paired' ? 2 : 6)
+  const max = Math.max(first, config.maxRounds ?? (design === 'paired' ? 12 : 30))
+  const step = design === 'paired' ? 2 : 4
+  return { design, first, max, step, looks: 1 + Math.ceil((max - first) / step) }
+}
+
+interface Trees {
+  headProject: string
+  baseProject: string
+  runner: Runner
+  runnerArgs: string[]
+  userFilters: boolean
+}
+
+/** One test process; resolves with its output, or rejects when it wrote none. */
+function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', settings: Omit<AbWorkerSettings, 'out' | 'design'>, bin: string, files: readonly string[], ctx: CliContext, children: Set<ReturnType<typeof spawn>>): Promise<{ output: AbOutput; code: number; seconds: number }> {
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-ab-out-'))
+  const out = path.join(outDir, 'out.json')
+  const env = { ...ctx.env, [AB_ENV]: JSON.stringify({ ...settings, design, out }) }
+  const cwd = side === 'base' ? trees.baseProject : trees.headProject
+  const args = [...trees.runnerArgs]
+  if (trees.runner === 'jest' && design === 'paired') args.push('--runInBand', '--roots', trees.headProject, '--roots', trees.baseProject)
+  if (trees.runner === 'jest' && design === 'processes') args.push('--runInBand')
+  if (!trees.userFilters) args.push(...files.map((f) => (trees.runner === 'jest' ? f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : f)))
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    children.add(child)
+    let log = ''
+    const keep = (d: Buffer) => {
+      log = (log + d.toString()).slice(-20_000)
+    }
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
+    child.on('error', reject)
+    child.on('close', (status, signal) => {
+      children.delete(child)
+      const code = status ?? (signal ? 1 : 0)
+      let output: AbOutput | undefined
+      try {
+        if (existsSync(out)) output = JSON.parse(readFileSync(out, 'utf8')) as AbOutput
+      } finally {
+        rmSync(outDir, { recursive: true, force: true })
+      }
+      const seconds = (Date.now() - started) / 1000
+      if (output) return resolve({ output, code, seconds })
+      const tail = log.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n').slice(-25).join('\n')
+      reject(
+        new AbError(
+          `perf-regression ab: the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} ended (${signal ? `signal ${signal}` : `exit code ${code}`}) without perf-regression's reporter handing over its measurements. Is the reporter configured (plugins: [perfRegression()] in vitest.config, or reporters: ['default', 'perf-regression'] for Jest)? Last lines of its output:\n${tail}`,
+        ),
+      )
+    })
+  })
+}
+
+const shuffledOrder = (): ['base', 'head'] | ['head', 'base'] => (Math.random() < 0.5 ? ['base', 'head'] : ['head', 'base'])
+
+/** Files holding the given tests, relative to the head project folder. */
+function filesOf(tests: readonly TestAccumulator[]): string[] {
+  return [...new Set(tests.map((t) => t.test.file))]
+}
+
+function resultsOf(collector: AbCollector, keys: ReadonlySet<string>, side: 'base' | 'head', runner: RunnerInfo, rawSamples: number): TestResult[] {
+  const env = envKey(collectEnv(), runner)
+  const out: TestResult[] = []
+  for (const t of collector.tests.values()) {
+    if (!keys.has(t.key)) continue
+    const sample = t.lastPair
+      ? sampleFromRounds(side === 'base' ? t.lastPair.base_rounds_ns : t.lastPair.head_rounds_ns, t.lastPair.calls, t.test.bench, rawSamples)
+      : side === 'base'
+        ? t.lastBase
+        : t.lastHead
+    if (!sample) continue
+    const { ab: _ab, ...clean } = sample as typeof sample & { ab?: unknown }
+    void _ab
+    const { line: _line, ...test } = t.test
+    void _line
+    out.push({ test: side === 'head' ? t.test : test, runner, env_key: env, sample: clean })
+  }
+  return out
+}
+
+/** `perf-regression ab`: judge HEAD against its base commit, measured in this job. */
+export async function abCommand(args: string[], ctx: CliContext): Promise<number> {
+  const split = args.indexOf('--')
+  const own = split === -1 ? args : args.slice(0, split)
+  const after = split === -1 ? [] : args.slice(split + 1)
+  const { values } = parse('ab', own, OPTIONS)
+  if (values.help) {
+    process.stdout.write(AB_HELP)
+    return 0
+  }
+  const log = (text: string) => process.stdout.write(text + '\n')
+  const color = colorEnabled(ctx.env, Boolean(process.stdout.isTTY))
+  const c = pc.createColors(color)
+  let worktree: Worktree | undefined
+  const children = new Set<ReturnType<typeof spawn>>()
+  const cleanup = () => {
+    for (const child of children) child.kill('SIGTERM')
+    worktree?.remove()
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanup()
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  process.once('exit', cleanup)
+  try {
+    const fromFlags: Record<string, unknown> = {}
+    if (values.base !== undefined) fromFlags.base = values.base
+    if (values.design !== undefined) fromFlags.design = values.design
+    if (values.processes !== undefined) fromFlags.processes = integer(values.processes, '--processes', 2)
+    if (values['max-rounds'] !== undefined) fromFlags.maxRounds = integer(values['max-rounds'], '--max-rounds', 2)
+    if (values.budget !== undefined) {
+      const b = Number(values.budget)
+      if (!(b > 0)) throw new ConfigError([`--budget must be a number of seconds greater than 0 (got ${JSON.stringify(values.budget)})`])
+      fromFlags.budget = b
+    }
+    if (values.setup !== undefined) fromFlags.setup = values.setup
+    const file = resolveConfig({ root: ctx.cwd })
+    const config = resolveConfig({
+      root: ctx.cwd,
+      options: {
+        ...(values.store !== undefined ? { store: values.store } : {}),
+        ...(values['fail-on'] !== undefined ? { failOn: values['fail-on'] as ResolvedConfig['failOn'] } : {}),
+        ab: { ...Object.fromEntries(Object.entries(file.ab).filter(([, v]) => v !== undefined)), ...fromFlags } as never,
+      },
+    })
+    const ab = config.ab
+    const { runner, args: runnerArgs } = runnerFrom(after, ctx.cwd)
+
+    const root = repoRoot(ctx.cwd)
+    assertNotShallow(root)
+    const baseRef = resolveBaseRef(ab.base, ctx.env, root)
+    const baseCommit = mergeBase(baseRef, root)
+    const short = shortCommit(baseCommit, root)
+    const headProject = realpathSync(ctx.cwd)
+    const rel = path.relative(root, headProject)
+    const headCommit = gitInfo(ctx.env, root).commit
+    log(c.bold(' perf-regression ab ') + ` HEAD${headCommit ? ` ${headCommit.slice(0, 7)}` : ''} against ${printable(baseRef)} (merge-base ${short})`)
+
+    worktree = addWorktree(root, baseCommit)
+    const baseProject = path.join(worktree.dir, rel)
+    if (!existsSync(baseProject)) throw new AbError(`perf-regression ab: the project folder ${rel} does not exist in the base ${short}; nothing to compare with`)
+
+    const same = sameDependencies(headProject, baseProject, root)
+    if (same) linkDependencies(headProject, baseProject, root)
+    else {
+      const install = installCommand(baseProject, worktree.dir)
+      log(c.dim(`  dependencies differ from the base: ${install.command} ${install.args.join(' ')} in the base tree`))
+      await runLogged(`installing the base's dependencies (${install.command} ${install.args.join(' ')})`, install.command, install.args, install.cwd, ctx.env)
+    }
+    if (ab.setup) {
+      for (const [side, dir] of [['base', baseProject], ['head', headProject]] as const) {
+        log(c.dim(`  setup in the ${side}: ${ab.setup}`))
+        await runLogged(`the setup command ${JSON.stringify(ab.setup)} in the ${side === 'base' ? 'base tree' : 'head'}`, ab.setup, [], dir, ctx.env, true)
+      }
+    }
+
+    let design: AbDesign = ab.design === 'auto' ? (runner === 'vitest' && !same ? 'processes' : 'paired') : ab.design
+    if (ab.design === 'auto' && design === 'processes') log(c.dim('  the base has other dependencies: Vitest cannot load both trees in one process, so fresh processes are used'))
+    if (design === 'paired' && runner === 'vitest' && !same) {
+      throw new AbError('perf-regression ab: --design paired needs the same dependencies in both trees under Vitest (one Vitest loads both); use --design processes')
+    }
+    const headBin = await resolveRunnerBin(runner, headProject)
+    const baseBin = same ? headBin : await resolveRunnerBin(runner, baseProject)
+    const trees: Trees = { headProject, baseProject, runner, runnerArgs, userFilters: runnerArgs.length > (runner === 'vitest' ? 1 : 0) }
+    const settings = { base: realpathSync(baseProject), head: headProject, paired: { warmupTime: 20, roundTime: ab.roundTime, cycles: ab.cycles } }
+    const started = Date.now()
+    let collector = new AbCollector(headProject, settings.base)
+    let p = plan(design, ab)
+    let done = 0
+    let testsFailed = false
+    let perProcess = 0
+
+    const pass = async (n: number, only?: ReadonlySet<string>) => {
+      const files = only ? filesOf([...collector.tests.values()].filter((t) => only.has(t.key))) : []
+      for (let i = 0; i < n; i++) {
+        const t0 = Date.now()
+        if (design === 'paired') {
+          const r = await runProcess(trees, design, 'head', settings, headBin, files, ctx, children)
+          if (r.code !== 0) testsFailed = true
+          collector.addPaired(r.output, only)
+        } else {
+          const got: Partial<Record<'base' | 'head', AbOutput>> = {}
+          for (const side of shuffledOrder()) {
+            const r = await runProcess(trees, design, side, settings, side === 'base' ? baseBin : headBin, files, ctx, children)
+            if (r.code !== 0 && side === 'head') testsFailed = true
+            got[side] = r.output
+          }
+          collector.addRunPair(got.base!, got.head!, only)
+        }
+        done++
+        perProcess = (Date.now() - started) / 1000 / done
+        log(c.dim(`  ${design === 'paired' ? 'process' : 'pair'} ${done} of up to ${p.max}${only ? ` (${only.size} undecided)` : ''}: ${((Date.now() - t0) / 1000).toFixed(1)} s`))
+      }
+    }
+
+    await pass(p.first)
+    // Vitest without the plugin runs only the head's files: no pairs, so measure in fresh processes instead.
+    if (design === 'paired' && [...collector.tests.values()].every((t) => !t.inBase) && collector.tests.size > 0 && ab.design === 'auto') {
+      log(c.yellow('  paired rounds need the perfRegression() plugin in vitest.config (the base tree\'s tests did not run): measuring fresh processes instead'))
+      design = 'processes'
+      collector = new AbCollector(headProject, settings.base)
+      p = plan(design, ab)
+      done = 0
+      await pass(p.first)
+    }
+    const common = collector.observations(design)
+    if (common.length === 0) {
+      const head = [...collector.tests.values()].filter((t) => t.inHead).length
+      const base = [...collector.tests.values()].filter((t) => t.inBase).length
+      throw new AbError(
+        `perf-regression ab: no marked tests in common between HEAD (${head} marked test${head === 1 ? '' : 's'}) and base ${short} (${base}): nothing to compare. Tests are matched by file, name and perf() name.`,
+      )
+    }
+    const alphaLook = (1 - config.confidence) / p.looks
+    let stopped = ''
+    for (;;) {
+      const open = collector.observations(design).filter((o) => !decided(estimate(o, alphaLook), ab.thresholds, alphaLook))
+      if (open.length === 0) break
+      if (done >= p.max) {
+        stopped = `${open.length} test${open.length === 1 ? '' : 's'} still undecided after ${done} ${design === 'paired' ? 'processes' : 'pairs'} (ab.maxRounds)`
+        break
+      }
+      const elapsed = (Date.now() - started) / 1000
+      if (elapsed + perProcess > ab.budget) {
+        stopped = `${open.length} test${open.length === 1 ? '' : 's'} still undecided when the ${ab.budget} s budget ran out (ab.budget)`
+        break
+      }
+      const keys = new Set(open.map((o) => testKey(o.test)))
+      await pass(Math.min(p.step, p.max - done), keys)
+    }
+    if (stopped) log(c.dim(`  ${stopped}`))
+
+    const verdicts: TestVerdict[] = judgeAb(collector.observations(design), { thresholds: ab.thresholds, confidence: config.confidence, looks: p.looks, base: short })
+    for (const t of collector.tests.values()) {
+      if (t.inHead && !t.inBase) {
+        const current = t.lastPair?.head_ns ?? t.lastHead?.wall_ns.median ?? 0
+        verdicts.push({ kind: 'new', test: t.test, key: t.key, current, foreign_baseline_runs: 0, reason: `only in HEAD: base ${short} has no such test` })
+      }
+    }
+    const removed = [...collector.tests.values()].filter((t) => t.inBase && !t.inHead)
+    const runnerInfo: RunnerInfo = collector.runner ?? { name: runner, version: 'unknown', pool: 'forks' }
+    const judgedKeys = new Set(verdicts.map((v) => v.key))
+    const baseKeys = new Set(collector.observations(design).map((o) => testKey(o.test)))
+    const record: RunRecord = {
+      schema: SCHEMA_VERSION,
+      kind: 'run',
+      id: randomUUID(),
+      time: new Date().toISOString(),
+      mode: 'compare',
+      git: gitInfo(ctx.env, root),
+      env: collectEnv(),
+      results: resultsOf(collector, judgedKeys, 'head', runnerInfo, config.rawSamples),
+      ab: { base_commit: baseCommit, base_ref: baseRef, design, base_results: resultsOf(collector, baseKeys, 'base', runnerInfo, config.rawSamples) },
+    }
+    const storePath = path.resolve(ctx.cwd, config.store)
+    const recorded = !values['no-record'] && record.results.length > 0
+    if (recorded) await appendRecord(storePath, record)
+    const failing = verdicts.filter((v) => fails(v, config.failOn))
+    const outcome: RunOutcome = { record, verdicts, failing, warnings: [], storePath, recorded, history: [], config }
+    const model = buildReportModel(outcome)
+    log(renderTerminal(model, { color, establishHint: 'npx perf-regression ab' }))
+    for (const t of removed) log(c.dim(`  removed in HEAD: ${printable(`${t.test.file} > ${t.test.name}${t.test.bench ? ` [${t.test.bench}]` : ''}`)}`))
+    for (const note of collector.notes) log(c.yellow(`  perf-regression: ${printable(note)}`))
+    const outputs = await writeOutputs(model, config, ctx.cwd, ctx.env)
+    for (const line of outputs.annotations) process.stdout.write(line + '\n')
+    for (const problem of outputs.problems) log(`perf-regression: warning: ${problem}`)
+    log(c.dim(`  ${((Date.now() - started) / 1000).toFixed(1)} s of measuring in ${done} ${design === 'paired' ? 'processes' : 'process pairs'}`))
+    if (testsFailed) log(c.red(`perf-regression ab: some tests failed in HEAD; see the ${runner} output (run ${runner} on its own)`))
+    return failing.length > 0 || testsFailed ? 1 : 0
+  } catch (error) {
+    if (error instanceof AbError) {
+      process.stderr.write(`${error.message}\n`)
+      return 2
+    }
+    throw error
+  } finally {
+    cleanup()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('exit', cleanup)
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * Judges an A/B run: the head's version of each test against the base's, measured in the
+ * same job. Pure: plain numbers in, verdicts out.
+ *
+ * - Paired design: each process contributes the log ratios of its ABBA cycles. Processes
+ *   are pooled with a random-effects model (DerSimonian–Laird): the spread between
+ *   processes (code placement, JIT decisions) counts in the interval, not just the spread
+ *   of cycles within one process, and is never taken below `PROCESS_FLOOR`.
+ * - Processes design: each base/head pair of fresh processes contributes one log ratio;
+ *   a one-sample t-test over the pairs.
+ *
+ * Sampling until decided looks at the data more than once: every look tests at
+ * `alpha / looks` (Bonferroni over the planned looks), so stopping early never raises
+ * the rate of false alarms above `alpha`. p-values are then adjusted across tests
+ * (Benjamini–Hochberg).
+ */
+import { cumulativeStdNormalProbability, probit } from 'simple-statistics'
+import type { Thresholds } from '../config/options.js'
+import { testKey } from '../detect/detect.js'
+import { reaches, severityOf, type Evidence, type TestVerdict } from '../detect/verdict.js'
+import { benjaminiHochberg } from '../stats/multiple.js'
+import { tCdf, tQuantile } from '../stats/tdist.js'
+import type { TestRef } from '../types.js'
+import { formatInterval, formatNs, formatRatio } from '../util/format.js'
+import type { AbDesign } from './settings.js'
+
+/** Smallest spread between processes assumed for a paired comparison (log scale): 1%. */
+export const PROCESS_FLOOR = 0.01
+
+/** One process's paired rounds of one test. */
+export interface ProcessPairs {
+  /** ln(head/base) per ABBA cycle. */
+  cycles: number[]
+  base_ns: number
+  head_ns: number
+  /** Whether both sides ran in the same V8 tier (false: left out of the estimate). */
+  same_tier: boolean
+}
+
+/** One base/head pair of fresh processes (processes design). */
+export interface ProcessRun {
+  base_ns: number
+  head_ns: number
+}
+
+export interface AbObservations {
+  test: TestRef
+  design: AbDesign
+  /** Paired design. */
+  processes?: ProcessPairs[]
+  /** Processes design. */
+  runs?: ProcessRun[]
+}
+
+export interface AbJudgeConfig {
+  /** Severity bands of A/B runs (ratios of head to base). */
+  thresholds: Thresholds
+  confidence: number
+  /** Looks planned in all (first pass and every extension): each tests at alpha / looks. */
+  looks: number
+  /** Short commit of the base, for reasons. */
+  base: string
+}
+
+/** A test's estimate at one look, before the adjustment across tests. */
+export interface AbEstimate {
+  /** Estimated ln(head/base). */
+  log_ratio: number
+  /** Standard error of the estimate. */
+  se: number
+  /** Two-sided p-value of "no change". */
+  p: number
+  /** Quantile for the interval at this look's confidence. */
+  q: number
+  /** Between-process spread (log scale). */
+  spread: number
+  processes: number
+  /** Paired cycles (paired design) or process pairs (processes design) used. */
+  pairs: number
+  /** Processes left out because the two sides ran in different V8 tiers. */
+  tier_mismatches: number
+  base_ns: number
+  head_ns: number
+  /** When the per-process ratios split into two groups: the medians of both. */
+  clusters?: [number, number]
+}
+
+const median = (values: readonly number[]): number => {
+  const s = [...values].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length
+const variance = (v: readonly number[]) => {
+  if (v.length < 2) return 0
+  const m = mean(v)
+  return v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)
+}
+
+/** Two groups of per-process ratios, when the largest gap between sorted ratios dwarfs the noise of each. */
+function clustersOf(values: readonly number[], withinSe: number): [number, number] | undefined {
+  if (values.length < 4) return undefined
+  const s = [...values].sort((a, b) => a - b)
+  let gap = 0
+  let at = 0
+  for (let i = 1; i < s.length; i++) {
+    if (s[i]! - s[i - 1]! > gap) {
+      gap = s[i]! - s[i - 1]!
+      at = i
+    }
+  }
+  if (at < 2 || s.length - at < 2) return undefined
+  const lo = s.slice(0, at)
+  const hi = s.slice(at)
+  const spread = Math.max(Math.sqrt(variance(lo)), Math.sqrt(variance(hi)), withinSe, PROCESS_FLOOR)
+  return gap > 4 * spread ? [Math.exp(median(lo)), Math.exp(median(hi))] : undefined
+}
+
+/** The estimate of one test at one look; undefined when there is nothing to estimate yet. */
+export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | undefined {
+  if (obs.design === 'processes') {
+    const runs = obs.runs ?? []
+    if (runs.length < 2) return undefined
+    const x = runs.map((r) => Math.log(r.head_ns / r.base_ns))
+    const k = x.length
+    const sd = Math.sqrt(variance(x))
+    const se = Math.max(sd, PROCESS_FLOOR) / Math.sqrt(k)
+    const m = mean(x)
+    const t = m / se
+    return {
+      log_ratio: m,
+      se,
+      p: Math.min(1, 2 * (1 - tCdf(Math.abs(t), k - 1))),
+      q: tQuantile(1 - alphaLook / 2, k - 1),
+      spread: sd,
+      processes: 2 * k,
+      pairs: k,
+      tier_mismatches: 0,
+      base_ns: median(runs.map((r) => r.base_ns)),
+      head_ns: median(runs.map((r) => r.head_ns)),
+    }
+  }
+  const all = obs.processes ?? []
+  const used = all.filter((p) => p.same_tier && p.cycles.length > 0)
+  if (used.length === 0) return undefined
+  // Per process: mean log ratio of its cycles and that mean's variance.
+  const m = used.map((p) => mean(p.cycles))
+  const v = used.map((p) => Math.max(variance(p.cycles) / p.cycles.length, 1e-10))
+  const k = used.length
+  const w = v.map((x) => 1 / x)
+  const sw = w.reduce((a, b) => a + b, 0)
+  const fixed = w.reduce((a, wi, i) => a + wi * m[i]!, 0) / sw
+  const Q = w.reduce((a, wi, i) => a + wi * (m[i]! - fixed) ** 2, 0)
+  const c = sw - w.reduce((a, wi) => a + wi * wi, 0) / sw
+  const tau2 = Math.max(k > 1 && c > 0 ? (Q - (k - 1)) / c : 0, PROCESS_FLOOR ** 2)
+  const wr = v.map((x) => 1 / (x + tau2))
+  const swr = wr.reduce((a, b) => a + b, 0)
+  const est = wr.reduce((a, wi, i) => a + wi * m[i]!, 0) / swr
+  const se = Math.sqrt(1 / swr)
+  const z = est / se
+  const withinSe = Math.sqrt(median(v))
+  const clusters = clustersOf(m, withinSe)
+  return {
+    log_ratio: est,
+    se,
+    p: Math.min(1, 2 * (1 - cumulativeStdNormalProbability(Math.abs(z)))),
+    q: probit(1 - alphaLook / 2),
+    spread: Math.sqrt(tau2),
+    processes: k,
+    pairs: used.reduce((a, p) => a + p.cycles.length, 0),
+    tier_mismatches: all.length - used.length,
+    base_ns: median(used.map((p) => p.base_ns)),
+    head_ns: median(used.map((p) => p.head_ns)),
+    ...(clusters ? { clusters } : {}),
+  }
+}
+
+/** One-sided confidence of the "no change beyond the minor band" stop. */
+export const FUTILITY_CONFIDENCE = 0.95
+
+/**
+ * Whether an estimate already settles the test against the bands at this look: a change
+ * that is significant at this look's share of alpha and reaches a band, or an interval
+ * inside the minor band either way. The second is a stop for futility: it can only end
+ * sampling without a regression, so it needs no share of alpha, and uses a one-sided
+ * `FUTILITY_CONFIDENCE` bound.
+ */
+export function decided(e: AbEstimate | undefined, bands: Thresholds, alphaLook: number): boolean {
+  if (!e) return false
+  const ratio = Math.exp(e.log_ratio)
+  const significant = e.p <= alphaLook
+  if (significant && (reaches(ratio, bands.minor) || reaches(1 / ratio, bands.minor))) return true
+  const q = e.q * (probit(FUTILITY_CONFIDENCE) / probit(1 - alphaLook / 2))
+  return Math.exp(e.log_ratio + q * e.se) < bands.minor && Math.exp(e.log_ratio - q * e.se) > 1 / bands.minor
+}
+
+const pct = (c: number) => `${Math.round(c * 100)}%`
+
+/** What was measured, in words: "48 paired rounds in 6 processes". */
+function measuredOver(e: AbEstimate, design: AbDesign): string {
+  const over =
+    design === 'paired'
+      ? `${e.pairs} paired round${e.pairs === 1 ? '' : 's'} in ${e.processes} process${e.processes === 1 ? '' : 'es'}`
+      : `${e.pairs} pair${e.pairs === 1 ? '' : 's'} of fresh processes`
+  const left = e.tier_mismatches > 0 ? `, ${e.tier_mismatches} left out (base and head in different V8 tiers)` : ''
+  const split = e.clusters ? `; per-process ratios form two groups, ${formatRatio(e.clusters[0])} and ${formatRatio(e.clusters[1])}` : ''
+  return `${over}${left}${split}`
+}
+
+/**
+ * Verdicts of every test at the final look. `alpha / looks` is the significance of each
+ * look; q-values are Benjamini–Hochberg across the tests judged.
+ */
+export function judgeAb(observations: readonly AbObservations[], config: AbJudgeConfig): TestVerdict[] {
+  const alphaLook = (1 - config.confidence) / config.looks
+  const estimates = observations.map((o) => estimate(o, alphaLook))
+  const judged = estimates.map((e, i) => ({ e, i })).filter((x): x is { e: AbEstimate; i: number } => x.e !== undefined)
+  const q = benjaminiHochberg(judged.map((x) => x.e.p))
+  const qOf = new Map(judged.map((x, j) => [x.i, q[j]!]))
+  return observations.map((obs, i) => {
+    const key = testKey(obs.test)
+    const e = estimates[i]
+    const bands = config.thresholds
+    if (!e) {
+      const head = obs.design === 'paired' ? median((obs.processes ?? []).map((p) => p.head_ns)) : median((obs.runs ?? []).map((r) => r.head_ns))
+      const mismatched = (obs.processes ?? []).length
+      return {
+        kind: 'insufficient-data',
+        test: obs.test,
+        key,
+        current: Number.isFinite(head) ? head : 0,
+        baseline: 0,
+        baseline_runs: 0,
+        required: obs.design === 'paired' ? 1 : 2,
+        reason:
+          obs.design === 'paired' && mismatched > 0
+            ? `base and head ran in different V8 tiers in all ${mismatched} processes: no fair pair to judge`
+            : 'too few measurements of base and head to judge',
+      }
+    }
+    const ratio = Math.exp(e.log_ratio)
+    const interval: [number, number] = [Math.exp(e.log_ratio - e.q * e.se), Math.exp(e.log_ratio + e.q * e.se)]
+    const qValue = qOf.get(i) ?? 1
+    const evidence: Evidence = {
+      metric: 'wall_ns',
+      baseline_runs: e.processes,
+      window: { runs: 0, days: 0 },
+      baseline: e.base_ns,
+      current: e.head_ns,
+      ratio,
+      interval,
+      p_value: e.p,
+      q_value: qValue,
+      confidence: 1 - alphaLook,
+      noise: e.spread,
+      detectable: Math.exp(Math.log(bands.minor) + e.q * e.se),
+      thresholds: bands,
+      ab: {
+        base: config.base,
+        design: obs.design,
+        processes: e.processes,
+        pairs: e.pairs,
+        tier_mismatches: e.tier_mismatches,
+        looks: config.looks,
+        ...(e.clusters ? { clusters: e.clusters } : {}),
+      },
+    }
+    const base = { test: obs.test, key, evidence }
+    const over = measuredOver(e, obs.design)
+    const range = `${pct(1 - alphaLook)} interval ${formatInterval(interval)}`
+    const vs = `${formatNs(e.head_ns)} vs ${formatNs(e.base_ns)}`
+    const significant = qValue <= alphaLook
+    const slower = severityOf(ratio, bands)
+    const faster = severityOf(1 / ratio, bands)
+    if (significant && ratio > 1 && slower) {
+      return {
+        ...base,
+        kind: 'regression',
+        severity: slower,
+        reason: `${formatRatio(ratio)} slower than base ${config.base} over ${over}; ${range} (${vs}), ${slower} band from ${formatRatio(bands[slower])}`,
+      }
+    }
+    if (significant && ratio < 1 && faster) {
+      return { ...base, kind: 'improvement', severity: faster, reason: `${formatRatio(1 / ratio)} faster than base ${config.base} over ${over}; ${range} (${vs})` }
+    }
+    if (interval[1] < bands.minor && interval[0] > 1 / bands.minor) {
+      return { ...base, kind: 'unchanged', reason: `same speed as base ${config.base} within the ${formatRatio(bands.minor)} band over ${over}; ${range} (${vs})` }
+    }
+    // Below the bands, but a moderate change either way cannot be ruled out.
+    if (!slower && !faster && (reaches(interval[1], bands.moderate) || reaches(1 / interval[0], bands.moderate))) {
+      return { ...base, kind: 'inconclusive', reason: `too noisy to tell: ${range} against base ${config.base} over ${over} (${vs})` }
+    }
+    if (!slower && !faster) {
+      return { ...base, kind: 'unchanged', reason: `${formatRatio(ratio)} of base ${config.base}, below the ${formatRatio(bands.minor)} band, over ${over}; ${range} (${vs})` }
+    }
+    return {
+      ...base,
+      kind: 'inconclusive',
+      reason: `${formatRatio(ratio >= 1 ? ratio : 1 / ratio)} ${ratio >= 1 ? 'slower' : 'faster'} than base ${config.base}, but not significant at this confidence over ${over}; ${range} (${vs})`,
+    }
+  })
+}
