@@ -64,7 +64,7 @@ export class AbCollector {
 
   private mapPath(abs: string): string {
     const rel = path.relative(this.baseDir, abs)
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? path.join(this.headDir, rel) : abs
+    return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel)) ? path.join(this.headDir, rel) : abs
   }
 
   /** The samples of one process's output, keyed and mapped; invalid entries become notes. */

@@ -22,6 +22,7 @@ import { resolveRunnerBin, type CliContext, type Runner } from '../cli/main.js'
 import { AbCollector, sampleFromRounds, type TestAccumulator } from './collect.js'
 import { installCommand, linkDependencies, runLogged, sameDependencies } from './deps.js'
 import { AbError, addWorktree, assertNotShallow, mergeBase, repoRoot, resolveBaseRef, shortCommit, type Worktree } from './git.js'
+import { jestPairedArgs } from './jest-args.js'
 import { decided, estimate, judgeAb } from './judge.js'
 import { AB_ENV, type AbDesign, type AbOutput, type AbWorkerSettings } from './settings.js'
 
@@ -117,18 +118,53 @@ interface Trees {
   runner: Runner
   runnerArgs: string[]
   userFilters: boolean
+  /** Jest, paired design: the arguments that add the base's test files. */
+  jestPaired?: string[]
+}
+
+/** `jest --showConfig` of the head, parsed. */
+function jestShowConfig(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args, '--showConfig'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out))
+      } catch {
+        reject(new AbError(`perf-regression ab: jest --showConfig failed (exit code ${code}) in ${cwd}:\n${err.trim()}`))
+      }
+    })
+  })
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * A test-name pattern that selects these tests. Jest matches it against the suite and test
+ * names joined by spaces, Vitest against the same with the file's name in front. A test whose
+ * full name ends like a selected one is measured too, and left out of the result.
+ */
+export function namePattern(names: readonly string[]): string {
+  return `(?:^| )(?:${[...new Set(names)].map((n) => escapeRegExp(n.split(' > ').join(' '))).join('|')})$`
 }
 
 /** One test process; resolves with its output, or rejects when it wrote none. */
-function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', settings: Omit<AbWorkerSettings, 'out' | 'design'>, bin: string, files: readonly string[], ctx: CliContext, children: Set<ReturnType<typeof spawn>>): Promise<{ output: AbOutput; code: number; seconds: number }> {
+function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', settings: Omit<AbWorkerSettings, 'out' | 'design'>, bin: string, files: readonly string[], names: readonly string[], ctx: CliContext, children: Set<ReturnType<typeof spawn>>): Promise<{ output: AbOutput; code: number; seconds: number }> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-ab-out-'))
   const out = path.join(outDir, 'out.json')
   const env = { ...ctx.env, [AB_ENV]: JSON.stringify({ ...settings, design, out }) }
   const cwd = side === 'base' ? trees.baseProject : trees.headProject
   const args = [...trees.runnerArgs]
-  if (trees.runner === 'jest' && design === 'paired') args.push('--runInBand', '--roots', trees.headProject, '--roots', trees.baseProject)
+  if (trees.runner === 'jest' && design === 'paired') args.push(...(trees.jestPaired ?? []))
   if (trees.runner === 'jest' && design === 'processes') args.push('--runInBand')
-  if (!trees.userFilters) args.push(...files.map((f) => (trees.runner === 'jest' ? f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : f)))
+  if (!trees.userFilters) args.push(...files.map((f) => (trees.runner === 'jest' ? escapeRegExp(f) : f)))
+  if (names.length > 0 && !trees.runnerArgs.some((a) => a === '-t' || a.startsWith('--testNamePattern') || a.startsWith('-t='))) {
+    args.push('--testNamePattern', namePattern(names))
+  }
   const started = Date.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -274,6 +310,15 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     const headBin = await resolveRunnerBin(runner, headProject)
     const baseBin = same ? headBin : await resolveRunnerBin(runner, baseProject)
     const trees: Trees = { headProject, baseProject, runner, runnerArgs, userFilters: runnerArgs.length > (runner === 'vitest' ? 1 : 0) }
+    if (runner === 'jest' && design === 'paired') {
+      const jestArgs = jestPairedArgs(await jestShowConfig(headBin, runnerArgs, headProject, ctx.env), headProject, realpathSync(baseProject))
+      if (jestArgs) trees.jestPaired = jestArgs
+      else if (ab.design === 'paired') throw new AbError('perf-regression ab: --design paired works with one Jest project; this configuration has several: use --design processes')
+      else {
+        log(c.dim('  several Jest projects: measuring fresh processes of each tree'))
+        design = 'processes'
+      }
+    }
     const settings = { base: realpathSync(baseProject), head: headProject, paired: { warmupTime: 20, roundTime: ab.roundTime, cycles: ab.cycles } }
     const started = Date.now()
     let collector = new AbCollector(headProject, settings.base)
@@ -283,17 +328,19 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     let perProcess = 0
 
     const pass = async (n: number, only?: ReadonlySet<string>) => {
-      const files = only ? filesOf([...collector.tests.values()].filter((t) => only.has(t.key))) : []
+      const selected = only ? [...collector.tests.values()].filter((t) => only.has(t.key)) : []
+      const files = filesOf(selected)
+      const names = selected.map((t) => t.test.name)
       for (let i = 0; i < n; i++) {
         const t0 = Date.now()
         if (design === 'paired') {
-          const r = await runProcess(trees, design, 'head', settings, headBin, files, ctx, children)
+          const r = await runProcess(trees, design, 'head', settings, headBin, files, names, ctx, children)
           if (r.code !== 0) testsFailed = true
           collector.addPaired(r.output, only)
         } else {
           const got: Partial<Record<'base' | 'head', AbOutput>> = {}
           for (const side of shuffledOrder()) {
-            const r = await runProcess(trees, design, side, settings, side === 'base' ? baseBin : headBin, files, ctx, children)
+            const r = await runProcess(trees, design, side, settings, side === 'base' ? baseBin : headBin, files, names, ctx, children)
             if (r.code !== 0 && side === 'head') testsFailed = true
             got[side] = r.output
           }

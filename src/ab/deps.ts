@@ -3,7 +3,7 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs'
 import path from 'node:path'
 import { AbError } from './git.js'
 
-const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock']
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb']
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides', 'resolutions', 'pnpm', 'workspaces']
 
 /** Folders from `dir` up to `top`, `dir` first. */
@@ -63,6 +63,7 @@ export function linkDependencies(headProject: string, baseProject: string, headR
 /** The install command of the project's package manager, from the lockfile nearest the project folder. */
 export function installCommand(project: string, top: string): { cwd: string; command: string; args: string[] } {
   for (const dir of upTo(project, top)) {
+    if (existsSync(path.join(dir, 'bun.lock')) || existsSync(path.join(dir, 'bun.lockb'))) return { cwd: dir, command: 'bun', args: ['install', '--frozen-lockfile'] }
     if (existsSync(path.join(dir, 'pnpm-lock.yaml'))) return { cwd: dir, command: 'pnpm', args: ['install', '--frozen-lockfile'] }
     if (existsSync(path.join(dir, 'yarn.lock'))) {
       const berry = existsSync(path.join(dir, '.yarnrc.yml'))

@@ -14,7 +14,6 @@
  * the rate of false alarms above `alpha`. p-values are then adjusted across tests
  * (Benjamini–Hochberg).
  */
-import { cumulativeStdNormalProbability, probit } from 'simple-statistics'
 import type { Thresholds } from '../config/options.js'
 import { testKey } from '../detect/detect.js'
 import { reaches, severityOf, type Evidence, type TestVerdict } from '../detect/verdict.js'
@@ -83,6 +82,40 @@ export interface AbEstimate {
   head_ns: number
   /** When the per-process ratios split into two groups: the medians of both. */
   clusters?: [number, number]
+}
+
+/**
+ * Upper tail of the standard normal, P(Z > z), from the complementary error function
+ * (Numerical Recipes' erfcc: relative error below 1.2e-7 everywhere, so small p-values stay exact).
+ */
+export function normalTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2
+  const t = 1 / (1 + 0.5 * x)
+  const erfc =
+    t *
+    Math.exp(
+      -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    )
+  const upper = erfc / 2
+  return z >= 0 ? upper : 1 - upper
+}
+
+/** Quantile of the standard normal (Acklam's algorithm, relative error below 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile() needs 0 < p < 1 (got ${p})`)
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239]
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572]
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
+  const low = 0.02425
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p))
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p)
+  const q = p - 0.5
+  const r = q * q
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
 }
 
 const median = (values: readonly number[]): number => {
@@ -163,12 +196,12 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
   return {
     log_ratio: est,
     se,
-    p: Math.min(1, 2 * (1 - cumulativeStdNormalProbability(Math.abs(z)))),
-    q: probit(1 - alphaLook / 2),
+    p: Math.min(1, 2 * normalTail(Math.abs(z))),
+    q: normalQuantile(1 - alphaLook / 2),
     spread: Math.sqrt(tau2),
     processes: k,
     pairs: used.reduce((a, p) => a + p.cycles.length, 0),
-    tier_mismatches: all.length - used.length,
+    tier_mismatches: all.filter((p) => !p.same_tier).length,
     base_ns: median(used.map((p) => p.base_ns)),
     head_ns: median(used.map((p) => p.head_ns)),
     ...(clusters ? { clusters } : {}),
@@ -190,7 +223,7 @@ export function decided(e: AbEstimate | undefined, bands: Thresholds, alphaLook:
   const ratio = Math.exp(e.log_ratio)
   const significant = e.p <= alphaLook
   if (significant && (reaches(ratio, bands.minor) || reaches(1 / ratio, bands.minor))) return true
-  const q = e.q * (probit(FUTILITY_CONFIDENCE) / probit(1 - alphaLook / 2))
+  const q = e.q * (normalQuantile(FUTILITY_CONFIDENCE) / normalQuantile(1 - alphaLook / 2))
   return Math.exp(e.log_ratio + q * e.se) < bands.minor && Math.exp(e.log_ratio - q * e.se) > 1 / bands.minor
 }
 
@@ -223,7 +256,7 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
     const bands = config.thresholds
     if (!e) {
       const head = obs.design === 'paired' ? median((obs.processes ?? []).map((p) => p.head_ns)) : median((obs.runs ?? []).map((r) => r.head_ns))
-      const mismatched = (obs.processes ?? []).length
+      const mismatched = (obs.processes ?? []).filter((p) => !p.same_tier).length
       return {
         kind: 'insufficient-data',
         test: obs.test,
@@ -233,7 +266,7 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
         baseline_runs: 0,
         required: obs.design === 'paired' ? 1 : 2,
         reason:
-          obs.design === 'paired' && mismatched > 0
+          obs.design === 'paired' && mismatched > 0 && mismatched === (obs.processes ?? []).length
             ? `base and head ran in different V8 tiers in all ${mismatched} processes: no fair pair to judge`
             : 'too few measurements of base and head to judge',
       }

@@ -57,7 +57,7 @@ export function abSettings(env: Record<string, string | undefined> = process.env
   const v = value as Partial<AbWorkerSettings> | null
   if (
     typeof v !== 'object' || v === null || (v.design !== 'paired' && v.design !== 'processes') ||
-    typeof v.out !== 'string' || typeof v.base !== 'string' || typeof v.head !== 'string' || typeof v.paired !== 'object'
+    typeof v.out !== 'string' || typeof v.base !== 'string' || typeof v.head !== 'string' || typeof v.paired !== 'object' || v.paired === null
   ) {
     throw new Error(`perf-regression: ${AB_ENV} does not hold A/B settings; it is set by perf-regression ab, do not set it by hand`)
   }

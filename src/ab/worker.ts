@@ -29,7 +29,7 @@ function registry(): Map<string, Registered> {
 export function sideOf(file: string, settings: Pick<AbWorkerSettings, 'base' | 'head'>): { side: 'base' | 'head'; rel: string } {
   const inside = (dir: string) => {
     const rel = path.relative(dir, file)
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined
+    return rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined
   }
   const base = inside(settings.base)
   if (base !== undefined) return { side: 'base', rel: base }

@@ -1,5 +1,5 @@
 import type { Thresholds } from '../config/options.js'
-import { findingFails, type Evidence, type Finding, type TestVerdict, type VerdictKind } from '../detect/verdict.js'
+import { findingFails, type AbEvidence, type Evidence, type Finding, type TestVerdict, type VerdictKind } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, Severity, TestRef } from '../types.js'
 import type { HistoryPoint, ReportModel } from './model.js'
 
@@ -38,6 +38,8 @@ export interface AnalysisEvidence {
   thresholds: Thresholds
   /** Present when the run was judged against a recurring secondary level of the baseline. */
   mode?: { runs: number; main: number; main_runs: number }
+  /** A/B runs: how the head was measured against its base commit. */
+  ab?: AbEvidence
   /** `metrics.wall.floor`, when set. */
   floor_ns?: number
 }
@@ -146,6 +148,19 @@ function evidenceOf(e: Evidence): AnalysisEvidence {
     ...(e.mode ? { mode: { runs: e.mode.runs, main: e.mode.main, main_runs: e.mode.main_runs } } : {}),
     ...(e.floor_ns !== undefined ? { floor_ns: e.floor_ns } : {}),
     ...(e.repeats !== undefined ? { repeats: e.repeats } : {}),
+    ...(e.ab
+      ? {
+          ab: {
+            base: e.ab.base,
+            design: e.ab.design,
+            processes: e.ab.processes,
+            pairs: e.ab.pairs,
+            tier_mismatches: e.ab.tier_mismatches,
+            looks: e.ab.looks,
+            ...(e.ab.clusters ? { clusters: [e.ab.clusters[0], e.ab.clusters[1]] as [number, number] } : {}),
+          },
+        }
+      : {}),
   }
 }
 
