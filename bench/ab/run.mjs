@@ -139,7 +139,7 @@ for (let i = trials.length - 1; i > 0; i--) {
 const results = []
 for (const [i, t] of trials.entries()) {
   git('checkout', '-q', branchOf(t.f))
-  const ab = node([bin, 'ab', '--base', 'main', '--no-record', '--design', t.design, ...(t.design === 'processes' ? ['--max-rounds', '12'] : [])])
+  const ab = node([bin, 'ab', '--base', 'main', '--no-record', '--design', t.design, ...(t.design === 'processes' ? ['--max-rounds', '6'] : [])])
   if (ab.code === 2) throw new Error(`ab failed:\n${ab.out.slice(-3000)}`)
   const abVerdicts = verdictsOf()
   const processes = Number(/in (\d+) process/.exec(ab.out.split('\n').filter((l) => l.includes('s of measuring')).pop() ?? '')?.[1] ?? NaN)

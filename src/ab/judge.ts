@@ -209,22 +209,24 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
 }
 
 /** One-sided confidence of the "no change beyond the minor band" stop. */
-export const FUTILITY_CONFIDENCE = 0.95
+export const FUTILITY_CONFIDENCE = 0.8
 
 /**
- * Whether an estimate already settles the test against the bands at this look: a change
- * that is significant at this look's share of alpha and reaches a band, or an interval
- * inside the minor band either way. The second is a stop for futility: it can only end
- * sampling without a regression, so it needs no share of alpha, and uses a one-sided
- * `FUTILITY_CONFIDENCE` bound.
+ * Whether an estimate already settles the test against the bands at this look:
+ * - a change that is significant at this look's share of alpha and reaches a band, or
+ * - a stop for futility: the one-sided `FUTILITY_CONFIDENCE` bound is inside the minor band
+ *   either way, and the interval at this look's confidence is inside the moderate band, so
+ *   the verdict would be `unchanged`. It can only end sampling without a regression, so it
+ *   needs no share of alpha and does not raise the false-alarm rate.
  */
 export function decided(e: AbEstimate | undefined, bands: Thresholds, alphaLook: number): boolean {
   if (!e) return false
   const ratio = Math.exp(e.log_ratio)
   const significant = e.p <= alphaLook
   if (significant && (reaches(ratio, bands.minor) || reaches(1 / ratio, bands.minor))) return true
-  const q = e.q * (normalQuantile(FUTILITY_CONFIDENCE) / normalQuantile(1 - alphaLook / 2))
-  return Math.exp(e.log_ratio + q * e.se) < bands.minor && Math.exp(e.log_ratio - q * e.se) > 1 / bands.minor
+  const f = normalQuantile(FUTILITY_CONFIDENCE) * e.se
+  const within = (edge: number, half: number) => Math.exp(e.log_ratio + half) < edge && Math.exp(e.log_ratio - half) > 1 / edge
+  return within(bands.minor, f) && within(bands.moderate, e.q * e.se)
 }
 
 const pct = (c: number) => `${Math.round(c * 100)}%`

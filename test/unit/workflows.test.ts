@@ -23,8 +23,8 @@ const load = (file: string) => parse(readFileSync(path.join(DIR, file), 'utf8'),
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps)
 
 describe('example GitHub Actions workflows', () => {
-  test('there are the four documented workflows', () => {
-    expect(files.sort()).toEqual(['perf-comment.yml', 'perf-main.yml', 'perf-nightly.yml', 'perf-pr.yml'])
+  test('there are the five documented workflows', () => {
+    expect(files.sort()).toEqual(['perf-ab.yml', 'perf-comment.yml', 'perf-main.yml', 'perf-nightly.yml', 'perf-pr.yml'])
   })
 
   test.each(files)('%s is valid YAML with a name, triggers, least-privilege permissions and jobs with steps', (file) => {
@@ -65,6 +65,16 @@ describe('example GitHub Actions workflows', () => {
     const all = steps(w)
     expect(all.some((s) => s.uses?.startsWith('actions/checkout'))).toBe(false)
     expect(all.some((s) => s.uses?.startsWith('actions/github-script'))).toBe(true)
+  })
+
+  test('the A/B workflow fetches the full history and runs perf-regression ab with a read-only token', () => {
+    const w = load('perf-ab.yml')
+    expect(w.on).toHaveProperty('pull_request')
+    expect(w.permissions).toEqual({ contents: 'read' })
+    const all = steps(w)
+    expect(all.find((s) => s.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth']).toBe(0)
+    expect(all.some((s) => s.run?.includes('perf-regression ab'))).toBe(true)
+    expect(all.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true)
   })
 
   test('the nightly run opens an issue from the generated regression-issue.md', () => {
