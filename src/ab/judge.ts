@@ -257,14 +257,16 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
     const e = estimates[i]
     const bands = config.thresholds
     if (!e) {
-      const head = obs.design === 'paired' ? median((obs.processes ?? []).map((p) => p.head_ns)) : median((obs.runs ?? []).map((r) => r.head_ns))
+      const sides = obs.design === 'paired' ? (obs.processes ?? []) : (obs.runs ?? [])
+      const head = sides.length > 0 ? median(sides.map((p) => p.head_ns)) : 0
+      const baseNs = sides.length > 0 ? median(sides.map((p) => p.base_ns)) : 0
       const mismatched = (obs.processes ?? []).filter((p) => !p.same_tier).length
       return {
         kind: 'insufficient-data',
         test: obs.test,
         key,
-        current: Number.isFinite(head) ? head : 0,
-        baseline: 0,
+        current: head,
+        baseline: baseNs,
         baseline_runs: 0,
         required: obs.design === 'paired' ? 1 : 2,
         reason:

@@ -100,10 +100,18 @@ function header(model: ReportModel, title: string): string {
     ['time', 'Time', showTime(run.time)],
     ['commit', 'Commit', run.git.commit ? run.git.commit.slice(0, 12) : '—'],
     ['branch', 'Branch', run.git.branch ?? '—'],
-    ['mode', 'Mode', establishing ? 'establish (recording a baseline)' : `compare (fails on ${model.fail_on})`],
+    [
+      'mode',
+      'Mode',
+      establishing
+        ? 'establish (recording a baseline)'
+        : model.ab
+          ? `A/B against base ${model.ab.base_commit.slice(0, 12)} (${model.ab.base_ref}), ${model.ab.design === 'paired' ? 'paired rounds in one process' : 'interleaved fresh processes'} (fails on ${model.fail_on})`
+          : `compare (fails on ${model.fail_on})`,
+    ],
     ['env', 'Environment', environment],
   ]
-  if (model.baseline_commits.length > 0) meta.push(['baseline-commits', 'Baseline commits', model.baseline_commits.map((c) => c.slice(0, 8)).join(', ')])
+  if (model.baseline_commits.length > 0 && !model.ab) meta.push(['baseline-commits', 'Baseline commits', model.baseline_commits.map((c) => c.slice(0, 8)).join(', ')])
   meta.push(['store', 'Store', model.store])
   const dl = meta.map(([key, dt, dd]) => `<div data-meta="${key}"><dt>${dt}</dt><dd>${escapeHtml(dd)}</dd></div>`).join('')
   const warnings = model.warnings.length

@@ -174,7 +174,9 @@ function contextLines(model: ReportModel): string[] {
   const branch = git.branch ? ` (${escapeMarkdownCell(git.branch)})` : ''
   return [
     `- Machine: ${escapeMarkdownCell(machine)}${env.ci ? `, CI: ${escapeMarkdownCell(env.ci)}` : ''}`,
-    `- Commit: ${sha(git.commit)}${branch} compared with ${base.length > 0 ? `baseline commit${base.length === 1 ? '' : 's'} ${shown}` : 'no baseline commit'}`,
+    model.ab
+      ? `- Commit: ${sha(git.commit)}${branch} measured next to its base ${sha(model.ab.base_commit)} (${escapeMarkdownCell(model.ab.base_ref)}) in this job, ${model.ab.design === 'paired' ? 'in paired rounds inside one process' : 'in interleaved fresh processes'}`
+      : `- Commit: ${sha(git.commit)}${branch} compared with ${base.length > 0 ? `baseline commit${base.length === 1 ? '' : 's'} ${shown}` : 'no baseline commit'}`,
     `- Run: ${escapeMarkdownCell(model.run.id.slice(0, 8))} at ${escapeMarkdownCell(model.run.time)}`,
   ]
 }

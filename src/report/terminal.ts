@@ -42,7 +42,7 @@ export function displayName(v: TestVerdict): string {
   return printable(label(v.test))
 }
 
-function verdictCell(v: TestVerdict, c: Colors): string {
+function verdictCell(v: TestVerdict, c: Colors, ab: boolean): string {
   switch (v.kind) {
     case 'regression': {
       const paint = v.severity === 'minor' ? c.yellow : c.red
@@ -55,9 +55,9 @@ function verdictCell(v: TestVerdict, c: Colors): string {
     case 'inconclusive':
       return c.yellow('? inconclusive') + c.dim(` ${formatInterval(v.evidence.interval)}`)
     case 'insufficient-data':
-      return c.dim(`· ${v.baseline_runs}/${v.required} baseline runs`)
+      return c.dim(ab ? '· not judged' : `· ${v.baseline_runs}/${v.required} baseline runs`)
     case 'new':
-      return c.dim('· new (no baseline)')
+      return c.dim(ab ? '· new (not in the base)' : '· new (no baseline)')
   }
 }
 
@@ -109,9 +109,9 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
   const nameWidth = Math.min(options.nameWidth ?? 60, Math.max(4, ...verdicts.map((v) => [...testLabel(v)].length + 2)))
   const sparkRuns = options.sparkRuns ?? 12
   const rows = verdicts.map((v) => {
-    const baseline = 'evidence' in v ? formatNs(v.evidence.baseline) : v.kind === 'insufficient-data' ? formatNs(v.baseline) : '—'
+    const baseline = 'evidence' in v ? formatNs(v.evidence.baseline) : v.kind === 'insufficient-data' && v.baseline > 0 ? formatNs(v.baseline) : '—'
     const current = formatNs('evidence' in v ? v.evidence.current : v.current)
-    const ratio = 'evidence' in v ? formatRatio(v.evidence.ratio) : v.kind === 'insufficient-data' ? formatRatio(v.current / v.baseline) : '—'
+    const ratio = 'evidence' in v ? formatRatio(v.evidence.ratio) : v.kind === 'insufficient-data' && v.baseline > 0 ? formatRatio(v.current / v.baseline) : '—'
     const spark = sparkline((model.history[v.key] ?? []).slice(-sparkRuns).map((p) => p.wall_ns))
     return { v, baseline, current, ratio, spark }
   })
@@ -129,7 +129,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
     for (const r of rows.filter((row) => list.includes(row.v))) {
       const name = cut(testLabel(r.v), nameWidth - 2)
       lines.push(
-        `    ${pad(name, nameWidth - 2)}  ${padStart(r.baseline, w.baseline)}  ${padStart(r.current, w.current)}  ${padStart(r.ratio, w.ratio)}  ${c.dim(pad(r.spark, w.spark))}  ${verdictCell(r.v, c)}`,
+        `    ${pad(name, nameWidth - 2)}  ${padStart(r.baseline, w.baseline)}  ${padStart(r.current, w.current)}  ${padStart(r.ratio, w.ratio)}  ${c.dim(pad(r.spark, w.spark))}  ${verdictCell(r.v, c, model.ab !== undefined)}`,
       )
       for (const f of r.v.findings ?? []) lines.push(`      ${findingLine(f, establishing ? 'never' : model.fail_on, c)}`)
     }
@@ -146,7 +146,12 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
     }
   } else {
     const allNew = verdicts.every((v) => v.kind === 'new')
-    if (allNew) {
+    if (model.ab) {
+      lines.push(`  ${counts(verdicts, c)}`)
+      for (const v of verdicts) {
+        if (v.kind === 'new' || v.kind === 'insufficient-data') lines.push(c.dim(`  · ${cut(displayName(v), 200)}: ${printable(v.reason)}`))
+      }
+    } else if (allNew) {
       const which = verdicts.length === 1 ? 'this test' : `these ${verdicts.length} tests`
       lines.push(
         c.yellow(
