@@ -137,8 +137,16 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
     who: whoAmI(ctx.env, ctx.cwd),
   }
   if (action === 'accept') {
-    const run = values.run === undefined ? runs.at(-1) : runs.find((r) => r.id === values.run || r.id.startsWith(values.run!))
+    // A/B runs are measured in paired rounds next to their base, not like history runs: never a baseline.
+    const history = runs.filter((r) => !r.ab)
+    const run = values.run === undefined ? history.at(-1) : runs.find((r) => r.id === values.run || r.id.startsWith(values.run!))
     if (!run) return noSuchRun(storePath, values.run)
+    if (run.ab) {
+      process.stderr.write(
+        `perf-regression: run ${run.id.slice(0, 8)} is an A/B run (perf-regression ab), which never becomes a baseline. Accept a run recorded with perf-regression vitest or jest on the new code instead.\n`,
+      )
+      return 2
+    }
     event.run_id = run.id
   }
   await appendRecord(storePath, event)

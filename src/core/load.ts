@@ -15,6 +15,7 @@ export interface LoadedRun {
 /**
  * Streams the store twice with bounded memory: once to find the run (and the
  * baseline events), once to keep the history of its tests up to its time.
+ * Without an id, A/B runs are passed over; by id, one is judged against the history like any compare run.
  * Returns undefined when there is no such run.
  */
 export async function loadRunForJudging(file: string, limits: HistoryLimits, runId?: string): Promise<LoadedRun | undefined> {
@@ -23,7 +24,8 @@ export async function loadRunForJudging(file: string, limits: HistoryLimits, run
   let record: RunRecord | undefined
   for await (const item of readRecords(file, (w) => warnings.push(w))) {
     if (item.kind === 'baseline-event') events.push(item)
-    else if (runId === undefined || (record === undefined && (item.id === runId || item.id.startsWith(runId)))) record = item
+    // The latest run is the latest history run: an A/B run is judged against its base when it is made.
+    else if ((runId === undefined && !item.ab) || (runId !== undefined && record === undefined && (item.id === runId || item.id.startsWith(runId)))) record = item
   }
   if (!record) return undefined
   const collector = new HistoryCollector(new Set(record.results.map((r) => testKey(r.test))), limits, Date.parse(record.time), record.id)

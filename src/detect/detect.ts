@@ -72,7 +72,8 @@ function scanHistory(input: DetectInput): { baselines: Map<string, BaselineEntry
         repeats.set(key, list)
       }
     }
-    if ((run.mode !== 'baseline' && !accepted.has(run.id)) || run.id === input.runId) continue
+    // A/B runs never form baselines, even if an event names them.
+    if ((run.mode !== 'baseline' && !accepted.has(run.id)) || run.ab || run.id === input.runId) continue
     const time = Date.parse(run.time)
     if (time < oldest || time > nowMs || (time < resetAt && !accepted.has(run.id))) continue
     const seen = new Set<string>()

@@ -120,4 +120,26 @@ describe('check, history and baseline commands', () => {
       expect(await main(['baseline'], { cwd: dir, env })).toBe(2)
     })
   })
+
+  test('an A/B run is passed over by check and baseline accept, and can never be accepted', async () => {
+    await store(async (dir, file) => {
+      const ab = run({ id: 'ab-run', time: new Date(), mode: 'compare', medians: { parse: 1e6 } })
+      await appendRecord(file, { ...ab, ab: { base_commit: 'abcdef1234567', base_ref: 'origin/main', design: 'paired', base_results: ab.results } })
+      capture()
+      // The latest history run is still the slow one.
+      expect(await main(['check'], { cwd: dir, env })).toBe(1)
+      expect(await main(['baseline', 'accept', '--run', 'ab-run', '--reason', 'x'], { cwd: dir, env })).toBe(2)
+      expect(err.join('')).toContain('is an A/B run (perf-regression ab), which never becomes a baseline')
+      expect(await main(['baseline', 'accept', '--reason', 'intended'], { cwd: dir, env })).toBe(0)
+      expect((await readStore(file)).events[0]).toMatchObject({ action: 'accept', run_id: 'slow-run' })
+    })
+  })
+
+  test('an accept event that names an A/B run does not make it a baseline', () => {
+    const base = baselineRuns('parse', [1e6, 1e6, 1e6, 1e6, 1e6, 1e6])
+    const abRun = run({ id: 'ab', time: hours(0.5), mode: 'compare', medians: { parse: 2e6 } })
+    const history = [...base, { ...abRun, ab: { base_commit: 'abcdef1', base_ref: 'main', design: 'paired' as const, base_results: abRun.results } }]
+    const v = detect({ current: [result('parse', 2e6)], history, events: [event('accept', hours(0.2), 'ab')], config: detectConfig(), now: NOW })[0]!
+    expect(v.kind).toBe('new')
+  })
 })
