@@ -82,6 +82,8 @@ export interface AbEstimate {
   head_ns: number
   /** When the per-process ratios split into two groups: the medians of both. */
   clusters?: [number, number]
+  /** Each process's ratio (paired design) or each pair's (processes design), in the order measured. */
+  per_process: number[]
 }
 
 /**
@@ -171,6 +173,7 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
       tier_mismatches: 0,
       base_ns: median(runs.map((r) => r.base_ns)),
       head_ns: median(runs.map((r) => r.head_ns)),
+      per_process: x.map(Math.exp),
     }
   }
   const all = obs.processes ?? []
@@ -205,6 +208,7 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
     base_ns: median(used.map((p) => p.base_ns)),
     head_ns: median(used.map((p) => p.head_ns)),
     ...(clusters ? { clusters } : {}),
+    per_process: m.map(Math.exp),
   }
 }
 
@@ -299,6 +303,7 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
         pairs: e.pairs,
         tier_mismatches: e.tier_mismatches,
         looks: config.looks,
+        per_process: e.per_process,
         ...(e.clusters ? { clusters: e.clusters } : {}),
       },
     }

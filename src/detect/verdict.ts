@@ -67,6 +67,8 @@ export interface AbEvidence {
   looks: number
   /** When the per-process ratios split into two groups: the median ratio of each. */
   clusters?: [number, number]
+  /** The ratio of each process (paired design: the mean of its cycles) or of each pair of processes. */
+  per_process: number[]
 }
 
 /**

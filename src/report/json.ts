@@ -157,6 +157,7 @@ function evidenceOf(e: Evidence): AnalysisEvidence {
             pairs: e.ab.pairs,
             tier_mismatches: e.ab.tier_mismatches,
             looks: e.ab.looks,
+            per_process: [...e.ab.per_process],
             ...(e.ab.clusters ? { clusters: [e.ab.clusters[0], e.ab.clusters[1]] as [number, number] } : {}),
           },
         }

@@ -94,7 +94,9 @@ describe('paired design', () => {
     expect(e.current).toBeCloseTo(1.3e6, -2)
     expect(e.thresholds).toEqual(BANDS)
     expect(e.confidence).toBeCloseTo(0.95, 12)
-    expect(e.ab).toEqual({ base: 'abc1234', design: 'paired', processes: 8, pairs: 80, tier_mismatches: 0, looks: 1 })
+    expect(e.ab).toMatchObject({ base: 'abc1234', design: 'paired', processes: 8, pairs: 80, tier_mismatches: 0, looks: 1 })
+    expect(e.ab?.per_process).toHaveLength(8)
+    for (const r of e.ab!.per_process) expect(r).toBeCloseTo(1.3, 1)
     expect(v.reason).toContain('slower than base abc1234')
     expect(v.reason).toContain('80 paired rounds in 8 processes')
     expect(v.reason).toContain('moderate band from 1.15×')
@@ -189,7 +191,8 @@ describe('processes design', () => {
     const slow = one(fresh('slow', runs(Math.log(1.3), 12)))
     expect(slow.kind === 'regression' && slow.severity).toBe('moderate')
     const e = evidenceOf(slow)
-    expect(e.ab).toEqual({ base: 'abc1234', design: 'processes', processes: 24, pairs: 12, tier_mismatches: 0, looks: 1 })
+    expect(e.ab).toMatchObject({ base: 'abc1234', design: 'processes', processes: 24, pairs: 12, tier_mismatches: 0, looks: 1 })
+    expect(e.ab?.per_process).toHaveLength(12)
     expect(slow.reason).toContain('12 pairs of fresh processes')
     expect(one(fresh('fast', runs(Math.log(0.7), 12))).kind).toBe('improvement')
     expect(one(fresh('same', runs(0, 12))).kind).toBe('unchanged')
@@ -270,7 +273,7 @@ describe('adjustment across tests', () => {
 
 describe('decided', () => {
   const est = (log_ratio: number, se: number, p: number, q = 1.959964): AbEstimate => ({
-    log_ratio, se, p, q, spread: 0.01, processes: 4, pairs: 40, tier_mismatches: 0, base_ns: 1, head_ns: 1,
+    log_ratio, se, p, q, spread: 0.01, processes: 4, pairs: 40, tier_mismatches: 0, base_ns: 1, head_ns: 1, per_process: [],
   })
 
   test('undefined: not decided', () => {
