@@ -119,7 +119,9 @@ export class AbCollector {
         this.notes.push(`"${test.name}": invalid paired rounds (${problem}); left out`)
         continue
       }
-      acc.processes.push({ cycles: info.pair.cycles, base_ns: info.pair.base_ns, head_ns: info.pair.head_ns, same_tier: sameTier(info.pair.tiers) })
+      // Every cycle left out for differing tiers counts as a process in different tiers.
+      const allMismatched = info.pair.cycles.length === 0 && (info.pair.mismatched_cycles ?? 0) > 0
+      acc.processes.push({ cycles: info.pair.cycles, base_ns: info.pair.base_ns, head_ns: info.pair.head_ns, same_tier: sameTier(info.pair.tiers) && !allMismatched })
       acc.lastPair = info.pair
     }
   }

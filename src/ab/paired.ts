@@ -48,19 +48,31 @@ export interface PairedEvidence {
   base_rounds_ns: number[]
   /** Time per call of each of the head's rounds, in nanoseconds. */
   head_rounds_ns: number[]
-  /** V8's optimization tier of both functions after the rounds, when it can be read. */
+  /** V8's optimization status bits of both functions after the rounds, when they can be read. */
   tiers?: { base: number; head: number }
+  /** Cycles left out because the two functions were in different tiers at their end (with `deps.status`). */
+  mismatched_cycles?: number
+}
+
+/** V8's tiers, from its optimization status bits (`%GetOptimizationStatus`). */
+export type Tier = 'turbofan' | 'maglev' | 'sparkplug' | 'ignition'
+
+/** The tier a function's status bits name: bit 6 TurboFan, bit 5 Maglev, bit 15 Sparkplug (baseline), else the interpreter. */
+export function tierOf(status: number): Tier {
+  if (status & (1 << 6)) return 'turbofan'
+  if (status & (1 << 5)) return 'maglev'
+  if (status & (1 << 15)) return 'sparkplug'
+  return 'ignition'
 }
 
 /** Whether V8's status bits say the function runs optimized code (TurboFan or Maglev). */
 export function optimized(status: number): boolean {
-  // Bit 4: optimized; bit 5: TurboFanned; bit 15: Maglevved (V8 11+).
   return (status & (1 << 4)) !== 0
 }
 
-/** Both sides run in the same tier (both optimized, or both not), or the tiers are unknown. */
+/** Both sides ran in the same tier, or the tiers are unknown. */
 export function sameTier(tiers: PairedEvidence['tiers']): boolean {
-  return tiers === undefined || optimized(tiers.base) === optimized(tiers.head)
+  return tiers === undefined || tierOf(tiers.base) === tierOf(tiers.head)
 }
 
 const median = (values: readonly number[]): number => {
@@ -83,7 +95,8 @@ function makeRunner(side: 'base' | 'head', async: boolean): (fn: () => unknown, 
 /**
  * Measures `base` and `head` in alternating rounds of the same number of calls. Both are
  * warmed up first (alternately), optimized when `deps.optimize` is given, then timed in
- * `cycles` ABBA/BAAB cycles. Errors of either function propagate.
+ * `cycles` ABBA/BAAB cycles; with `deps.status`, a cycle that ends with the two in different
+ * V8 tiers is left out. Errors of either function propagate.
  */
 export async function pairedRounds(base: PairSide, head: PairSide, options: PairedOptions, deps: PairedDeps): Promise<PairedEvidence> {
   const runners = { base: makeRunner('base', base.async), head: makeRunner('head', head.async) }
@@ -123,6 +136,7 @@ export async function pairedRounds(base: PairSide, head: PairSide, options: Pair
   const roundCalls = Math.max(1, Math.round(options.roundTime / perCall))
 
   const cycles: number[] = []
+  let mismatched = 0
   const baseRounds: number[] = []
   const headRounds: number[] = []
   for (let c = 0; c < options.cycles; c++) {
@@ -132,6 +146,11 @@ export async function pairedRounds(base: PairSide, head: PairSide, options: Pair
       const ms = await timeRound(which, roundCalls)
       t[which] += ms
       ;(which === 'base' ? baseRounds : headRounds).push(ms)
+    }
+    // A cycle where one side had left the other's tier (a deopt, Maglev against TurboFan) compares two different compilers.
+    if (deps.status && tierOf(deps.status(base.fn)) !== tierOf(deps.status(head.fn))) {
+      mismatched++
+      continue
     }
     // A round too short for the clock says nothing; the timer's resolution is far below a round.
     if (t.base > 0 && t.head > 0) cycles.push(Math.log(t.head / t.base))
@@ -145,6 +164,9 @@ export async function pairedRounds(base: PairSide, head: PairSide, options: Pair
     base_rounds_ns: baseRounds.map((ms) => (ms / roundCalls) * 1e6),
     head_rounds_ns: headRounds.map((ms) => (ms / roundCalls) * 1e6),
   }
-  if (deps.status) evidence.tiers = { base: deps.status(base.fn), head: deps.status(head.fn) }
+  if (deps.status) {
+    evidence.tiers = { base: deps.status(base.fn), head: deps.status(head.fn) }
+    evidence.mismatched_cycles = mismatched
+  }
   return evidence
 }

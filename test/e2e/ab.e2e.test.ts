@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
 import type { RunRecord } from '../../src/types.js'
@@ -25,7 +24,6 @@ function commitWork(dir: string, edit: (text: string) => string, message: string
   git(dir, 'commit', '-q', '-am', message)
 }
 
-const abDirs = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith('perf-regression-ab-'))
 
 interface Case {
   label: string
@@ -52,23 +50,26 @@ const CASES: Case[] = [
 
 describe.each(CASES)('perf-regression ab, $label', ({ label, fixture, deps, type, node, env = {} }) => {
   let dir = ''
-  const ab = (args: string[], cwd = dir) => run(node(), [path.join(dir, 'node_modules/perf-regression/dist/cli/bin.js'), 'ab', ...args], cwd, env)
+  // A temp folder of this suite's own: whatever the command leaves there is its own.
+  let tmp = ''
+  const ab = (args: string[], cwd = dir) => run(node(), [path.join(dir, 'node_modules/perf-regression/dist/cli/bin.js'), 'ab', ...args], cwd, { ...env, TMPDIR: tmp })
 
   beforeAll(() => {
     dir = createProject(fixture, `ab-${label.replace(/\W+/g, '-').toLowerCase()}`, deps, inject('tarball'), type)
     initRepo(dir)
+    tmp = path.join(WORK, `tmp-${label.replace(/\W+/g, '-').toLowerCase()}`)
+    mkdirSync(tmp, { recursive: true })
   })
 
   test('a commit that slows one function 1.5x fails with that test named; the worktree is gone afterwards', async () => {
     commitWork(dir, (t) => t.replace('const CHECKSUM_REPS = 2', 'const CHECKSUM_REPS = 3'), 'slower checksum')
-    const before = abDirs()
     const r = await ab(['--base', 'main'])
     expect(r.code, r.output).toBe(1)
     expect(r.output).toMatch(/A\/B: HEAD against base [0-9a-f]+ \(main\), paired rounds in one process/)
     expect(r.output).toMatch(/✗ .*work > checksum: 1\.[3-7]\d× slower than base [0-9a-f]+ over \d+ paired rounds in \d+ processes/)
     expect(r.output).not.toMatch(/✗ .*work > digest/)
-    // The worktree is removed, and git no longer lists it.
-    expect(abDirs().filter((d) => !before.includes(d))).toEqual([])
+    // The worktree and every temporary file are removed, and git no longer lists the worktree.
+    expect(readdirSync(tmp)).toEqual([])
     expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1)
     // Recorded as an A/B run with both sides, never as a baseline.
     const runs = validRuns(dir) as unknown as RunRecord[]

@@ -62,8 +62,8 @@ describe('AbCollector, paired design', () => {
   test('paired evidence accumulates per process; tiers decide same_tier', () => {
     const c = new AbCollector(HEAD, BASE)
     c.addPaired(pairedProcess('parse', 0.1))
-    c.addPaired(pairedProcess('parse', 0.2, { tiers: { base: 16, head: 0 } }))
-    c.addPaired(pairedProcess('parse', 0.3, { tiers: { base: 16, head: 48 } }))
+    c.addPaired(pairedProcess('parse', 0.2, { tiers: { base: 0b1010001, head: 0b1000000000000001 } }))
+    c.addPaired(pairedProcess('parse', 0.3, { tiers: { base: 0b1010001, head: 0b1011001 } }))
     const acc = c.tests.get(headKey('test/a.test.ts', 'parse'))!
     expect(acc.processes.map((p) => [p.cycles[0], p.same_tier])).toEqual([
       [0.1, true],

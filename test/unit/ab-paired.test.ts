@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { optimized, pairedRounds, sameTier, type PairedDeps, type PairedOptions, type PairSide } from '../../src/ab/paired.js'
+import { optimized, pairedRounds, sameTier, tierOf, type PairedDeps, type PairedOptions, type PairSide } from '../../src/ab/paired.js'
 
 const OPTIONS: PairedOptions = { warmupTime: 10, roundTime: 5, cycles: 4 }
 
@@ -130,20 +130,28 @@ describe('pairedRounds with a fake clock', () => {
     for (const c of ev.cycles) expect(c).toBeCloseTo(Math.log(1.1), 10)
   })
 
-  test('tiers are read through status, after the rounds', async () => {
+  test('tiers are read through status after every cycle and at the end; cycles in different tiers are left out', async () => {
     const r = rig()
     const seen: (() => unknown)[] = []
+    let reads = 0
+    const TURBOFAN = (1 << 4) | (1 << 6) | 1
+    const MAGLEV = (1 << 4) | (1 << 5) | 1
     const deps: PairedDeps = {
       ...r.deps,
       status: (fn) => {
         seen.push(fn)
-        return fn === r.base.fn ? 1 << 4 : 1
+        reads++
+        // The head falls back to Maglev in the second cycle only.
+        return fn === r.head.fn && reads === 4 ? MAGLEV : TURBOFAN
       },
     }
     const ev = await pairedRounds(r.base, r.head, OPTIONS, deps)
-    expect(seen).toEqual([r.base.fn, r.head.fn])
-    expect(ev.tiers).toEqual({ base: 16, head: 1 })
-    expect(sameTier(ev.tiers)).toBe(false)
+    expect(seen.length).toBe(2 * OPTIONS.cycles + 2)
+    expect(ev.mismatched_cycles).toBe(1)
+    expect(ev.cycles).toHaveLength(OPTIONS.cycles - 1)
+    expect(ev.tiers).toEqual({ base: TURBOFAN, head: TURBOFAN })
+    expect(sameTier(ev.tiers)).toBe(true)
+    expect(sameTier({ base: TURBOFAN, head: MAGLEV })).toBe(false)
   })
 
   test('async functions are awaited and measured the same way', async () => {
@@ -207,11 +215,16 @@ describe('tiers', () => {
     expect(optimized(0b1111)).toBe(false)
   })
 
-  test('sameTier: both optimized, both not, or unknown', () => {
+  test('tierOf and sameTier: TurboFan, Maglev, Sparkplug and the interpreter are four tiers', () => {
+    expect(tierOf(0b1010001)).toBe('turbofan')
+    expect(tierOf((1 << 4) | (1 << 5) | 1)).toBe('maglev')
+    expect(tierOf(0b1000000000000001)).toBe('sparkplug')
+    expect(tierOf(1 | (1 << 7))).toBe('ignition')
     expect(sameTier(undefined)).toBe(true)
-    expect(sameTier({ base: 16, head: 48 })).toBe(true)
+    expect(sameTier({ base: 0b1010001, head: 0b1010001 | (1 << 3) })).toBe(true)
     expect(sameTier({ base: 1, head: 3 })).toBe(true)
-    expect(sameTier({ base: 16, head: 1 })).toBe(false)
-    expect(sameTier({ base: 1, head: 16 })).toBe(false)
+    // The probe in DESIGN.md: base in Sparkplug, head TurboFanned.
+    expect(sameTier({ base: 0b1000000000000001, head: 0b1010001 })).toBe(false)
+    expect(sameTier({ base: (1 << 4) | (1 << 5), head: (1 << 4) | (1 << 6) })).toBe(false)
   })
 })
