@@ -137,6 +137,8 @@ for (let i = trials.length - 1; i > 0; i--) {
   ;[trials[i], trials[j]] = [trials[j], trials[i]]
 }
 const results = []
+mkdirSync(path.join(repo, 'bench/results'), { recursive: true })
+const outFile = path.join(repo, 'bench/results', `ab-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
 for (const [i, t] of trials.entries()) {
   git('checkout', '-q', branchOf(t.f))
   const ab = node([bin, 'ab', '--base', 'main', '--no-record', '--design', t.design, ...(t.design === 'processes' ? ['--max-rounds', '6'] : [])])
@@ -147,15 +149,19 @@ for (const [i, t] of trials.entries()) {
   const histVerdicts = verdictsOf()
   results.push({
     ...t,
-    ab: { code: ab.code, seconds: ab.seconds, processes, verdicts: abVerdicts.map((v) => ({ name: v.test.name, kind: v.kind, severity: v.severity, ratio: v.evidence?.ratio })) },
+    ab: {
+      code: ab.code,
+      seconds: ab.seconds,
+      processes,
+      verdicts: abVerdicts.map((v) => ({ name: v.test.name, kind: v.kind, severity: v.severity, ratio: v.evidence?.ratio, interval: v.evidence?.interval, per_process: v.evidence?.ab?.per_process, tier_mismatches: v.evidence?.ab?.tier_mismatches })),
+    },
     history: { code: hist.code, seconds: hist.seconds, verdicts: histVerdicts.map((v) => ({ name: v.test.name, kind: v.kind, severity: v.severity, ratio: v.evidence?.ratio })) },
   })
   console.log(`trial ${i + 1}/${trials.length}: ×${t.f} ${t.design}: A/B exit ${ab.code} in ${ab.seconds.toFixed(1)} s (${processes} processes), history exit ${hist.code} in ${hist.seconds.toFixed(1)} s`)
+  // Written after every trial, so an interrupted run keeps what it measured.
+  writeFileSync(outFile, JSON.stringify({ machine: machine(), factors, reps, processReps, results }, null, 2))
 }
 git('checkout', '-q', 'main')
-mkdirSync(path.join(repo, 'bench/results'), { recursive: true })
-const outFile = path.join(repo, 'bench/results', `ab-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-writeFileSync(outFile, JSON.stringify({ machine: machine(), factors, reps, processReps, results }, null, 2))
 
 // ── the table ───────────────────────────────────────────────────────────────
 const pct = (n, d) => (d === 0 ? '—' : `${fmt((100 * n) / d, 0)}%`)

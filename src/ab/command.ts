@@ -153,9 +153,8 @@ export function namePattern(names: readonly string[]): string {
 }
 
 /** One test process; resolves with its output, or rejects when it wrote none. */
-function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', settings: Omit<AbWorkerSettings, 'out' | 'design'>, bin: string, files: readonly string[], names: readonly string[], ctx: CliContext, children: Set<ReturnType<typeof spawn>>): Promise<{ output: AbOutput; code: number; seconds: number }> {
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-ab-out-'))
-  const out = path.join(outDir, 'out.json')
+function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', settings: Omit<AbWorkerSettings, 'out' | 'design'>, bin: string, files: readonly string[], names: readonly string[], outDir: string, ctx: CliContext, children: Set<ReturnType<typeof spawn>>): Promise<{ output: AbOutput; code: number; seconds: number }> {
+  const out = path.join(outDir, `${randomUUID()}.json`)
   const env = { ...ctx.env, [AB_ENV]: JSON.stringify({ ...settings, design, out }) }
   const cwd = side === 'base' ? trees.baseProject : trees.headProject
   const args = [...trees.runnerArgs]
@@ -183,7 +182,7 @@ function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', setti
       try {
         if (existsSync(out)) output = JSON.parse(readFileSync(out, 'utf8')) as AbOutput
       } finally {
-        rmSync(outDir, { recursive: true, force: true })
+        rmSync(out, { force: true })
       }
       const seconds = (Date.now() - started) / 1000
       if (output) return resolve({ output, code, seconds })
@@ -238,10 +237,12 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
   const color = colorEnabled(ctx.env, Boolean(process.stdout.isTTY))
   const c = pc.createColors(color)
   let worktree: Worktree | undefined
+  let outDir: string | undefined
   const children = new Set<ReturnType<typeof spawn>>()
   const cleanup = () => {
     for (const child of children) child.kill('SIGTERM')
     worktree?.remove()
+    if (outDir) rmSync(outDir, { recursive: true, force: true })
   }
   const onSignal = (signal: NodeJS.Signals) => {
     cleanup()
@@ -285,6 +286,9 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     log(c.bold(' perf-regression ab ') + ` HEAD${headCommit ? ` ${headCommit.slice(0, 7)}` : ''} against ${printable(baseRef)} (merge-base ${short})`)
 
     worktree = addWorktree(root, baseCommit)
+    // What the reporters hand over, one file per process; removed with the worktree.
+    outDir = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-ab-out-'))
+    const handover = outDir
     const baseProject = path.join(worktree.dir, rel)
     if (!existsSync(baseProject)) throw new AbError(`perf-regression ab: the project folder ${rel} does not exist in the base ${short}; nothing to compare with`)
 
@@ -334,13 +338,13 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
       for (let i = 0; i < n; i++) {
         const t0 = Date.now()
         if (design === 'paired') {
-          const r = await runProcess(trees, design, 'head', settings, headBin, files, names, ctx, children)
+          const r = await runProcess(trees, design, 'head', settings, headBin, files, names, handover, ctx, children)
           if (r.code !== 0) testsFailed = true
           collector.addPaired(r.output, only)
         } else {
           const got: Partial<Record<'base' | 'head', AbOutput>> = {}
           for (const side of shuffledOrder()) {
-            const r = await runProcess(trees, design, side, settings, side === 'base' ? baseBin : headBin, files, names, ctx, children)
+            const r = await runProcess(trees, design, side, settings, side === 'base' ? baseBin : headBin, files, names, handover, ctx, children)
             if (r.code !== 0 && side === 'head') testsFailed = true
             got[side] = r.output
           }
