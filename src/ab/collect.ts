@@ -25,6 +25,23 @@ export interface TestAccumulator {
 
 const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))
 
+/** Checks the shape of what a reporter handed over; returns the problem or undefined. */
+export function checkOutput(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return 'not an object'
+  const o = v as Partial<AbOutput>
+  if (typeof o.root !== 'string') return 'no root'
+  if (typeof o.runner !== 'object' || o.runner === null || typeof o.runner.version !== 'string') return 'no runner'
+  if (!Array.isArray(o.samples) || !Array.isArray(o.notes)) return 'no samples or notes'
+  for (const s of o.samples as unknown[]) {
+    const e = s as Record<string, unknown> | null
+    if (typeof e !== 'object' || e === null || typeof e.abs !== 'string' || typeof e.file !== 'string' || typeof e.name !== 'string' || typeof e.project !== 'string') {
+      return 'a sample without its test file and name'
+    }
+  }
+  if (o.failed !== undefined && !(Array.isArray(o.failed) && o.failed.every((f) => typeof f === 'string'))) return 'failed must list files'
+  return undefined
+}
+
 /** Checks the paired rounds a reporter handed over; returns the problem or undefined. */
 export function checkPair(p: unknown): string | undefined {
   if (typeof p !== 'object' || p === null) return 'pair is not an object'
@@ -106,11 +123,18 @@ export class AbCollector {
     return acc
   }
 
+  /** Test files with failing tests in one process's output that belong to HEAD (not the base tree). */
+  headFailures(output: AbOutput): string[] {
+    return (output.failed ?? []).filter((abs) => this.mapPath(abs) === abs)
+  }
+
   /** One process of the paired design: base and head files ran in it. */
   addPaired(output: AbOutput, only?: ReadonlySet<string>): void {
     for (const { key, test, side, sample } of this.entries(output)) {
       if (only && !only.has(key)) continue
       const acc = this.accumulator(key, test, side)
+      if (side === 'head') acc.lastHead = sample
+      else acc.lastBase = sample
       const info = sample.ab
       if (info?.error) this.notes.push(`"${test.name}": the ${side === 'head' ? 'base' : 'head'}'s function failed when called after its own test ended (${info.error}); that process is left out`)
       if (!info?.pair) continue

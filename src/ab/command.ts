@@ -19,11 +19,12 @@ import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type RunRecord, type RunnerInfo, type TestResult } from '../types.js'
 import { parse } from '../cli/common.js'
 import { resolveRunnerBin, type CliContext, type Runner } from '../cli/main.js'
-import { AbCollector, sampleFromRounds, type TestAccumulator } from './collect.js'
+import { AbCollector, checkOutput, sampleFromRounds, type TestAccumulator } from './collect.js'
 import { installCommand, linkDependencies, runLogged, sameDependencies } from './deps.js'
 import { AbError, addWorktree, assertNotShallow, mergeBase, repoRoot, resolveBaseRef, shortCommit, type Worktree } from './git.js'
 import { jestPairedArgs } from './jest-args.js'
-import { decided, estimate, judgeAb } from './judge.js'
+import { judgeAb } from './judge.js'
+import { nextStep, plan } from './plan.js'
 import { AB_ENV, type AbDesign, type AbOutput, type AbWorkerSettings } from './settings.js'
 
 export const AB_HELP = `Usage: perf-regression ab [options] [-- <vitest|jest> [runner arguments]]
@@ -97,21 +98,6 @@ const integer = (raw: string | undefined, flag: string, min: number): number | u
   return n
 }
 
-interface Plan {
-  design: AbDesign
-  first: number
-  max: number
-  step: number
-  looks: number
-}
-
-export function plan(design: AbDesign, config: ResolvedConfig['ab']): Plan {
-  const first = config.processes ?? (design === 'paired' ? 2 : 6)
-  const max = Math.max(first, config.maxRounds ?? (design === 'paired' ? 12 : 30))
-  const step = design === 'paired' ? 2 : 4
-  return { design, first, max, step, looks: 1 + Math.ceil((max - first) / step) }
-}
-
 interface Trees {
   headProject: string
   baseProject: string
@@ -123,19 +109,21 @@ interface Trees {
 }
 
 /** `jest --showConfig` of the head, parsed. */
-function jestShowConfig(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<unknown> {
+function jestShowConfig(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, children: Set<ReturnType<typeof spawn>>): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args, '--showConfig'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    children.add(child)
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
     child.on('error', reject)
     child.on('close', (code) => {
+      children.delete(child)
       try {
         resolve(JSON.parse(out))
       } catch {
-        reject(new AbError(`perf-regression ab: jest --showConfig failed (exit code ${code}) in ${cwd}:\n${err.trim()}`))
+        reject(new AbError(`perf-regression ab: jest --showConfig failed (exit code ${code}) in ${cwd}:\n${printable(err.trim())}`))
       }
     })
   })
@@ -179,14 +167,22 @@ function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', setti
       children.delete(child)
       const code = status ?? (signal ? 1 : 0)
       let output: AbOutput | undefined
+      let problem: string | undefined
       try {
-        if (existsSync(out)) output = JSON.parse(readFileSync(out, 'utf8')) as AbOutput
+        if (existsSync(out)) {
+          const parsed: unknown = JSON.parse(readFileSync(out, 'utf8'))
+          problem = checkOutput(parsed)
+          if (!problem) output = parsed as AbOutput
+        }
+      } catch (error) {
+        problem = (error as Error).message
       } finally {
         rmSync(out, { force: true })
       }
+      if (problem) return reject(new AbError(`perf-regression ab: the measurements the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} handed over are unreadable (${problem}); is the same perf-regression installed in both trees?`))
       const seconds = (Date.now() - started) / 1000
       if (output) return resolve({ output, code, seconds })
-      const tail = log.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n').slice(-25).join('\n')
+      const tail = log.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n').slice(-25).map(printable).join('\n')
       reject(
         new AbError(
           `perf-regression ab: the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} ended (${signal ? `signal ${signal}` : `exit code ${code}`}) without perf-regression's reporter handing over its measurements. Is the reporter configured (plugins: [perfRegression()] in vitest.config, or reporters: ['default', 'perf-regression'] for Jest)? Last lines of its output:\n${tail}`,
@@ -246,10 +242,11 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
   }
   const onSignal = (signal: NodeJS.Signals) => {
     cleanup()
-    process.exit(signal === 'SIGINT' ? 130 : 143)
+    process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143)
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  process.once('SIGHUP', onSignal)
   process.once('exit', cleanup)
   try {
     const fromFlags: Record<string, unknown> = {}
@@ -297,12 +294,12 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     else {
       const install = installCommand(baseProject, worktree.dir)
       log(c.dim(`  dependencies differ from the base: ${install.command} ${install.args.join(' ')} in the base tree`))
-      await runLogged(`installing the base's dependencies (${install.command} ${install.args.join(' ')})`, install.command, install.args, install.cwd, ctx.env)
+      await runLogged(`installing the base's dependencies (${install.command} ${install.args.join(' ')})`, install.command, install.args, install.cwd, ctx.env, false, children)
     }
     if (ab.setup) {
       for (const [side, dir] of [['base', baseProject], ['head', headProject]] as const) {
         log(c.dim(`  setup in the ${side}: ${ab.setup}`))
-        await runLogged(`the setup command ${JSON.stringify(ab.setup)} in the ${side === 'base' ? 'base tree' : 'head'}`, ab.setup, [], dir, ctx.env, true)
+        await runLogged(`the setup command ${JSON.stringify(ab.setup)} in the ${side === 'base' ? 'base tree' : 'head'}`, ab.setup, [], dir, ctx.env, true, children)
       }
     }
 
@@ -315,7 +312,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     const baseBin = same ? headBin : await resolveRunnerBin(runner, baseProject)
     const trees: Trees = { headProject, baseProject, runner, runnerArgs, userFilters: runnerArgs.length > (runner === 'vitest' ? 1 : 0) }
     if (runner === 'jest' && design === 'paired') {
-      const jestArgs = jestPairedArgs(await jestShowConfig(headBin, runnerArgs, headProject, ctx.env), headProject, realpathSync(baseProject))
+      const jestArgs = jestPairedArgs(await jestShowConfig(headBin, runnerArgs, headProject, ctx.env, children), headProject, realpathSync(baseProject))
       if (jestArgs) trees.jestPaired = jestArgs
       else if (ab.design === 'paired') throw new AbError('perf-regression ab: --design paired works with one Jest project; this configuration has several: use --design processes')
       else {
@@ -336,10 +333,13 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
       const files = filesOf(selected)
       const names = selected.map((t) => t.test.name)
       for (let i = 0; i < n; i++) {
+        // Extensions stop at the budget process by process, not only between passes.
+        if (only && i > 0 && (Date.now() - started) / 1000 + perProcess > ab.budget) break
         const t0 = Date.now()
         if (design === 'paired') {
           const r = await runProcess(trees, design, 'head', settings, headBin, files, names, handover, ctx, children)
-          if (r.code !== 0) testsFailed = true
+          // Tests that fail only in the base tree (fixed by this change) do not fail the run.
+          if (r.code !== 0 && (collector.headFailures(r.output).length > 0 || r.output.failed === undefined)) testsFailed = true
           collector.addPaired(r.output, only)
         } else {
           const got: Partial<Record<'base' | 'head', AbOutput>> = {}
@@ -374,22 +374,15 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
         `perf-regression ab: no marked tests in common between HEAD (${head} marked test${head === 1 ? '' : 's'}) and base ${short} (${base}): nothing to compare. Tests are matched by file, name and perf() name.`,
       )
     }
-    const alphaLook = (1 - config.confidence) / p.looks
     let stopped = ''
     for (;;) {
-      const open = collector.observations(design).filter((o) => !decided(estimate(o, alphaLook), ab.thresholds, alphaLook))
-      if (open.length === 0) break
-      if (done >= p.max) {
-        stopped = `${open.length} test${open.length === 1 ? '' : 's'} still undecided after ${done} ${design === 'paired' ? 'processes' : 'pairs'} (ab.maxRounds)`
+      const step = nextStep(collector.observations(design), p, { done, elapsedSeconds: (Date.now() - started) / 1000, secondsPerProcess: perProcess, budgetSeconds: ab.budget }, ab.thresholds, config.confidence)
+      if (step.kind === 'done') break
+      if (step.kind === 'stop') {
+        stopped = step.reason
         break
       }
-      const elapsed = (Date.now() - started) / 1000
-      if (elapsed + perProcess > ab.budget) {
-        stopped = `${open.length} test${open.length === 1 ? '' : 's'} still undecided when the ${ab.budget} s budget ran out (ab.budget)`
-        break
-      }
-      const keys = new Set(open.map((o) => testKey(o.test)))
-      await pass(Math.min(p.step, p.max - done), keys)
+      await pass(step.processes, step.keys)
     }
     if (stopped) log(c.dim(`  ${stopped}`))
 
@@ -435,11 +428,17 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
       process.stderr.write(`${error.message}\n`)
       return 2
     }
+    // A system error (a file that cannot be linked, a command that cannot start): a setup problem, not a regression.
+    if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall) {
+      process.stderr.write(`perf-regression ab: ${printable(error.message)}\n`)
+      return 2
+    }
     throw error
   } finally {
     cleanup()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onSignal)
     process.off('exit', cleanup)
   }
 }

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, symlinkSync } from 'node:fs'
 import path from 'node:path'
+import { printable } from '../report/terminal.js'
 import { AbError } from './git.js'
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb']
@@ -77,9 +78,18 @@ export function installCommand(project: string, top: string): { cwd: string; com
 }
 
 /** Runs a command; on failure throws an AbError with `what` and the tail of its output. */
-export function runLogged(what: string, command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, shell = false): Promise<void> {
+export function runLogged(
+  what: string,
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  shell = false,
+  children?: Set<ChildProcess>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, shell, stdio: ['ignore', 'pipe', 'pipe'] })
+    children?.add(child)
     let log = ''
     const keep = (d: Buffer) => {
       log = (log + d.toString()).slice(-16_000)
@@ -88,8 +98,9 @@ export function runLogged(what: string, command: string, args: readonly string[]
     child.stderr.on('data', keep)
     child.on('error', (error) => reject(new AbError(`perf-regression ab: ${what} could not start (${error.message})`)))
     child.on('close', (code, signal) => {
+      children?.delete(child)
       if (code === 0) return resolve()
-      const tail = log.trimEnd().split('\n').slice(-20).join('\n')
+      const tail = log.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n').slice(-20).map(printable).join('\n')
       reject(new AbError(`perf-regression ab: ${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`}) in ${cwd}. Last lines of its output:\n${tail}`))
     })
   })

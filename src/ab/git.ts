@@ -46,6 +46,7 @@ const verify = (ref: string, root: string): string | undefined => {
  */
 export function resolveBaseRef(given: string | undefined, env: Record<string, string | undefined>, root: string): string {
   if (given !== undefined) {
+    if (given.startsWith('-')) throw new AbError(`perf-regression ab: --base takes a branch, tag or commit, not an option (got ${JSON.stringify(given)})`)
     if (verify(given, root)) return given
     throw new AbError(`perf-regression ab: base ${JSON.stringify(given)} not found in this repository. Name a branch, tag or commit that exists here (git fetch origin ${given}, or --base origin/main)`)
   }
@@ -97,10 +98,11 @@ export function addWorktree(root: string, commit: string): Worktree {
     dir,
     remove: () => {
       if (removed) return
-      removed = true
       gitOut(['worktree', 'remove', '--force', dir], root)
-      rmSync(parent, { recursive: true, force: true })
+      // Files may still be in use for a moment after a child was told to stop.
+      rmSync(parent, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
       gitOut(['worktree', 'prune'], root)
+      removed = true
     },
   }
 }

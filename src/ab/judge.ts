@@ -2,12 +2,15 @@
  * Judges an A/B run: the head's version of each test against the base's, measured in the
  * same job. Pure: plain numbers in, verdicts out.
  *
- * - Paired design: each process contributes the log ratios of its ABBA cycles. Processes
- *   are pooled with a random-effects model (DerSimonian–Laird): the spread between
- *   processes (code placement, JIT decisions) counts in the interval, not just the spread
- *   of cycles within one process, and is never taken below `PROCESS_FLOOR`.
- * - Processes design: each base/head pair of fresh processes contributes one log ratio;
- *   a one-sample t-test over the pairs.
+ * Each process is one observation. Rounds inside a process share its state (code placement,
+ * JIT decisions, what the machine did), so they are summarised first:
+ * - paired design: a process's value is the median of the log ratios of its ABBA cycles
+ *   (robust to a round that was descheduled);
+ * - processes design: a pair of fresh base and head processes gives one log ratio.
+ * The values are then tested with a one-sample t-test on k − 1 degrees of freedom, their
+ * spread never taken below `PROCESS_FLOOR`. (A random-effects pooling of cycles with a
+ * normal quantile was tried first: with 2–4 processes it raised false alarms several times
+ * above alpha, because the spread between processes cannot be estimated from so few.)
  *
  * Sampling until decided looks at the data more than once: every look tests at
  * `alpha / looks` (Bonferroni over the planned looks), so stopping early never raises
@@ -71,7 +74,9 @@ export interface AbEstimate {
   p: number
   /** Quantile for the interval at this look's confidence. */
   q: number
-  /** Between-process spread (log scale). */
+  /** Degrees of freedom of the t-test (processes or pairs, minus one). */
+  df: number
+  /** Spread of the per-process log ratios (SD). */
   spread: number
   processes: number
   /** Paired cycles (paired design) or process pairs (processes design) used. */
@@ -84,40 +89,6 @@ export interface AbEstimate {
   clusters?: [number, number]
   /** Each process's ratio (paired design) or each pair's (processes design), in the order measured. */
   per_process: number[]
-}
-
-/**
- * Upper tail of the standard normal, P(Z > z), from the complementary error function
- * (Numerical Recipes' erfcc: relative error below 1.2e-7 everywhere, so small p-values stay exact).
- */
-export function normalTail(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2
-  const t = 1 / (1 + 0.5 * x)
-  const erfc =
-    t *
-    Math.exp(
-      -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    )
-  const upper = erfc / 2
-  return z >= 0 ? upper : 1 - upper
-}
-
-/** Quantile of the standard normal (Acklam's algorithm, relative error below 1.2e-9). */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile() needs 0 < p < 1 (got ${p})`)
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239]
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572]
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
-  const low = 0.02425
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p))
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
-  }
-  if (p > 1 - low) return -normalQuantile(1 - p)
-  const q = p - 0.5
-  const r = q * q
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
 }
 
 const median = (values: readonly number[]): number => {
@@ -151,25 +122,32 @@ function clustersOf(values: readonly number[], withinSe: number): [number, numbe
   return gap > 4 * spread ? [Math.exp(median(lo)), Math.exp(median(hi))] : undefined
 }
 
-/** The estimate of one test at one look; undefined when there is nothing to estimate yet. */
+/** A one-sample t-test of per-process log ratios, their spread floored at `PROCESS_FLOOR`. */
+function tTest(x: readonly number[], alphaLook: number): Pick<AbEstimate, 'log_ratio' | 'se' | 'p' | 'q' | 'df' | 'spread'> {
+  const k = x.length
+  const sd = Math.sqrt(variance(x))
+  const se = Math.max(sd, PROCESS_FLOOR) / Math.sqrt(k)
+  const m = mean(x)
+  return {
+    log_ratio: m,
+    se,
+    p: Math.min(1, 2 * (1 - tCdf(Math.abs(m / se), k - 1))),
+    q: tQuantile(1 - alphaLook / 2, k - 1),
+    df: k - 1,
+    spread: sd,
+  }
+}
+
+/** The estimate of one test at one look; undefined until two processes (or pairs) have measured it. */
 export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | undefined {
   if (obs.design === 'processes') {
     const runs = obs.runs ?? []
     if (runs.length < 2) return undefined
     const x = runs.map((r) => Math.log(r.head_ns / r.base_ns))
-    const k = x.length
-    const sd = Math.sqrt(variance(x))
-    const se = Math.max(sd, PROCESS_FLOOR) / Math.sqrt(k)
-    const m = mean(x)
-    const t = m / se
     return {
-      log_ratio: m,
-      se,
-      p: Math.min(1, 2 * (1 - tCdf(Math.abs(t), k - 1))),
-      q: tQuantile(1 - alphaLook / 2, k - 1),
-      spread: sd,
-      processes: 2 * k,
-      pairs: k,
+      ...tTest(x, alphaLook),
+      processes: 2 * x.length,
+      pairs: x.length,
       tier_mismatches: 0,
       base_ns: median(runs.map((r) => r.base_ns)),
       head_ns: median(runs.map((r) => r.head_ns)),
@@ -178,37 +156,20 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
   }
   const all = obs.processes ?? []
   const used = all.filter((p) => p.same_tier && p.cycles.length > 0)
-  if (used.length === 0) return undefined
-  // Per process: mean log ratio of its cycles and that mean's variance.
-  const m = used.map((p) => mean(p.cycles))
-  const v = used.map((p) => Math.max(variance(p.cycles) / p.cycles.length, 1e-10))
-  const k = used.length
-  const w = v.map((x) => 1 / x)
-  const sw = w.reduce((a, b) => a + b, 0)
-  const fixed = w.reduce((a, wi, i) => a + wi * m[i]!, 0) / sw
-  const Q = w.reduce((a, wi, i) => a + wi * (m[i]! - fixed) ** 2, 0)
-  const c = sw - w.reduce((a, wi) => a + wi * wi, 0) / sw
-  const tau2 = Math.max(k > 1 && c > 0 ? (Q - (k - 1)) / c : 0, PROCESS_FLOOR ** 2)
-  const wr = v.map((x) => 1 / (x + tau2))
-  const swr = wr.reduce((a, b) => a + b, 0)
-  const est = wr.reduce((a, wi, i) => a + wi * m[i]!, 0) / swr
-  const se = Math.sqrt(1 / swr)
-  const z = est / se
-  const withinSe = Math.sqrt(median(v))
-  const clusters = clustersOf(m, withinSe)
+  if (used.length < 2) return undefined
+  const x = used.map((p) => median(p.cycles))
+  // The noise of one process's value, from its own cycles (a robust SD over √cycles), for telling groups apart.
+  const within = median(used.map((p) => (1.4826 * median(p.cycles.map((c) => Math.abs(c - median(p.cycles))))) / Math.sqrt(p.cycles.length)))
+  const clusters = clustersOf(x, within)
   return {
-    log_ratio: est,
-    se,
-    p: Math.min(1, 2 * normalTail(Math.abs(z))),
-    q: normalQuantile(1 - alphaLook / 2),
-    spread: Math.sqrt(tau2),
-    processes: k,
+    ...tTest(x, alphaLook),
+    processes: used.length,
     pairs: used.reduce((a, p) => a + p.cycles.length, 0),
     tier_mismatches: all.filter((p) => !p.same_tier).length,
     base_ns: median(used.map((p) => p.base_ns)),
     head_ns: median(used.map((p) => p.head_ns)),
     ...(clusters ? { clusters } : {}),
-    per_process: m.map(Math.exp),
+    per_process: x.map(Math.exp),
   }
 }
 
@@ -228,7 +189,7 @@ export function decided(e: AbEstimate | undefined, bands: Thresholds, alphaLook:
   const ratio = Math.exp(e.log_ratio)
   const significant = e.p <= alphaLook
   if (significant && (reaches(ratio, bands.minor) || reaches(1 / ratio, bands.minor))) return true
-  const f = normalQuantile(FUTILITY_CONFIDENCE) * e.se
+  const f = tQuantile(FUTILITY_CONFIDENCE, e.df) * e.se
   const within = (edge: number, half: number) => Math.exp(e.log_ratio + half) < edge && Math.exp(e.log_ratio - half) > 1 / edge
   return within(bands.minor, f) && within(bands.moderate, e.q * e.se)
 }
@@ -272,7 +233,7 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
         current: head,
         baseline: baseNs,
         baseline_runs: 0,
-        required: obs.design === 'paired' ? 1 : 2,
+        required: 2,
         reason:
           obs.design === 'paired' && mismatched > 0 && mismatched === (obs.processes ?? []).length
             ? `base and head ran in different V8 tiers in all ${mismatched} processes: no fair pair to judge`

@@ -14,10 +14,12 @@ export function writeAbOutput(
   root: string,
   samples: readonly CollectedSample[],
   notes: readonly string[],
+  failed: readonly string[],
 ): void {
   const out: AbOutput = {
     runner,
     root,
+    failed: [...failed],
     samples: samples.map((s) => ({ ...s.test, abs: path.resolve(root, s.test.file), sample: s.sample })),
     notes: [...notes],
   }

@@ -41,6 +41,8 @@ export interface AbOutput {
   root: string
   /** `abs`: the test file's absolute path. */
   samples: { file: string; abs: string; name: string; project: string; bench?: string; line?: number; sample: AbSample }[]
+  /** Absolute paths of test files with failing tests (either tree). */
+  failed?: string[]
   notes: string[]
 }
 

@@ -25,6 +25,14 @@ function registry(): Map<string, Registered> {
   return (holder[REGISTRY] ??= new Map())
 }
 
+const OCCURRENCES = Symbol.for('perf-regression.ab.occurrences')
+
+/** How often each side has measured each test key in this process. */
+function occurrences(): Map<string, number> {
+  const holder = v8 as unknown as Record<symbol, Map<string, number> | undefined>
+  return (holder[OCCURRENCES] ??= new Map())
+}
+
 /** Which tree a test file belongs to, and its path inside that tree's project folder. */
 export function sideOf(file: string, settings: Pick<AbWorkerSettings, 'base' | 'head'>): { side: 'base' | 'head'; rel: string } {
   const inside = (dir: string) => {
@@ -56,7 +64,12 @@ export async function pairedMeasure<T>(
   natives: Pick<PairedDeps, 'optimize' | 'status'> | undefined = v8Natives(),
 ): Promise<Measured<Awaited<T>>> {
   const { side, rel } = sideOf(where.file, settings)
-  const key = `${rel}\u0000${where.test}\u0000${options.name ?? ''}`
+  // Two tests of one file with the same name (test.each without a %s) pair in the order they run.
+  const base = `${rel}\u0000${where.test}\u0000${options.name ?? ''}`
+  const seen = occurrences()
+  const nth = (seen.get(`${side}\u0000${base}`) ?? 0) + 1
+  seen.set(`${side}\u0000${base}`, nth)
+  const key = `${base}\u0000${nth}`
   const reg = registry()
   const other = reg.get(key)
   if (!other || other.side === side) {
@@ -77,14 +90,15 @@ export async function pairedMeasure<T>(
   const metrics = options.record ? await options.record(result) : undefined
   const mine = { fn: fn as () => unknown, async }
   const theirs = { fn: other.fn, async: other.async }
-  const [base, head] = side === 'head' ? [theirs, mine] : [mine, theirs]
+  const [baseSide, headSide] = side === 'head' ? [theirs, mine] : [mine, theirs]
   let pair
   try {
-    pair = await pairedRounds(base, head, settings.paired, { now: () => deps.probes.now(), ...(natives ?? {}) })
+    pair = await pairedRounds(baseSide, headSide, settings.paired, { now: () => deps.probes.now(), ...(natives ?? {}) })
   } catch (error) {
     // The other side's function may depend on what its own test tore down afterwards.
     const measured = await measure(fn, options, deps)
     ;(measured.sample as AbSample).ab = { side, error: error instanceof Error ? error.message : String(error) }
+    if (metrics && Object.keys(metrics).length > 0) measured.sample.metrics = metrics
     return { result, sample: measured.sample }
   }
   const ownRounds = side === 'head' ? pair.head_rounds_ns : pair.base_rounds_ns

@@ -113,15 +113,15 @@ export interface AbOptions {
   design?: 'auto' | 'paired' | 'processes'
   /** Severity bands of A/B verdicts (head / base). Tighter than history's: both sides share the job's machine. @default { minor: 1.03, moderate: 1.15, critical: 1.5 } */
   thresholds?: Partial<Thresholds>
-  /** Processes (paired design) or base/head process pairs (processes design) of the first pass. @default 2 (paired), 6 (processes) */
+  /** Processes (paired design) or base/head process pairs (processes design) of the first pass. @default 3 (paired), 6 (processes) */
   processes?: number
   /** Most processes (or pairs) a test is measured in while undecided. @default 12 (paired), 30 (processes) */
   maxRounds?: number
   /** Seconds after which no further pass starts for undecided tests. @default 300 */
   budget?: number
-  /** ABBA cycles per paired `perf()` call in each process. @default 6 */
+  /** ABBA cycles per paired `perf()` call in each process. @default 10 */
   cycles?: number
-  /** Length of one round of one side, in milliseconds. @default 8 */
+  /** Length of one round of one side, in milliseconds. @default 5 */
   roundTime?: number
   /** Shell command run in both trees before measuring (a build, for example). */
   setup?: string
@@ -146,8 +146,8 @@ export const DEFAULT_AB: ResolvedAb = {
   processes: undefined,
   maxRounds: undefined,
   budget: 300,
-  cycles: 6,
-  roundTime: 8,
+  cycles: 10,
+  roundTime: 5,
   setup: undefined,
 }
 

@@ -28,6 +28,8 @@ interface AssertionResult {
 }
 interface TestFileResult {
   testFilePath: string
+  numFailingTests?: number
+  testExecError?: unknown
   testResults: AssertionResult[]
   displayName?: { name: string } | undefined
 }
@@ -136,7 +138,7 @@ export default class PerfRegressionJestReporter {
     notes.push(...attributed.notes)
     const ab = abSettings()
     if (ab) {
-      writeAbOutput(ab, { name: 'jest', version: jestVersion(rootDir), pool: attributed.samples[0]?.runner.pool ?? 'jest-env-node' }, rootDir, attributed.samples, notes)
+      writeAbOutput(ab, { name: 'jest', version: jestVersion(rootDir), pool: attributed.samples[0]?.runner.pool ?? 'jest-env-node' }, rootDir, attributed.samples, notes, results.testResults.filter((r) => (r.numFailingTests ?? 0) > 0 || r.testExecError != null).map((r) => r.testFilePath))
       return
     }
     for (const note of notes) process.stderr.write(pc.yellow(`perf-regression: ${note}\n`))

@@ -24,6 +24,39 @@ export interface PerfRegressionPlugin {
   name: 'perf-regression'
   config: (config: { root?: string; test?: { include?: string[]; exclude?: string[]; dir?: string } }) => { test: Record<string, unknown> }
   configureVitest: (context: VitestPluginContext) => void
+  resolveId: ResolveIdHook
+}
+
+/** The part of Vite's plugin context and `resolveId` hook that A/B runs use. */
+type ResolveIdHook = (
+  this: { resolve: (source: string, importer?: string, options?: Record<string, unknown>) => Promise<{ id: string; external?: boolean | string } | null> },
+  source: string,
+  importer: string | undefined,
+  options?: Record<string, unknown>,
+) => Promise<{ id: string; external?: boolean | string } | null>
+
+const within = (file: string, dir: string) => {
+  const rel = path.relative(dir, file)
+  return rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel)
+}
+
+/**
+ * In a paired A/B run, an import from a base-tree file that resolves into the head's tree
+ * (an alias such as '@' → path.resolve(__dirname, 'src'), resolved against the head's config)
+ * is sent to the same file in the base tree, so that the base's tests run the base's code.
+ * Dependencies (node_modules) are shared and stay as they are.
+ */
+export function baseTreeResolver(env: Record<string, string | undefined> = process.env): ResolveIdHook {
+  return async function (source, importer, options) {
+    const ab = abSettings(env)
+    if (ab?.design !== 'paired' || !importer || !within(importer.split('?')[0]!, ab.base)) return null
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
+    if (!resolved || resolved.external) return resolved
+    const [file, ...query] = resolved.id.split('?')
+    if (!within(file!, ab.head) || file!.split(path.sep).includes('node_modules')) return resolved
+    const mapped = path.join(ab.base, path.relative(ab.head, file!))
+    return { ...resolved, id: [mapped, ...query].join('?') }
+  }
 }
 
 /** Vitest's default `include`. */
@@ -55,6 +88,8 @@ export function pairedRunConfig(config: { root?: string; test?: { include?: stri
     isolate: false,
     fileParallelism: false,
     maxWorkers: 1,
+    // Which tree's copy of a test runs first (and is called again after its test ended) changes from process to process.
+    sequence: { shuffle: { files: true, tests: false } },
   }
 }
 
@@ -73,6 +108,7 @@ export function perfRegression(options: PerfRegressionOptions = {}): PerfRegress
     name: 'perf-regression',
     // Test lines, for GitHub annotations that point at the test.
     config: (config) => ({ test: { includeTaskLocation: true, ...pairedRunConfig(config) } }),
+    resolveId: baseTreeResolver(),
     configureVitest({ vitest, project }) {
       const config = resolveConfig({ options, env: process.env, argv: process.argv, root: vitest.config.root })
       project.provide(PROVIDE_KEY, { measure: config.measure, rawSamples: config.rawSamples, baselineMode: config.baselineMode })

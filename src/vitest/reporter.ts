@@ -99,7 +99,8 @@ export default class PerfRegressionReporter implements Reporter {
     const ab = abSettings()
     if (ab) {
       const pool = testModules[0] ? String(testModules[0].project.config.pool) : 'forks'
-      writeAbOutput(ab, { name: 'vitest', version: vitest.version, pool }, root, samples, notes)
+      const failed = testModules.filter((m) => m.state() === 'failed').map((m) => m.moduleId)
+      writeAbOutput(ab, { name: 'vitest', version: vitest.version, pool }, root, samples, notes, failed)
       return
     }
     const log = (text: string) => vitest.logger.log(text)

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
@@ -102,6 +102,57 @@ describe.each(CASES)('perf-regression ab, $label', ({ label, fixture, deps, type
     expect(r.code, r.output).toBe(2)
     expect(r.output).toContain('shallow clone')
     expect(r.output).toContain('fetch-depth: 0')
+  })
+})
+
+describe('perf-regression ab, errors and interruption (Vitest 4)', () => {
+  let dir = ''
+  let tmp = ''
+  const bin = () => path.join(dir, 'node_modules/perf-regression/dist/cli/bin.js')
+  const ab = (args: string[]) => run(process.execPath, [bin(), 'ab', ...args], dir, { TMPDIR: tmp })
+
+  beforeAll(() => {
+    dir = createProject('ab-vitest', 'ab-errors', { vitest: '~4.1.12' }, inject('tarball'), 'module')
+    initRepo(dir)
+    commitWork(dir, (t) => t.replace('const CHECKSUM_REPS = 2', 'const CHECKSUM_REPS = 3'), 'slower checksum')
+    tmp = path.join(WORK, 'tmp-ab-errors')
+    mkdirSync(tmp, { recursive: true })
+  })
+
+  test('a failing setup command: exit 2 with the tail of its output, and nothing left behind', async () => {
+    const r = await ab(['--base', 'main', '--setup', 'echo building the base; echo broken >&2; exit 3'])
+    expect(r.code, r.output).toBe(2)
+    expect(r.output).toContain('the setup command')
+    expect(r.output).toContain('failed (exit code 3)')
+    expect(r.output).toContain('broken')
+    expect(readdirSync(tmp)).toEqual([])
+    expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1)
+  })
+
+  test('Ctrl-C while measuring: the worktree and the temp files are removed', async () => {
+    const child = spawn(process.execPath, [bin(), 'ab', '--base', 'main'], { cwd: dir, env: cleanEnv({ TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        // The worktree exists from here on: interrupt the first measuring process.
+        if (out.includes('against main')) setTimeout(() => child.kill('SIGINT'), 300)
+      })
+      child.on('close', (c) => resolve(c))
+    })
+    expect(code, out).toBe(130)
+    expect(readdirSync(tmp)).toEqual([])
+    expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1)
+  })
+
+  test('no marked tests in common: exit 2', async () => {
+    git(dir, 'mv', 'test/work.test.js', 'test/renamed.test.js')
+    git(dir, 'commit', '-q', '-m', 'rename the tests')
+    const r = await ab(['--base', 'main'])
+    expect(r.code, r.output).toBe(2)
+    expect(r.output).toMatch(/no marked tests in common between HEAD \(2 marked tests\) and base [0-9a-f]+ \(2\)/)
+    expect(readdirSync(tmp)).toEqual([])
   })
 })
 

@@ -138,7 +138,7 @@ describe('paired design', () => {
     if (v.kind !== 'insufficient-data') return
     expect(v.reason).toBe('base and head ran in different V8 tiers in all 3 processes: no fair pair to judge')
     expect(v.current).toBe(1001)
-    expect(v.required).toBe(1)
+    expect(v.required).toBe(2)
   })
 
   test('no processes at all: insufficient data', () => {
@@ -225,22 +225,35 @@ describe('estimate', () => {
     expect(flat.se).toBeCloseTo(PROCESS_FLOOR / Math.sqrt(2), 12)
   })
 
-  test('paired design, one process: the between-process floor is added to its variance', () => {
-    const cycles = [0.1, 0.12, 0.08, 0.1]
-    const e = estimate(paired('x', [{ cycles, base_ns: 10, head_ns: 11, same_tier: true }]), 0.05)!
-    const varMean = (0.02 ** 2 * 2) / 3 / 4
+  test('paired design: one process is not enough; each process is the median of its cycles, tested with t on k - 1 df', () => {
+    const one = [{ cycles: [0.1, 0.12, 0.08, 0.1], base_ns: 10, head_ns: 11, same_tier: true }]
+    expect(estimate(paired('x', one), 0.05)).toBeUndefined()
+    // A descheduled round makes one cycle read 3x: the median of the cycles does not move.
+    const three = [
+      { cycles: [0.1, 0.1, Math.log(3), 0.1, 0.1], base_ns: 10, head_ns: 11, same_tier: true },
+      { cycles: [0.12, 0.12, 0.12], base_ns: 10, head_ns: 11, same_tier: true },
+      { cycles: [0.08, 0.2, 0.08], base_ns: 10, head_ns: 11, same_tier: true },
+    ]
+    const e = estimate(paired('y', three), 0.05)!
+    const x = [0.1, 0.12, 0.08]
     expect(e.log_ratio).toBeCloseTo(0.1, 12)
-    expect(e.se).toBeCloseTo(Math.sqrt(varMean + PROCESS_FLOOR ** 2), 12)
-    expect(e.spread).toBeCloseTo(PROCESS_FLOOR, 12)
-    expect(e.pairs).toBe(4)
-    expect(e.processes).toBe(1)
-    expect(e.q).toBeCloseTo(1.96, 2)
+    expect(e.spread).toBeCloseTo(0.02, 12)
+    expect(e.se).toBeCloseTo(0.02 / Math.sqrt(3), 12)
+    expect(e.df).toBe(2)
+    // t with 2 degrees of freedom: 4.303 at 95%.
+    expect(e.q).toBeCloseTo(4.303, 2)
+    expect(e.p).toBeLessThan(0.05)
+    expect(e.per_process.map(Math.log)).toEqual(x.map((v) => expect.closeTo(v, 12)))
+    expect(e.pairs).toBe(11)
+    expect(e.processes).toBe(3)
   })
 
   test('processes that disagree widen the spread beyond the floor', () => {
     const agree = estimate(paired('a', pairs({ logRatio: 0.1, seed: 12 })), 0.05)!
     const disagree = estimate(paired('d', pairs({ logRatio: [0, 0.2, 0.05, 0.15, 0.1, 0.02, 0.18, 0.1], seed: 12 })), 0.05)!
-    expect(agree.spread).toBeCloseTo(PROCESS_FLOOR, 12)
+    // Processes that agree closer than the floor: the floor sets the standard error.
+    expect(agree.spread).toBeLessThan(PROCESS_FLOOR)
+    expect(agree.se).toBeCloseTo(PROCESS_FLOOR / Math.sqrt(agree.processes), 12)
     expect(disagree.spread).toBeGreaterThan(0.05)
     expect(disagree.se).toBeGreaterThan(agree.se * 2)
   })
@@ -273,7 +286,7 @@ describe('adjustment across tests', () => {
 
 describe('decided', () => {
   const est = (log_ratio: number, se: number, p: number, q = 1.959964): AbEstimate => ({
-    log_ratio, se, p, q, spread: 0.01, processes: 4, pairs: 40, tier_mismatches: 0, base_ns: 1, head_ns: 1, per_process: [],
+    log_ratio, se, p, q, spread: 0.01, processes: 4, pairs: 40, tier_mismatches: 0, base_ns: 1, head_ns: 1, per_process: [], df: 3,
   })
 
   test('undefined: not decided', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { judgeAb, type ProcessPairs } from '../../src/ab/judge.js'
 import { jestPairedArgs } from '../../src/ab/jest-args.js'
-import { namePattern, plan, runnerFrom } from '../../src/ab/command.js'
+import { namePattern, runnerFrom } from '../../src/ab/command.js'
+import { plan } from '../../src/ab/plan.js'
 import { DEFAULTS } from '../../src/config/options.js'
 import { ConfigError } from '../../src/config/validate.js'
 import type { RunOutcome } from '../../src/core/run.js'
@@ -130,7 +131,7 @@ describe('the command helpers', () => {
   })
 
   test('plan: looks counted from the first pass, the steps and the maximum', () => {
-    expect(plan('paired', DEFAULTS.ab)).toEqual({ design: 'paired', first: 2, max: 12, step: 2, looks: 6 })
+    expect(plan('paired', DEFAULTS.ab)).toEqual({ design: 'paired', first: 3, max: 12, step: 3, looks: 4 })
     expect(plan('processes', DEFAULTS.ab)).toEqual({ design: 'processes', first: 6, max: 30, step: 4, looks: 7 })
     expect(plan('paired', { ...DEFAULTS.ab, processes: 4, maxRounds: 4 }).looks).toBe(1)
   })

@@ -38,8 +38,8 @@ describe('defaults', () => {
         processes: undefined,
         maxRounds: undefined,
         budget: 300,
-        cycles: 6,
-        roundTime: 8,
+        cycles: 10,
+        roundTime: 5,
         setup: undefined,
       },
     })

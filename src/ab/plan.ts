@@ -1,0 +1,55 @@
+import type { ResolvedConfig, Thresholds } from '../config/options.js'
+import { testKey } from '../detect/detect.js'
+import { decided, estimate, type AbObservations } from './judge.js'
+import type { AbDesign } from './settings.js'
+
+/** How many processes an A/B run measures, and when it looks at them. */
+export interface Plan {
+  design: AbDesign
+  /** Processes (paired) or pairs of processes of the first pass. */
+  first: number
+  /** Most processes (or pairs) a test is measured in. */
+  max: number
+  /** Processes (or pairs) added per extension pass. */
+  step: number
+  /** Looks planned: after the first pass and after every extension. */
+  looks: number
+}
+
+export function plan(design: AbDesign, config: ResolvedConfig['ab']): Plan {
+  const first = config.processes ?? (design === 'paired' ? 3 : 6)
+  const max = Math.max(first, config.maxRounds ?? (design === 'paired' ? 12 : 30))
+  const step = design === 'paired' ? 3 : 4
+  return { design, first, max, step, looks: 1 + Math.ceil((max - first) / step) }
+}
+
+/** The significance of one look: Bonferroni over the planned looks. */
+export const alphaPerLook = (confidence: number, p: Plan): number => (1 - confidence) / p.looks
+
+export type Step =
+  | { kind: 'done' }
+  | { kind: 'stop'; reason: string }
+  | { kind: 'run'; processes: number; keys: Set<string> }
+
+/**
+ * What to do after a look: stop when every test is decided, or when the plan's maximum or
+ * the time budget is reached; else measure the undecided tests in the next pass. Pure.
+ */
+export function nextStep(
+  observations: readonly AbObservations[],
+  p: Plan,
+  state: { done: number; elapsedSeconds: number; secondsPerProcess: number; budgetSeconds: number },
+  bands: Thresholds,
+  confidence: number,
+): Step {
+  const alpha = alphaPerLook(confidence, p)
+  const open = observations.filter((o) => !decided(estimate(o, alpha), bands, alpha))
+  if (open.length === 0) return { kind: 'done' }
+  const unit = p.design === 'paired' ? 'processes' : 'pairs'
+  const tests = `${open.length} test${open.length === 1 ? '' : 's'}`
+  if (state.done >= p.max) return { kind: 'stop', reason: `${tests} still undecided after ${state.done} ${unit} (ab.maxRounds)` }
+  if (state.elapsedSeconds + state.secondsPerProcess > state.budgetSeconds) {
+    return { kind: 'stop', reason: `${tests} still undecided when the ${state.budgetSeconds} s budget ran out (ab.budget)` }
+  }
+  return { kind: 'run', processes: Math.min(p.step, p.max - state.done), keys: new Set(open.map((o) => testKey(o.test))) }
+}
