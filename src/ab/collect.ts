@@ -4,7 +4,7 @@ import { checkSample } from '../store/record.js'
 import { summarize, thin } from '../stats/summary.js'
 import type { PerfSample, RunnerInfo, TestRef } from '../types.js'
 import type { AbObservations, ProcessPairs, ProcessRun } from './judge.js'
-import { sameTier, type PairedEvidence } from './paired.js'
+import { sameTier, tierOf, type PairedEvidence } from './paired.js'
 import type { AbDesign, AbOutput, AbSample } from './settings.js'
 
 /** Everything measured of one test across the processes of an A/B run. */
@@ -145,7 +145,13 @@ export class AbCollector {
       }
       // Every cycle left out for differing tiers counts as a process in different tiers.
       const allMismatched = info.pair.cycles.length === 0 && (info.pair.mismatched_cycles ?? 0) > 0
-      acc.processes.push({ cycles: info.pair.cycles, base_ns: info.pair.base_ns, head_ns: info.pair.head_ns, same_tier: sameTier(info.pair.tiers) && !allMismatched })
+      acc.processes.push({
+        cycles: info.pair.cycles,
+        base_ns: info.pair.base_ns,
+        head_ns: info.pair.head_ns,
+        same_tier: sameTier(info.pair.tiers) && !allMismatched,
+        ...(info.pair.tiers ? { tiers: { base: tierOf(info.pair.tiers.base), head: tierOf(info.pair.tiers.head) } } : {}),
+      })
       acc.lastPair = info.pair
     }
   }

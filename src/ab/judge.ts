@@ -37,6 +37,8 @@ export interface ProcessPairs {
   head_ns: number
   /** Whether both sides ran in the same V8 tier (false: left out of the estimate). */
   same_tier: boolean
+  /** V8's tier of each side at the end, when known. */
+  tiers?: { base: string; head: string }
 }
 
 /** One base/head pair of fresh processes (processes design). */
@@ -194,6 +196,14 @@ export function decided(e: AbEstimate | undefined, bands: Thresholds, alphaLook:
   return within(bands.minor, f) && within(bands.moderate, e.q * e.se)
 }
 
+/** "; the head stayed in maglev while the base ran in turbofan: a deoptimization?" when every process says the same. */
+function tierNote(processes: readonly ProcessPairs[]): string {
+  const seen = new Set(processes.map((p) => (p.tiers ? `${p.tiers.head}\u0000${p.tiers.base}` : '')))
+  if (seen.size !== 1 || seen.has('')) return ''
+  const [head, base] = [...seen][0]!.split('\u0000')
+  return `; in every one the head ran in ${head} and the base in ${base} (the head's code may no longer optimize)`
+}
+
 const pct = (c: number) => `${Math.round(c * 100)}%`
 
 /** What was measured, in words: "48 paired rounds in 6 processes". */
@@ -236,7 +246,7 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
         required: 2,
         reason:
           obs.design === 'paired' && mismatched > 0 && mismatched === (obs.processes ?? []).length
-            ? `base and head ran in different V8 tiers in all ${mismatched} processes: no fair pair to judge`
+            ? `base and head ran in different V8 tiers in all ${mismatched} processes: no fair pair to judge${tierNote(obs.processes ?? [])}`
             : 'too few measurements of base and head to judge',
       }
     }

@@ -141,6 +141,13 @@ describe('paired design', () => {
     expect(v.required).toBe(2)
   })
 
+  test('a head that never reaches the base\'s tier is named as such', () => {
+    const data = pairs({ logRatio: 0, processes: 3 }).map((p) => ({ ...p, same_tier: false, tiers: { base: 'turbofan', head: 'maglev' } }))
+    const v = one(paired('deopt', data))
+    expect(v.kind).toBe('insufficient-data')
+    expect(v.reason).toBe('base and head ran in different V8 tiers in all 3 processes: no fair pair to judge; in every one the head ran in maglev and the base in turbofan (the head\'s code may no longer optimize)')
+  })
+
   test('no processes at all: insufficient data', () => {
     const v = one(paired('none', []))
     expect(v.kind).toBe('insufficient-data')
