@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
 import type { RunRecord } from '../../src/types.js'
@@ -32,6 +32,8 @@ interface Case {
   type: 'module' | 'commonjs'
   node: () => string
   env?: Record<string, string>
+  /** A fixture whose src/ the project shares (the same ESM code). */
+  src?: string
 }
 
 const CASES: Case[] = [
@@ -45,10 +47,11 @@ const CASES: Case[] = [
     type: 'module',
     node: () => process.execPath,
     env: { NODE_OPTIONS: '--experimental-vm-modules --no-warnings' },
+    src: 'ab-vitest',
   },
 ]
 
-describe.each(CASES)('perf-regression ab, $label', ({ label, fixture, deps, type, node, env = {} }) => {
+describe.each(CASES)('perf-regression ab, $label', ({ label, fixture, deps, type, node, env = {}, src }) => {
   let dir = ''
   // A temp folder of this suite's own: whatever the command leaves there is its own.
   let tmp = ''
@@ -56,6 +59,7 @@ describe.each(CASES)('perf-regression ab, $label', ({ label, fixture, deps, type
 
   beforeAll(() => {
     dir = createProject(fixture, `ab-${label.replace(/\W+/g, '-').toLowerCase()}`, deps, inject('tarball'), type)
+    if (src) cpSync(path.join(import.meta.dirname, 'fixtures', src, 'src'), path.join(dir, 'src'), { recursive: true })
     initRepo(dir)
     tmp = path.join(WORK, `tmp-${label.replace(/\W+/g, '-').toLowerCase()}`)
     mkdirSync(tmp, { recursive: true })
