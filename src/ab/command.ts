@@ -390,7 +390,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     for (const t of collector.tests.values()) {
       if (t.inHead && !t.inBase) {
         const current = t.lastPair?.head_ns ?? t.lastHead?.wall_ns.median ?? 0
-        verdicts.push({ kind: 'new', test: t.test, key: t.key, current, foreign_baseline_runs: 0, reason: `only in HEAD: base ${short} has no such test` })
+        verdicts.push({ kind: 'new', test: t.test, key: t.key, current, foreign_baseline_runs: 0, reason: `only in HEAD: base ${short} has no such passing test` })
       }
     }
     const removed = [...collector.tests.values()].filter((t) => t.inBase && !t.inHead)
@@ -415,7 +415,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     const outcome: RunOutcome = { record, verdicts, failing, warnings: [], storePath, recorded, history: [], config }
     const model = buildReportModel(outcome)
     log(renderTerminal(model, { color, establishHint: 'npx perf-regression ab' }))
-    for (const t of removed) log(c.dim(`  removed in HEAD: ${printable(`${t.test.file} > ${t.test.name}${t.test.bench ? ` [${t.test.bench}]` : ''}`)}`))
+    for (const t of removed) log(c.dim(`  not in HEAD (removed, renamed or not passing): ${printable(`${t.test.file} > ${t.test.name}${t.test.bench ? ` [${t.test.bench}]` : ''}`)}`))
     for (const note of collector.notes) log(c.yellow(`  perf-regression: ${printable(note)}`))
     const outputs = await writeOutputs(model, config, ctx.cwd, ctx.env)
     for (const line of outputs.annotations) process.stdout.write(line + '\n')
