@@ -179,17 +179,19 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
 export const FUTILITY_CONFIDENCE = 0.8
 
 /**
- * Whether an estimate already settles the test against the bands at this look:
+ * Whether an estimate already settles the test against the bands at this look (`qValue`:
+ * its p-value adjusted across the tests at this look; the p-value itself by default):
  * - a change that is significant at this look's share of alpha and reaches a band, or
  * - a stop for futility: the one-sided `FUTILITY_CONFIDENCE` bound is inside the minor band
  *   either way, and the interval at this look's confidence is inside the moderate band, so
  *   the verdict would be `unchanged`. It can only end sampling without a regression, so it
  *   needs no share of alpha and does not raise the false-alarm rate.
  */
-export function decided(e: AbEstimate | undefined, bands: Thresholds, alphaLook: number): boolean {
+export function decided(e: AbEstimate | undefined, bands: Thresholds, alphaLook: number, qValue = e?.p ?? 1): boolean {
   if (!e) return false
   const ratio = Math.exp(e.log_ratio)
-  const significant = e.p <= alphaLook
+  // With the q-value of this look (Benjamini–Hochberg across the tests), as the verdict will use.
+  const significant = qValue <= alphaLook
   if (significant && (reaches(ratio, bands.minor) || reaches(1 / ratio, bands.minor))) return true
   const f = tQuantile(FUTILITY_CONFIDENCE, e.df) * e.se
   const within = (edge: number, half: number) => Math.exp(e.log_ratio + half) < edge && Math.exp(e.log_ratio - half) > 1 / edge

@@ -1,5 +1,6 @@
 import type { ResolvedConfig, Thresholds } from '../config/options.js'
 import { testKey } from '../detect/detect.js'
+import { benjaminiHochberg } from '../stats/multiple.js'
 import { decided, estimate, type AbObservations } from './judge.js'
 import type { AbDesign } from './settings.js'
 
@@ -43,7 +44,11 @@ export function nextStep(
   confidence: number,
 ): Step {
   const alpha = alphaPerLook(confidence, p)
-  const open = observations.filter((o) => !decided(estimate(o, alpha), bands, alpha))
+  const estimates = observations.map((o) => estimate(o, alpha))
+  // Adjusted across the tests estimated so far, as the final verdicts are: a test is not let go on a p-value the verdict will not accept.
+  const judged = estimates.flatMap((e, i) => (e ? [{ e, i }] : []))
+  const q = new Map(benjaminiHochberg(judged.map((x) => x.e.p)).map((v, j) => [judged[j]!.i, v]))
+  const open = observations.filter((_, i) => !decided(estimates[i], bands, alpha, q.get(i)))
   if (open.length === 0) return { kind: 'done' }
   const unit = p.design === 'paired' ? 'processes' : 'pairs'
   const tests = `${open.length} test${open.length === 1 ? '' : 's'}`

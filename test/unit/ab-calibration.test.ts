@@ -90,3 +90,27 @@ describe('A/B sequential procedure, simulated', () => {
     expect(r.processes).toBeLessThan(plan('paired', DEFAULTS.ab).first + 1.5)
   })
 })
+
+describe('nextStep', () => {
+  const proc = (logRatio: number): ProcessPairs => ({ cycles: [logRatio, logRatio, logRatio], base_ns: 1, head_ns: Math.exp(logRatio), same_tier: true })
+  const test_ = (name: string, values: number[]): AbObservations => ({ test: { file: 'a', name, project: '' }, design: 'paired', processes: values.map(proc) })
+  const state = { done: 3, elapsedSeconds: 10, secondsPerProcess: 5, budgetSeconds: 300 }
+  const p = plan('paired', DEFAULTS.ab)
+
+  test('a test significant on its own but not after the adjustment across tests stays open', () => {
+    // 11% faster in 3 processes, spread 0.7%: p about 0.003 alone, 0.06 once adjusted over 20 tests.
+    const lone = test_('lone', [-0.11, -0.118, -0.104])
+    const others = Array.from({ length: 19 }, (_, i) => test_(`same ${i}`, [0.001, -0.002, 0.0005]))
+    const alone = nextStep([lone], p, state, DEFAULTS.ab.thresholds, 0.95)
+    expect(alone.kind).toBe('done')
+    const step = nextStep([lone, ...others], p, state, DEFAULTS.ab.thresholds, 0.95)
+    expect(step).toEqual({ kind: 'run', processes: 3, keys: new Set([JSON.stringify(['', 'a', 'lone', null])]) })
+  })
+
+  test('stops at the maximum and at the budget, saying why', () => {
+    const open = [test_('wide', [0.2, -0.1, 0.05])]
+    expect(nextStep(open, p, { ...state, done: 12 }, DEFAULTS.ab.thresholds, 0.95)).toEqual({ kind: 'stop', reason: '1 test still undecided after 12 processes (ab.maxRounds)' })
+    expect(nextStep(open, p, { ...state, elapsedSeconds: 298 }, DEFAULTS.ab.thresholds, 0.95)).toEqual({ kind: 'stop', reason: '1 test still undecided when the 300 s budget ran out (ab.budget)' })
+    expect(nextStep(open, p, { ...state, done: 11 }, DEFAULTS.ab.thresholds, 0.95)).toMatchObject({ kind: 'run', processes: 1 })
+  })
+})
