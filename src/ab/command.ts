@@ -375,8 +375,15 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
       )
     }
     let stopped = ''
+    const gaveUp = new Set<string>()
     for (;;) {
       const step = nextStep(collector.observations(design), p, { done, elapsedSeconds: (Date.now() - started) / 1000, secondsPerProcess: perProcess, budgetSeconds: ab.budget }, ab.thresholds, config.confidence)
+      for (const key of step.hopeless) {
+        if (gaveUp.has(key)) continue
+        gaveUp.add(key)
+        const t = collector.tests.get(key)
+        if (t) log(c.dim(`  ${printable(t.test.name)}: its processes disagree too much to decide even in ${p.max} (see its verdict); not measured further`))
+      }
       if (step.kind === 'done') break
       if (step.kind === 'stop') {
         stopped = step.reason

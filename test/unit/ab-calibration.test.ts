@@ -104,13 +104,21 @@ describe('nextStep', () => {
     const alone = nextStep([lone], p, state, DEFAULTS.ab.thresholds, 0.95)
     expect(alone.kind).toBe('done')
     const step = nextStep([lone, ...others], p, state, DEFAULTS.ab.thresholds, 0.95)
-    expect(step).toEqual({ kind: 'run', processes: 3, keys: new Set([JSON.stringify(['', 'a', 'lone', null])]) })
+    expect(step).toEqual({ kind: 'run', processes: 3, keys: new Set([JSON.stringify(['', 'a', 'lone', null])]), hopeless: [] })
   })
 
   test('stops at the maximum and at the budget, saying why', () => {
-    const open = [test_('wide', [0.2, -0.1, 0.05])]
-    expect(nextStep(open, p, { ...state, done: 12 }, DEFAULTS.ab.thresholds, 0.95)).toEqual({ kind: 'stop', reason: '1 test still undecided after 12 processes (ab.maxRounds)' })
-    expect(nextStep(open, p, { ...state, elapsedSeconds: 298 }, DEFAULTS.ab.thresholds, 0.95)).toEqual({ kind: 'stop', reason: '1 test still undecided when the 300 s budget ran out (ab.budget)' })
+    const open = [test_('wide', [0.1, -0.05, 0.02])]
+    expect(nextStep(open, p, { ...state, done: 12 }, DEFAULTS.ab.thresholds, 0.95)).toEqual({ kind: 'stop', reason: '1 test still undecided after 12 processes (ab.maxRounds)', hopeless: [] })
+    expect(nextStep(open, p, { ...state, elapsedSeconds: 298 }, DEFAULTS.ab.thresholds, 0.95)).toEqual({ kind: 'stop', reason: '1 test still undecided when the 300 s budget ran out (ab.budget)', hopeless: [] })
     expect(nextStep(open, p, { ...state, done: 11 }, DEFAULTS.ab.thresholds, 0.95)).toMatchObject({ kind: 'run', processes: 1 })
+  })
+
+  test('a test whose processes disagree by 40% is given up at once (it could not tell even a moderate change in 12)', () => {
+    const wild = test_('wild', [0.5, -0.3, 0.1])
+    const calm = test_('calm', [0.1, -0.05, 0.02])
+    const step = nextStep([wild, calm], p, state, DEFAULTS.ab.thresholds, 0.95)
+    expect(step).toEqual({ kind: 'run', processes: 3, keys: new Set([JSON.stringify(['', 'a', 'calm', null])]), hopeless: [JSON.stringify(['', 'a', 'wild', null])] })
+    expect(nextStep([wild], p, state, DEFAULTS.ab.thresholds, 0.95)).toEqual({ kind: 'done', hopeless: [JSON.stringify(['', 'a', 'wild', null])] })
   })
 })
