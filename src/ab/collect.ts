@@ -5,7 +5,7 @@ import { summarize, thin } from '../stats/summary.js'
 import type { PerfSample, RunnerInfo, TestRef } from '../types.js'
 import type { AbObservations, ProcessPairs, ProcessRun } from './judge.js'
 import { sameTier, tierOf, type PairedEvidence } from './paired.js'
-import type { AbDesign, AbOutput, AbSample } from './settings.js'
+import { relativeInside, type AbDesign, type AbOutput, type AbSample } from './settings.js'
 
 /** Everything measured of one test across the processes of an A/B run. */
 export interface TestAccumulator {
@@ -80,8 +80,8 @@ export class AbCollector {
   ) {}
 
   private mapPath(abs: string): string {
-    const rel = path.relative(this.baseDir, abs)
-    return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel)) ? path.join(this.headDir, rel) : abs
+    const rel = relativeInside(this.baseDir, abs)
+    return rel === undefined ? abs : path.join(this.headDir, rel)
   }
 
   /** The samples of one process's output, keyed and mapped; invalid entries become notes. */

@@ -20,7 +20,7 @@ import { SCHEMA_VERSION, type RunRecord, type RunnerInfo, type TestResult } from
 import { parse } from '../cli/common.js'
 import { resolveRunnerBin, type CliContext, type Runner } from '../cli/main.js'
 import { AbCollector, checkOutput, sampleFromRounds, type TestAccumulator } from './collect.js'
-import { installCommand, linkDependencies, runLogged, sameDependencies } from './deps.js'
+import { installCommand, linkDependencies, outputTail, runLogged, sameDependencies } from './deps.js'
 import { AbError, addWorktree, assertNotShallow, mergeBase, repoRoot, resolveBaseRef, shortCommit, type Worktree } from './git.js'
 import { jestPairedArgs } from './jest-args.js'
 import { judgeAb } from './judge.js'
@@ -182,7 +182,7 @@ function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', setti
       if (problem) return reject(new AbError(`perf-regression ab: the measurements the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} handed over are unreadable (${problem}); is the same perf-regression installed in both trees?`))
       const seconds = (Date.now() - started) / 1000
       if (output) return resolve({ output, code, seconds })
-      const tail = log.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n').slice(-25).map(printable).join('\n')
+      const tail = outputTail(log, 25)
       reject(
         new AbError(
           `perf-regression ab: the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} ended (${signal ? `signal ${signal}` : `exit code ${code}`}) without perf-regression's reporter handing over its measurements. Is the reporter configured (plugins: [perfRegression()] in vitest.config, or reporters: ['default', 'perf-regression'] for Jest)? Last lines of its output:\n${tail}`,
@@ -260,13 +260,13 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
       fromFlags.budget = b
     }
     if (values.setup !== undefined) fromFlags.setup = values.setup
-    const file = resolveConfig({ root: ctx.cwd })
+    // The flags over the config file's `ab` (merged one level deep, like every nested option).
     const config = resolveConfig({
       root: ctx.cwd,
       options: {
         ...(values.store !== undefined ? { store: values.store } : {}),
         ...(values['fail-on'] !== undefined ? { failOn: values['fail-on'] as ResolvedConfig['failOn'] } : {}),
-        ab: { ...Object.fromEntries(Object.entries(file.ab).filter(([, v]) => v !== undefined)), ...fromFlags } as never,
+        ab: fromFlags as never,
       },
     })
     const ab = config.ab
@@ -286,6 +286,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     // What the reporters hand over, one file per process; removed with the worktree.
     outDir = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-ab-out-'))
     const handover = outDir
+    // The worktree's folder is a real path already.
     const baseProject = path.join(worktree.dir, rel)
     if (!existsSync(baseProject)) throw new AbError(`perf-regression ab: the project folder ${rel} does not exist in the base ${short}; nothing to compare with`)
 
@@ -308,11 +309,12 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     if (design === 'paired' && runner === 'vitest' && !same) {
       throw new AbError('perf-regression ab: --design paired needs the same dependencies in both trees under Vitest (one Vitest loads both); use --design processes')
     }
+    const baseReal = realpathSync(baseProject)
     const headBin = await resolveRunnerBin(runner, headProject)
     const baseBin = same ? headBin : await resolveRunnerBin(runner, baseProject)
     const trees: Trees = { headProject, baseProject, runner, runnerArgs, userFilters: runnerArgs.length > (runner === 'vitest' ? 1 : 0) }
     if (runner === 'jest' && design === 'paired') {
-      const jestArgs = jestPairedArgs(await jestShowConfig(headBin, runnerArgs, headProject, ctx.env, children), headProject, realpathSync(baseProject))
+      const jestArgs = jestPairedArgs(await jestShowConfig(headBin, runnerArgs, headProject, ctx.env, children), headProject, baseReal)
       if (jestArgs) trees.jestPaired = jestArgs
       else if (ab.design === 'paired') throw new AbError('perf-regression ab: --design paired works with one Jest project; this configuration has several: use --design processes')
       else {
@@ -320,7 +322,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
         design = 'processes'
       }
     }
-    const settings = { base: realpathSync(baseProject), head: headProject, paired: { warmupTime: 20, roundTime: ab.roundTime, cycles: ab.cycles } }
+    const settings = { base: baseReal, head: headProject, paired: { warmupTime: 20, roundTime: ab.roundTime, cycles: ab.cycles } }
     const started = Date.now()
     let collector = new AbCollector(headProject, settings.base)
     let p = plan(design, ab)

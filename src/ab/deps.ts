@@ -77,6 +77,11 @@ export function installCommand(project: string, top: string): { cwd: string; com
   return { cwd: project, command: 'npm', args: ['install', '--no-audit', '--no-fund'] }
 }
 
+/** The last `lines` lines of a child's output, without colour codes, safe to print. */
+export function outputTail(log: string, lines: number): string {
+  return log.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n').slice(-lines).map(printable).join('\n')
+}
+
 /** Runs a command; on failure throws an AbError with `what` and the tail of its output. */
 export function runLogged(
   what: string,
@@ -100,7 +105,7 @@ export function runLogged(
     child.on('close', (code, signal) => {
       children?.delete(child)
       if (code === 0) return resolve()
-      const tail = log.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n').slice(-20).map(printable).join('\n')
+      const tail = outputTail(log, 20)
       reject(new AbError(`perf-regression ab: ${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`}) in ${cwd}. Last lines of its output:\n${tail}`))
     })
   })

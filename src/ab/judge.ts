@@ -175,6 +175,9 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
   }
 }
 
+/** The significance of one look: Bonferroni over the planned looks. */
+export const alphaPerLook = (confidence: number, looks: number): number => (1 - confidence) / looks
+
 /** One-sided confidence of the "no change beyond the minor band" stop. */
 export const FUTILITY_CONFIDENCE = 0.8
 
@@ -224,7 +227,7 @@ function measuredOver(e: AbEstimate, design: AbDesign): string {
  * look; q-values are Benjamini–Hochberg across the tests judged.
  */
 export function judgeAb(observations: readonly AbObservations[], config: AbJudgeConfig): TestVerdict[] {
-  const alphaLook = (1 - config.confidence) / config.looks
+  const alphaLook = alphaPerLook(config.confidence, config.looks)
   const estimates = observations.map((o) => estimate(o, alphaLook))
   const judged = estimates.map((e, i) => ({ e, i })).filter((x): x is { e: AbEstimate; i: number } => x.e !== undefined)
   const q = benjaminiHochberg(judged.map((x) => x.e.p))

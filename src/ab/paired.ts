@@ -65,11 +65,6 @@ export function tierOf(status: number): Tier {
   return 'ignition'
 }
 
-/** Whether V8's status bits say the function runs optimized code (TurboFan or Maglev). */
-export function optimized(status: number): boolean {
-  return (status & (1 << 4)) !== 0
-}
-
 /** Both sides ran in the same tier, or the tiers are unknown. */
 export function sameTier(tiers: PairedEvidence['tiers']): boolean {
   return tiers === undefined || tierOf(tiers.base) === tierOf(tiers.head)

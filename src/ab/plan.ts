@@ -2,7 +2,7 @@ import type { ResolvedConfig, Thresholds } from '../config/options.js'
 import { testKey } from '../detect/detect.js'
 import { benjaminiHochberg } from '../stats/multiple.js'
 import { tQuantile } from '../stats/tdist.js'
-import { decided, estimate, PROCESS_FLOOR, type AbObservations } from './judge.js'
+import { alphaPerLook, decided, estimate, PROCESS_FLOOR, type AbObservations } from './judge.js'
 import type { AbDesign } from './settings.js'
 
 /** How many processes an A/B run measures, and when it looks at them. */
@@ -24,9 +24,6 @@ export function plan(design: AbDesign, config: ResolvedConfig['ab']): Plan {
   const step = design === 'paired' ? 3 : 4
   return { design, first, max, step, looks: 1 + Math.ceil((max - first) / step) }
 }
-
-/** The significance of one look: Bonferroni over the planned looks. */
-export const alphaPerLook = (confidence: number, p: Plan): number => (1 - confidence) / p.looks
 
 export type Step =
   | { kind: 'done'; hopeless: string[] }
@@ -55,7 +52,7 @@ export function nextStep(
   bands: Thresholds,
   confidence: number,
 ): Step {
-  const alpha = alphaPerLook(confidence, p)
+  const alpha = alphaPerLook(confidence, p.looks)
   const estimates = observations.map((o) => estimate(o, alpha))
   // Adjusted across the tests estimated so far, as the final verdicts are: a test is not let go on a p-value the verdict will not accept.
   const judged = estimates.flatMap((e, i) => (e ? [{ e, i }] : []))

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { PairedEvidence, PairedOptions } from './paired.js'
 import type { PerfSample } from '../types.js'
 
@@ -44,6 +45,12 @@ export interface AbOutput {
   /** Absolute paths of test files with failing tests (either tree). */
   failed?: string[]
   notes: string[]
+}
+
+/** `file` relative to `dir` ('' for `dir` itself), or undefined when it lies outside `dir`. */
+export function relativeInside(dir: string, file: string): string | undefined {
+  const rel = path.relative(dir, file)
+  return rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel) ? rel : undefined
 }
 
 /** The A/B settings of this process, if `perf-regression ab` started it. */

@@ -5,7 +5,7 @@ import { measure } from '../measure/measure.js'
 import { summarize, thin } from '../stats/summary.js'
 import { v8Natives } from './natives.js'
 import { pairedRounds, type PairedDeps } from './paired.js'
-import type { AbSample, AbWorkerSettings } from './settings.js'
+import { relativeInside, type AbSample, type AbWorkerSettings } from './settings.js'
 
 interface Registered {
   side: 'base' | 'head'
@@ -36,8 +36,8 @@ function occurrences(): Map<string, number> {
 /** Which tree a test file belongs to, and its path inside that tree's project folder. */
 export function sideOf(file: string, settings: Pick<AbWorkerSettings, 'base' | 'head'>): { side: 'base' | 'head'; rel: string } {
   const inside = (dir: string) => {
-    const rel = path.relative(dir, file)
-    return rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined
+    const rel = relativeInside(dir, file)
+    return rel ? rel.split(path.sep).join('/') : undefined
   }
   const base = inside(settings.base)
   if (base !== undefined) return { side: 'base', rel: base }

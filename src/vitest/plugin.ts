@@ -4,7 +4,7 @@ import type { PerfRegressionOptions } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { validateOptions } from '../config/validate.js'
 import path from 'node:path'
-import { abSettings } from '../ab/settings.js'
+import { abSettings, relativeInside } from '../ab/settings.js'
 import PerfRegressionReporter from './reporter.js'
 import { PROVIDE_KEY } from './settings.js'
 
@@ -35,10 +35,7 @@ type ResolveIdHook = (
   options?: Record<string, unknown>,
 ) => Promise<{ id: string; external?: boolean | string } | null>
 
-const within = (file: string, dir: string) => {
-  const rel = path.relative(dir, file)
-  return rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel)
-}
+const within = (file: string, dir: string) => Boolean(relativeInside(dir, file))
 
 /**
  * In a paired A/B run, an import from a base-tree file that resolves into the head's tree

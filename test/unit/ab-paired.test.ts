@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { optimized, pairedRounds, sameTier, tierOf, type PairedDeps, type PairedOptions, type PairSide } from '../../src/ab/paired.js'
+import { pairedRounds, sameTier, tierOf, type PairedDeps, type PairedOptions, type PairSide } from '../../src/ab/paired.js'
 
 const OPTIONS: PairedOptions = { warmupTime: 10, roundTime: 5, cycles: 4 }
 
@@ -206,15 +206,6 @@ describe('pairedRounds with a fake clock', () => {
 })
 
 describe('tiers', () => {
-  test('optimized reads bit 4 of the status', () => {
-    expect(optimized(0)).toBe(false)
-    expect(optimized(1 << 4)).toBe(true)
-    expect(optimized((1 << 4) | (1 << 5))).toBe(true)
-    expect(optimized((1 << 4) | (1 << 15))).toBe(true)
-    expect(optimized(1 << 5)).toBe(false)
-    expect(optimized(0b1111)).toBe(false)
-  })
-
   test('tierOf and sameTier: TurboFan, Maglev, Sparkplug and the interpreter are four tiers', () => {
     expect(tierOf(0b1010001)).toBe('turbofan')
     expect(tierOf((1 << 4) | (1 << 5) | 1)).toBe('maglev')

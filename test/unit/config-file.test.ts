@@ -87,6 +87,14 @@ describe('mergeOptions and resolveConfig with a root', () => {
     })
   })
 
+  test('the A/B flags of the command merge over the file\'s ab options', async () => {
+    await inDir({ 'perf-regression.config.yaml': 'ab:\n  budget: 60\n  cycles: 4\n  base: origin/develop\n' }, (dir) => {
+      const config = resolveConfig({ root: dir, options: { ab: { budget: 10 } } })
+      expect(config.ab).toMatchObject({ budget: 10, cycles: 4, base: 'origin/develop', roundTime: 5 })
+      expect(resolveConfig({ root: dir, options: { ab: {} } }).ab.budget).toBe(60)
+    })
+  })
+
   test('a merged result that breaks the band order is reported', async () => {
     await inDir({ 'perf-regression.config.json': '{ "thresholds": { "moderate": 1.3 } }' }, (dir) => {
       expect(() => resolveConfig({ root: dir, options: { thresholds: { minor: 1.4 } } })).toThrow(/increasing order/)
