@@ -288,7 +288,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     const handover = outDir
     // The worktree's folder is a real path already.
     const baseProject = path.join(worktree.dir, rel)
-    if (!existsSync(baseProject)) throw new AbError(`perf-regression ab: the project folder ${rel} does not exist in the base ${short}; nothing to compare with`)
+    if (!existsSync(baseProject)) throw new AbError(`perf-regression ab: the project folder ${printable(rel)} does not exist in the base ${short}; nothing to compare with`)
 
     const same = sameDependencies(headProject, baseProject, root)
     if (same) linkDependencies(headProject, baseProject, root)
@@ -299,7 +299,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     }
     if (ab.setup) {
       for (const [side, dir] of [['base', baseProject], ['head', headProject]] as const) {
-        log(c.dim(`  setup in the ${side}: ${ab.setup}`))
+        log(c.dim(`  setup in the ${side}: ${printable(ab.setup)}`))
         await runLogged(`the setup command ${JSON.stringify(ab.setup)} in the ${side === 'base' ? 'base tree' : 'head'}`, ab.setup, [], dir, ctx.env, true, children)
       }
     }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { printable } from '../report/terminal.js'
 
 /** A problem that stops an A/B run before it measures: exit code 2, with a message that says what to do. */
 export class AbError extends Error {
@@ -66,7 +67,7 @@ export function resolveBaseRef(given: string | undefined, env: Record<string, st
 export function mergeBase(ref: string, root: string): string {
   const r = gitOut(['merge-base', 'HEAD', ref], root)
   if (!r.ok || !r.out) {
-    throw new AbError(`perf-regression ab: HEAD and ${ref} have no common commit here${r.ok ? '' : ` (${r.err})`}. Fetch the full history (fetch-depth: 0) or pick another --base`)
+    throw new AbError(`perf-regression ab: HEAD and ${ref} have no common commit here${r.ok ? '' : ` (${printable(r.err)})`}. Fetch the full history (fetch-depth: 0) or pick another --base`)
   }
   return r.out
 }
@@ -91,7 +92,7 @@ export function addWorktree(root: string, commit: string): Worktree {
   const r = gitOut(['worktree', 'add', '--detach', '--quiet', dir, commit], root)
   if (!r.ok) {
     rmSync(parent, { recursive: true, force: true })
-    throw new AbError(`perf-regression ab: cannot check out the base ${commit.slice(0, 12)} as a worktree: ${r.err}`)
+    throw new AbError(`perf-regression ab: cannot check out the base ${commit.slice(0, 12)} as a worktree: ${printable(r.err)}`)
   }
   let removed = false
   return {
