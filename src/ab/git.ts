@@ -67,7 +67,7 @@ export function resolveBaseRef(given: string | undefined, env: Record<string, st
 export function mergeBase(ref: string, root: string): string {
   const r = gitOut(['merge-base', 'HEAD', ref], root)
   if (!r.ok || !r.out) {
-    throw new AbError(`perf-regression ab: HEAD and ${ref} have no common commit here${r.ok ? '' : ` (${printable(r.err)})`}. Fetch the full history (fetch-depth: 0) or pick another --base`)
+    throw new AbError(`perf-regression ab: HEAD and ${printable(ref)} have no common commit here${r.ok ? '' : ` (${printable(r.err)})`}. Fetch the full history (fetch-depth: 0) or pick another --base`)
   }
   return r.out
 }
