@@ -14,7 +14,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   // CommonJS-compatible dependencies stay external; only ESM-only tinybench is bundled.
-  external: ['jiti', 'yaml', 'pidusage', 'proper-lockfile', 'picocolors', 'simple-statistics'],
+  external: ['jiti', 'yaml', 'pidusage', 'proper-lockfile', 'picocolors', 'simple-statistics', 'valibot'],
   logLevel: 'warning',
   // The ESM sources use import.meta.url only where `require` is missing; give the bundle a real one anyway.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
