@@ -1,11 +1,10 @@
-import { inject, test as baseTest } from 'vitest'
+import { inject, test as baseTest, type TaskMeta } from 'vitest'
 import { DEFAULTS } from '../config/options.js'
 import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
 import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
 import { measure } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
-import type { PerfSample } from '../types.js'
 import { META_KEY } from './meta.js'
 import { PROVIDE_KEY, type WorkerSettings } from './settings.js'
 
@@ -21,7 +20,7 @@ export type PerfFn = <T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited
 /** The part of Vitest's test task that `perf()` uses. */
 export interface PerfTask {
   name: string
-  meta: object
+  meta: TaskMeta
   concurrent?: boolean | undefined
   /** The test's file (used by A/B runs to tell the base's copy of a test from the head's). */
   file?: { filepath: string } | undefined
@@ -67,10 +66,9 @@ export function createPerf(task: PerfTask, settings: () => WorkerSettings = work
       ab?.design === 'paired' && task.file
         ? await pairedMeasure(fn, callOptions, { file: task.file.filepath, test: fullTestName(task) }, ab, defaultMeasureDeps)
         : await measure(fn, callOptions, defaultMeasureDeps)
-    const meta = task.meta as Record<string, unknown>
-    const list = (meta[META_KEY] as PerfSample[] | undefined) ?? []
+    const list = task.meta[META_KEY] ?? []
     list.push(sample)
-    meta[META_KEY] = list
+    task.meta[META_KEY] = list
     return result as Awaited<T>
   }
 }
