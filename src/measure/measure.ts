@@ -27,6 +27,40 @@ export type MeasureCallOptions = ResolvedMeasureOptions & {
    * on the sample. An error it throws propagates and nothing is measured.
    */
   record?: ((result: unknown) => Record<string, CustomMetric> | Promise<Record<string, CustomMetric>>) | undefined
+  /** When the measurement must be done by: the test's timeout (see `timeBudget`). */
+  budget?: MeasureBudget | undefined
+}
+
+/**
+ * A deadline the measurement fits inside, so that `perf()` never outlives its
+ * test: warm-up, timed phase and leak phase are cut to end by `until`, even
+ * below their minimum iterations (said once through `onCapped`).
+ */
+export interface MeasureBudget {
+  /** Deadline on the probes' clock, in milliseconds. */
+  until: number
+  /** Aborted when the test is (timed out, or cancelled): the measurement stops and rejects with its reason. */
+  signal?: AbortSignal | undefined
+  /** Told once when the deadline forces fewer iterations than the options ask for. */
+  onCapped?: ((message: string) => void) | undefined
+}
+
+/** Share of the time left after the first call that the warm-up may use when a deadline is near. */
+const WARMUP_SHARE = 0.2
+
+/**
+ * The deadline for a test that started at `start` with `timeoutMs` (0 or
+ * Infinity: none). Leaves a margin of a tenth of the timeout, at least 50 ms,
+ * for the test's own code after `perf()` and for the runner's bookkeeping.
+ */
+export function timeBudget(start: number, timeoutMs: number | undefined): number {
+  if (!timeoutMs || !Number.isFinite(timeoutMs) || timeoutMs <= 0) return Infinity
+  return start + timeoutMs - Math.max(50, 0.1 * timeoutMs)
+}
+
+function aborted(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason
+  return reason instanceof Error ? reason : new Error('perf(): the test was aborted, so the measurement stopped')
 }
 
 export interface MeasureDeps {
@@ -61,23 +95,37 @@ export async function measure<T>(
   deps: MeasureDeps,
 ): Promise<Measured<Awaited<T>>> {
   const { probes } = deps
+  const until = options.budget?.until ?? Infinity
+  const signal = options.budget?.signal
+  const capped: string[] = []
+  if (signal?.aborted) throw aborted(signal)
   const started = probes.now()
   const first = fn()
   const async = isThenable(first)
   const result = (async ? await first : first) as Awaited<T>
   const firstCallMs = probes.now() - started
   const metrics = options.record ? await options.record(result) : undefined
+  if (signal?.aborted) throw aborted(signal)
 
   // Warm-up by wall clock: tinybench counts only the measured latencies against
   // its budgets, which for a very fast function is a small part of the wall time.
   const warmupStart = probes.now()
+  const warmupUntil = warmupStart + Math.max(0, (until - warmupStart) * WARMUP_SHARE)
   let warmupRuns = 0
   while (warmupRuns < options.warmupIterations || probes.now() - warmupStart < options.warmupTime) {
+    if (probes.now() >= warmupUntil) {
+      if (warmupRuns < options.warmupIterations) capped.push(`warm-up ran ${warmupRuns} of ${options.warmupIterations} iterations`)
+      break
+    }
     if (async) await fn()
     else fn()
     warmupRuns++
+    if (signal?.aborted) throw aborted(signal)
   }
   const warmupMs = probes.now() - warmupStart
+  const wantLeak = options.metrics.includes('leak')
+  // With a deadline, the leak phase gets half of what is left after the timed phase's share.
+  const timedUntil = wantLeak && until !== Infinity ? probes.now() + (until - probes.now()) / 2 : until
 
   const wantCpu = options.metrics.includes('cpu')
   const wantMemory = options.metrics.includes('memory')
@@ -104,6 +152,7 @@ export async function measure<T>(
     deadline = Infinity
     limit.abort()
   }
+  signal?.addEventListener('abort', stop, { once: true })
   const bench = new deps.Bench({
     time: options.time,
     iterations: options.iterations,
@@ -119,7 +168,9 @@ export async function measure<T>(
       if (wantCpu || wantMemory) await probes.processStats()
       if (wantMemory) heapBefore = probes.memoryUsage().heapUsed
       if (wantCpu) cpuBefore = probes.cpuUsage()
-      deadline = probes.now() + Math.max(options.time, 2 * options.iterations * firstCallMs)
+      const start = probes.now()
+      // Never before one more call could finish: at least one timed iteration.
+      deadline = Math.min(start + Math.max(options.time, 2 * options.iterations * firstCallMs), Math.max(timedUntil, start + 1.5 * firstCallMs))
     },
     async afterAll() {
       deadline = Infinity
@@ -136,7 +187,12 @@ export async function measure<T>(
       }
     },
   })
-  await bench.run()
+  try {
+    await bench.run()
+  } finally {
+    signal?.removeEventListener('abort', stop)
+  }
+  if (signal?.aborted) throw aborted(signal)
 
   const taskResult = bench.tasks[0]?.result
   if (!taskResult || taskResult.state === 'errored') {
@@ -147,12 +203,22 @@ export async function measure<T>(
   }
   const latency = taskResult.latency
   const sorted = latency.samples
-  if (!sorted || sorted.length === 0) throw new Error('perf(): the benchmark recorded no iterations')
+  if (!sorted || sorted.length === 0) {
+    throw new Error(
+      until === Infinity
+        ? 'perf(): the benchmark recorded no iterations'
+        : "perf(): the test's timeout left no time to measure: raise the test's timeout (the third argument of test()) or shorten the work before perf()",
+    )
+  }
   const iterations = sorted.length
+  if (until !== Infinity && iterations < options.iterations) capped.push(`the timed phase ran ${iterations} of ${options.iterations} iterations`)
   // After the timed phase, so that its GCs and extra calls do not disturb the timings.
-  const heapGrowth = options.metrics.includes('leak')
-    ? await leakPhase(fn, async, { budgetMs: options.time, callMs: latency.mean }, probes)
-    : undefined
+  const leakBudget = Math.min(options.time, Math.max(0, until - probes.now()))
+  const heapGrowth = wantLeak ? await leakPhase(fn, async, { budgetMs: leakBudget, callMs: latency.mean }, probes) : undefined
+  if (signal?.aborted) throw aborted(signal)
+  if (capped.length > 0 && options.budget?.onCapped) {
+    options.budget.onCapped(`${capped.join(' and ')} to finish inside the test's timeout; raise the timeout for a steadier measurement`)
+  }
   const ns = (ms: number) => r3(ms * MS_TO_NS)
   // tinybench has already sorted the samples and computed their statistics.
   const wallNs: SampleStats = {

@@ -3,7 +3,8 @@ import { DEFAULTS } from '../config/options.js'
 import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
 import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
-import { measure } from '../measure/measure.js'
+import { measure, timeBudget } from '../measure/measure.js'
+import { printable } from '../report/terminal.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import { META_KEY } from './meta.js'
 import { PROVIDE_KEY, type WorkerSettings } from './settings.js'
@@ -22,6 +23,8 @@ export interface PerfTask {
   name: string
   meta: TaskMeta
   concurrent?: boolean | undefined
+  /** The test's timeout in milliseconds (0: none); `perf()` fits inside it. */
+  timeout?: number | undefined
   /** The test's file (used by A/B runs to tell the base's copy of a test from the head's). */
   file?: { filepath: string } | undefined
   /** The enclosing suite (`describe`), up to the file. */
@@ -47,9 +50,21 @@ function workerSettings(): WorkerSettings {
 
 const warnedConcurrent = new WeakSet<object>()
 
+/** How the running test bounds `perf()`: when it started, and its abort signal (Vitest's test-context `signal`). */
+export interface PerfContext {
+  /** `performance.now()` when the test started. */
+  startedAt: number
+  signal?: AbortSignal | undefined
+}
+
 /** Creates the `perf` function bound to one test task. */
-export function createPerf(task: PerfTask, settings: () => WorkerSettings = workerSettings): PerfFn {
+export function createPerf(
+  task: PerfTask,
+  settings: () => WorkerSettings = workerSettings,
+  context: PerfContext = { startedAt: performance.now() },
+): PerfFn {
   const names = new Set<string | undefined>()
+  const until = timeBudget(context.startedAt, task.timeout)
   return async <T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>): Promise<Awaited<T>> => {
     const { overrides, name, record } = checkPerfCall(fn, options)
     claimName(names, name)
@@ -60,7 +75,12 @@ export function createPerf(task: PerfTask, settings: () => WorkerSettings = work
       )
     }
     const { measure: defaults, rawSamples } = settings()
-    const callOptions = { ...defaults, ...overrides, name, rawSamples, record }
+    const budget = {
+      until,
+      signal: context.signal,
+      onCapped: (message: string) => console.warn(`perf-regression: "${printable(task.name)}"${name === undefined ? '' : ` [${printable(name)}]`}: ${message}.`),
+    }
+    const callOptions = { ...defaults, ...overrides, name, rawSamples, record, budget }
     const ab = abSettings()
     const { result, sample } =
       ab?.design === 'paired' && task.file
@@ -77,8 +97,8 @@ export function createPerf(task: PerfTask, settings: () => WorkerSettings = work
  * The fixture definition, for merging into your own `test.extend({ ...perfFixture, ... })`.
  */
 export const perfFixture = {
-  perf: async ({ task }: { task: PerfTask }, use: (perf: PerfFn) => Promise<void>): Promise<void> => {
-    await use(createPerf(task))
+  perf: async ({ task, signal }: { task: PerfTask; signal?: AbortSignal }, use: (perf: PerfFn) => Promise<void>): Promise<void> => {
+    await use(createPerf(task, workerSettings, { startedAt: performance.now(), signal }))
   },
 }
 

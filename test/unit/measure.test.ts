@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest'
 import { Bench } from 'tinybench'
-import { measure, type Probes } from '../../src/measure/measure.js'
+import { measure, timeBudget, type MeasureCallOptions, type Probes } from '../../src/measure/measure.js'
 import { measureOptions } from './helpers.js'
 
 const STEP_MS = 2
@@ -30,7 +30,7 @@ function fake() {
   return { state, probes, tick, deps: { Bench, probes } }
 }
 
-const options = measureOptions
+const options = (extra: Partial<MeasureCallOptions> = {}): MeasureCallOptions => ({ ...measureOptions(), ...extra })
 
 describe('measure', () => {
   test('returns what the first call returned', async () => {
@@ -198,5 +198,80 @@ describe('measure', () => {
     // 30 ms per call: 10 iterations need 300 ms, three times the 100 ms budget.
     const { sample } = await measure(() => f.tick(30), options({ warmupIterations: 1, warmupTime: 0 }), f.deps)
     expect(sample.iterations).toBeGreaterThanOrEqual(10)
+  })
+
+  describe('inside a deadline (the test timeout)', () => {
+    test('a fast function: warm-up and timed phase end by the deadline, without a note', async () => {
+      const f = fake()
+      const notes: string[] = []
+      const { sample } = await measure(() => f.tick(), options({ budget: { until: 60, onCapped: (m) => notes.push(m) } }), f.deps)
+      // Without the deadline the phases take 20 + 100 ms of fake time.
+      expect(sample.duration_ms).toBeLessThanOrEqual(60 + STEP_MS)
+      expect(sample.iterations).toBeGreaterThanOrEqual(10)
+      expect(notes).toEqual([])
+    })
+
+    test('a slow function is cut below its minimum iterations, and says so once', async () => {
+      const f = fake()
+      const notes: string[] = []
+      // 30 ms per call: the options want 5 warm-up and 10 timed iterations (450 ms); the deadline allows 200 ms.
+      const { sample } = await measure(() => f.tick(30), options({ budget: { until: 200, onCapped: (m) => notes.push(m) } }), f.deps)
+      expect(f.state.t).toBeLessThanOrEqual(200 + 30)
+      expect(sample.iterations).toBeGreaterThanOrEqual(1)
+      expect(sample.iterations).toBeLessThan(10)
+      expect(notes).toHaveLength(1)
+      expect(notes[0]).toMatch(/warm-up ran \d of 5 iterations and the timed phase ran \d of 10 iterations to finish inside the test's timeout/)
+    })
+
+    test('a deadline already passed still measures at least one iteration', async () => {
+      const f = fake()
+      const notes: string[] = []
+      const { sample } = await measure(() => f.tick(10), options({ budget: { until: 0, onCapped: (m) => notes.push(m) } }), f.deps)
+      expect(sample.iterations).toBeGreaterThanOrEqual(1)
+      expect(sample.warmup.iterations).toBe(0)
+      expect(notes).toHaveLength(1)
+    })
+
+    test('an abort stops the measurement and rejects with its reason; nothing more is called', async () => {
+      const f = fake()
+      const controller = new AbortController()
+      const reason = new Error('Test timed out in 5000ms.')
+      const fn = async () => {
+        if (f.tick() === 4) controller.abort(reason)
+      }
+      await expect(measure(fn, options({ budget: { until: Infinity, signal: controller.signal } }), f.deps)).rejects.toBe(reason)
+      expect(f.state.calls).toBe(4)
+    })
+
+    test('an abort during the timed phase stops it', async () => {
+      const f = fake()
+      const controller = new AbortController()
+      const fn = async () => {
+        if (f.tick() === 30) controller.abort()
+      }
+      await expect(measure(fn, options({ budget: { until: Infinity, signal: controller.signal } }), f.deps)).rejects.toThrow('aborted')
+      expect(f.state.calls).toBeLessThanOrEqual(31)
+    })
+
+    test('an already aborted signal measures nothing', async () => {
+      const f = fake()
+      const controller = new AbortController()
+      controller.abort()
+      await expect(measure(() => f.tick(), options({ budget: { until: Infinity, signal: controller.signal } }), f.deps)).rejects.toThrow('aborted')
+      expect(f.state.calls).toBe(0)
+    })
+  })
+})
+
+describe('timeBudget', () => {
+  test('leaves a tenth of the timeout, at least 50 ms', () => {
+    expect(timeBudget(1000, 5000)).toBe(1000 + 5000 - 500)
+    expect(timeBudget(0, 200)).toBe(150)
+  })
+
+  test('no timeout means no deadline', () => {
+    expect(timeBudget(0, 0)).toBe(Infinity)
+    expect(timeBudget(0, undefined)).toBe(Infinity)
+    expect(timeBudget(0, Infinity)).toBe(Infinity)
   })
 })
