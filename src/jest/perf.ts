@@ -2,7 +2,9 @@ import { DEFAULTS } from '../config/options.js'
 import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
 import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
-import { measure } from '../measure/measure.js'
+import { measure, timeBudget } from '../measure/measure.js'
+import { printable } from '../report/terminal.js'
+import { runningTest, type RunningTest } from './circus.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
@@ -23,8 +25,15 @@ function settings(): { measure: ResolvedMeasureOptions; rawSamples: number } {
   return JSON.parse(raw) as { measure: ResolvedMeasureOptions; rawSamples: number }
 }
 
-let inFlight = 0
-let overlapped = false
+/** perf() calls in progress in this file, with the test each belongs to. */
+interface InFlight {
+  running: RunningTest | undefined
+  stop: AbortController
+  overlapped: boolean
+}
+const inFlight = new Set<InFlight>()
+/** How often a measurement checks whether its test is over (timed out): only while it waits on a promise. */
+const POLL_MS = 25
 const calls = new Map<string, Set<string | undefined>>()
 let warnedNoReporter = false
 
@@ -41,27 +50,44 @@ export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Aw
   if (!testName || !testPath) {
     throw new Error('perf() must be called inside a Jest test (expect.getState() names no current test)')
   }
-  // Another perf() is running in this file: test.concurrent, where Jest's
+  const running = runningTest()
+  // A call whose test is over (it timed out, and Jest moved on) is stopped here, so it
+  // neither disturbs nor disqualifies this one.
+  for (const other of inFlight) if (other.running?.isOver()) other.stop.abort(overOrTimedOut())
+  const live = [...inFlight].filter((other) => !other.stop.signal.aborted)
+  // Another perf() of a live test is running in this file: test.concurrent, where Jest's
   // current test name is not this test's. Its sample will be skipped, with a warning.
-  if (inFlight > 0) overlapped = true
-  else {
+  const self: InFlight = { running, stop: new AbortController(), overlapped: live.length > 0 }
+  for (const other of live) other.overlapped = true
+  if (!self.overlapped) {
     const seen = calls.get(testName) ?? new Set<string | undefined>()
     claimName(seen, name)
     calls.set(testName, seen)
   }
 
-  inFlight++
-  let concurrent = false
+  inFlight.add(self)
+  const poll = running
+    ? setInterval(() => {
+        if (running.isOver()) self.stop.abort(overOrTimedOut())
+      }, POLL_MS)
+    : undefined
+  poll?.unref()
   try {
     const { measure: defaults, rawSamples } = settings()
-    const callOptions = { ...defaults, ...overrides, name, rawSamples, record }
+    const budget = {
+      until: running ? timeBudget(performance.now() - (Date.now() - running.startedAt), running.timeoutMs) : Infinity,
+      signal: self.stop.signal,
+      onCapped: (message: string) => console.warn(`perf-regression: "${printable(testName)}"${name === undefined ? '' : ` [${printable(name)}]`}: ${message}.`),
+    }
+    const callOptions = { ...defaults, ...overrides, name, rawSamples, record, budget }
     const ab = abSettings()
     const measured =
       ab?.design === 'paired'
         ? await pairedMeasure(fn, callOptions, { file: testPath, test: testName }, ab, defaultMeasureDeps)
         : await measure(fn, callOptions, defaultMeasureDeps)
+    if (self.stop.signal.aborted) throw self.stop.signal.reason
     // Another perf() ran at the same time, or the current test changed under us: test.concurrent.
-    concurrent = overlapped || expect?.getState().currentTestName !== testName
+    const concurrent = self.overlapped || expect?.getState().currentTestName !== testName
     const dir = process.env[SPOOL_ENV]
     if (dir) {
       writeSpooled(dir, { testPath, testName, ...(concurrent ? { concurrent } : {}), sample: measured.sample })
@@ -71,7 +97,11 @@ export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Aw
     }
     return measured.result
   } finally {
-    inFlight--
-    if (inFlight === 0) overlapped = false
+    if (poll) clearInterval(poll)
+    inFlight.delete(self)
   }
+}
+
+function overOrTimedOut(): Error {
+  return new Error('perf(): the test ended (it timed out or failed) before its measurement finished; the measurement was stopped and is not recorded')
 }
