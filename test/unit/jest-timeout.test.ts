@@ -65,7 +65,7 @@ describe('perf() for Jest and the test timeout', () => {
     state.currentlyRunningTest = fakeTest({ timeout: 1000, startedAt: Date.now() - 10_000 })
     current = { currentTestName: 'parses', testPath: '/project/a.test.js' }
     await expect(perf(() => 7)).resolves.toBe(7)
-    const spooled = await readSpool(dir)
+    const spooled = readSpool(dir, (m) => expect.fail(m))
     expect(spooled).toHaveLength(1)
     expect(spooled[0]!.concurrent).toBeUndefined()
     expect(spooled[0]!.sample.warmup.iterations).toBe(0)
@@ -97,7 +97,7 @@ describe('perf() for Jest and the test timeout', () => {
     await expect(perf(() => 1)).resolves.toBe(1)
     release()
     expect(await settled).toMatch(/the test ended \(it timed out or failed\) before its measurement finished/)
-    const spooled = await readSpool(dir)
+    const spooled = readSpool(dir, (m) => expect.fail(m))
     expect(spooled.map((s) => [s.testName, s.concurrent ?? false])).toEqual([['next', false]])
   })
 
@@ -111,6 +111,6 @@ describe('perf() for Jest and the test timeout', () => {
       await new Promise((resolve) => setTimeout(resolve, 2))
     })
     await expect(run).rejects.toThrow('the test ended')
-    expect(await readSpool(dir)).toEqual([])
+    expect(readSpool(dir, (m) => expect.fail(m))).toEqual([])
   })
 })
