@@ -26,7 +26,9 @@ declare function getComputedStyle(element: unknown): { fill: string }
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '.out')
 const HTML_PATH = path.join(OUT, 'dashboard.html')
 const PNG_PATH = path.join(OUT, 'dashboard.png')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+// Where scripts/ensure-chromium.mjs (run before npm test) looks: CHROMIUM_PATH, then PATH.
+const onPath = (name: string) => (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name)).find((file) => existsSync(file))
+const CHROMIUM = process.env.CHROMIUM_PATH || onPath('chromium') || onPath('chromium-browser') || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 const model = fixtureModel()
@@ -39,7 +41,7 @@ const requests: string[] = []
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with \`apt-get install chromium\` (or set CHROMIUM_PATH to a Chromium binary).`)
+    throw new Error(`Chromium not found at ${CHROMIUM}. Run \`node scripts/ensure-chromium.mjs\`, which installs it with apt-get (or set CHROMIUM_PATH to a Chromium binary).`)
   }
   await mkdir(OUT, { recursive: true })
   await writeFile(HTML_PATH, renderHtml(model, { title: 'perf-regression dashboard (browser test)' }))
