@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
 import { createProject, run, storeLines, validRuns } from './helpers.js'
@@ -80,6 +80,19 @@ describe('Jest 30, CommonJS (babel-jest and ts-jest)', () => {
     expect(r.code, r.output).toBe(0)
     expect(r.output).toMatch(/ran at the same time as another perf\(\).*skipped/)
     expect(storeLines(dir)).toHaveLength(before)
+  })
+
+  test('perf() fits inside a short test timeout; a test that times out stops its measurement and never disturbs the next', async () => {
+    // Also run on its own (-t): the store may not exist yet.
+    const before = existsSync(path.join(dir, '.perf/benchmarks.jsonl')) ? validRuns(dir).length : 0
+    const r = await jest(['--config', 'jest.timeouts.config.js'])
+    expect(r.code, r.output).toBe(1)
+    expect(r.output).toMatch(/Exceeded timeout of 300 ms/)
+    expect(r.output).toMatch(/"slow under a short timeout": warm-up ran \d of 5 iterations.*to finish inside the test's timeout/)
+    expect(r.output).not.toContain('ran at the same time')
+    const runs = validRuns(dir).slice(before)
+    expect(runs).toHaveLength(1)
+    expect(runs[0]!.results.map((x) => x.test.name).sort()).toEqual(['after the timeout', 'slow under a short timeout'])
   })
 
   test('a custom metric over its limit and a leak fail the run without any baseline', async () => {

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
 import type { RunRecord } from '../../src/types.js'
@@ -123,6 +123,19 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
     expect(r.code).toBe(1)
     expect(r.output).toContain('boom from the benchmarked function')
     expect(storeLines(dir)).toHaveLength(before)
+  })
+
+  test('perf() fits inside a short test timeout; a test that times out stops its measurement and never disturbs the next', async () => {
+    // Also run on its own (-t): the store may not exist yet.
+    const before = existsSync(path.join(dir, '.perf/benchmarks.jsonl')) ? validRuns(dir).length : 0
+    const r = await vitest(['--config', 'vitest.timeouts.config.js'])
+    expect(r.code, r.output).toBe(1)
+    expect(r.output).toMatch(/Test timed out in 300ms/)
+    expect(r.output).toMatch(/"slow under a short timeout": warm-up ran \d of 5 iterations.*to finish inside the test's timeout/)
+    expect(r.output).not.toContain('ran at the same time')
+    const runs = validRuns(dir).slice(before)
+    expect(runs).toHaveLength(1)
+    expect(runs[0]!.results.map((x) => x.test.name).sort()).toEqual(['after the timeout', 'slow under a short timeout'])
   })
 
   test('--repeat=3 with a 2x slowdown: three runs in one group, the last judged on their median, exit 1', async () => {
