@@ -196,6 +196,7 @@ export interface CompactResult {
   droppedLines: { line: number; message: string }[]
 }
 
+/** A StoreError for a failed compaction (a StoreError of the lock or of reading passes through as it is). */
 function fail(file: string, doing: string, error: unknown, hint?: string): StoreError {
   if (error instanceof StoreError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code
