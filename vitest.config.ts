@@ -5,6 +5,11 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'forks' } },
       {
+        // Tests that need the built dist/ (child processes that import it, the CommonJS
+        // bundle) or root (small tmpfs mounts, /sys, /dev/full): `npm test` builds first.
+        test: { name: 'faults', include: ['test/faults/**/*.test.ts'], pool: 'forks', testTimeout: 180_000 },
+      },
+      {
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

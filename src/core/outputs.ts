@@ -1,4 +1,4 @@
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { ResolvedConfig } from '../config/options.js'
 import { renderAnnotations } from '../report/github.js'
@@ -6,6 +6,7 @@ import { renderHtml } from '../report/html.js'
 import { renderJson } from '../report/json.js'
 import { renderIssueFile, renderMarkdown, renderRegressionIssue } from '../report/markdown.js'
 import type { ReportModel } from '../report/model.js'
+import { describeSweep, sweepStaleTemps, writeFileAtomic } from '../util/atomic.js'
 
 export interface OutputResult {
   /** Files written, absolute. */
@@ -16,12 +17,18 @@ export interface OutputResult {
   problems: string[]
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a report. */
-async function writeAtomic(file: string, text: string): Promise<void> {
+/**
+ * Writes through a synced temporary file and a rename (`writeFileAtomic`), so a
+ * reader never sees half a report and a failed write leaves nothing behind.
+ * Temporary files of earlier writes that died are swept first: a lot of freed
+ * space is said on stderr, a leftover that cannot be removed is a problem.
+ */
+async function writeAtomic(file: string, text: string, problems: string[]): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true })
-  const tmp = `${file}.${process.pid}.tmp`
-  await writeFile(tmp, text)
-  await rename(tmp, file)
+  const { freed, failures } = describeSweep(await sweepStaleTemps(file))
+  if (freed) process.stderr.write(`perf-regression: ${freed}\n`)
+  problems.push(...failures)
+  await writeFileAtomic(file, text)
 }
 
 /**
@@ -49,20 +56,20 @@ export async function writeOutputs(
   const { reports } = config
   if (reports.markdown) {
     const file = path.resolve(root, reports.markdown)
-    await attempt('Markdown report', file, () => writeAtomic(file, markdown))
+    await attempt('Markdown report', file, () => writeAtomic(file, markdown, result.problems))
   }
   if (reports.json) {
     const file = path.resolve(root, reports.json)
-    await attempt('JSON report', file, () => writeAtomic(file, renderJson(model)))
+    await attempt('JSON report', file, () => writeAtomic(file, renderJson(model), result.problems))
   }
   if (reports.html) {
     const file = path.resolve(root, reports.html)
-    await attempt('HTML dashboard', file, () => writeAtomic(file, renderHtml(model)))
+    await attempt('HTML dashboard', file, () => writeAtomic(file, renderHtml(model), result.problems))
   }
   if (reports.issue) {
     const file = path.resolve(root, reports.issue)
     const issue = renderRegressionIssue(model)
-    if (issue) await attempt('regression issue', file, () => writeAtomic(file, renderIssueFile(issue)))
+    if (issue) await attempt('regression issue', file, () => writeAtomic(file, renderIssueFile(issue), result.problems))
     // A file left from an earlier run must not open an issue for this one.
     else await rm(file, { force: true })
   }

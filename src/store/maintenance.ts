@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
-import path from 'node:path'
+import { stat } from 'node:fs/promises'
 import type { ResolvedConfig } from '../config/options.js'
 import { baselineStarts, testKey, type BaselineStarts } from '../detect/detect.js'
 import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
 import { checkRecord } from './record.js'
-import { lock, readRecords, StoreError } from './store.js'
+import { FolderSyncError, writeFileAtomic } from '../util/atomic.js'
+import { readRecords, StoreError, withStoreLock } from './store.js'
 
 const DAY = 86_400_000
 
@@ -197,7 +196,7 @@ export interface CompactResult {
   droppedLines: { line: number; message: string }[]
 }
 
-/** Same as store.ts, so that compaction and appends exclude each other. */
+/** A StoreError for a failed compaction (a StoreError of the lock or of reading passes through as it is). */
 function fail(file: string, doing: string, error: unknown, hint?: string): StoreError {
   if (error instanceof StoreError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code
@@ -207,9 +206,7 @@ function fail(file: string, doing: string, error: unknown, hint?: string): Store
       ? 'the folder of the store must be writable to compact it'
       : code === 'ENOSPC' || code === 'EDQUOT'
         ? 'compaction writes a full copy first; free some space'
-        : code === 'ELOCKED'
-          ? 'another process held the store lock for too long; if none is running, delete the `.lock` folder next to the store'
-          : 'see the cause below')
+        : 'see the cause below')
   const reason = error instanceof Error ? error.message : String(error)
   return new StoreError(`perf-regression: cannot ${doing} ${file}: ${reason} (the store is unchanged; ${why})`, file, { cause: error })
 }
@@ -217,71 +214,40 @@ function fail(file: string, doing: string, error: unknown, hint?: string): Store
 /**
  * Rewrites the store with `transform` applied to its valid records: the only
  * operation that ever rewrites it. Holds the append lock throughout, so
- * concurrent appends land before or after, never lost. The new content goes to
- * a synced temporary file in the same folder that is then renamed over the
- * store, so on any error (the transform throwing included) the store is left
- * byte-identical. Lines that are not valid records are dropped and reported.
- * A missing store reads as empty, and is not created when the result is empty.
+ * concurrent appends land before or after, never lost. The new content is
+ * written with `writeFileAtomic` next to the real file (a store reached through
+ * a symbolic link stays a link), so on any error (the transform throwing
+ * included) the store is left byte-identical and no temporary file stays.
+ * Lines that are not valid records are dropped and reported. A missing store
+ * reads as empty, and is not created when the result is empty.
  */
 export async function compactStore(
   file: string,
   transform: (records: StoreRecord[]) => StoreRecord[],
 ): Promise<CompactResult> {
-  const dir = path.dirname(file)
-  try {
-    await mkdir(dir, { recursive: true })
-  } catch (error) {
-    throw fail(file, 'create the folder of the history store', error)
-  }
-  const release = await lock(file)
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  let renamed = false
-  try {
-    const droppedLines: CompactResult['droppedLines'] = []
-    const records: StoreRecord[] = []
-    for await (const record of readRecords(file, (w) => droppedLines.push({ line: w.line, message: w.message }))) records.push(record)
-    const mode = await stat(file).then((s) => s.mode & 0o7777, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)))
-    let output: StoreRecord[]
+  return withStoreLock(file, async (real) => {
     try {
-      output = transform(records)
-      output.forEach((record, i) => {
-        const checked = checkRecord(JSON.parse(JSON.stringify(record)))
-        if (!checked.ok) throw new Error(`the transform returned an invalid record at index ${i}: ${checked.reason}`)
-      })
+      const droppedLines: CompactResult['droppedLines'] = []
+      const records: StoreRecord[] = []
+      for await (const record of readRecords(real, (w) => droppedLines.push({ line: w.line, message: w.message }))) records.push(record)
+      const exists = await stat(real).then(() => true, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)))
+      let output: StoreRecord[]
+      try {
+        output = transform(records)
+        output.forEach((record, i) => {
+          const checked = checkRecord(JSON.parse(JSON.stringify(record)))
+          if (!checked.ok) throw new Error(`the transform returned an invalid record at index ${i}: ${checked.reason}`)
+        })
+      } catch (error) {
+        throw fail(file, 'compact the history store', error, 'fix the transform and try again')
+      }
+      const result = { before: records.length, after: output.length, droppedLines }
+      if (exists || output.length > 0) await writeFileAtomic(real, output.map((r) => JSON.stringify(r) + '\n').join(''))
+      return result
     } catch (error) {
-      throw fail(file, 'compact the history store', error, 'fix the transform and try again')
+      throw error instanceof FolderSyncError
+        ? new StoreError(`perf-regression: compacted ${file}, but ${error.message}`, file, { cause: error })
+        : fail(file, 'compact the history store', error)
     }
-    const result = { before: records.length, after: output.length, droppedLines }
-    if (mode === undefined && output.length === 0) return result
-    const handle = await open(temp, 'wx', mode ?? 0o666)
-    try {
-      await handle.writeFile(output.map((r) => JSON.stringify(r) + '\n').join(''), 'utf8')
-      if (mode !== undefined) await handle.chmod(mode)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temp, file)
-    renamed = true
-    await syncFolder(dir)
-    return result
-  } catch (error) {
-    if (!renamed) await unlink(temp).catch(() => undefined)
-    throw renamed
-      ? new StoreError(`perf-regression: compacted ${file}, but could not sync its folder: ${String(error)} (the new store is in place; a crash now could lose it)`, file, { cause: error })
-      : fail(file, 'compact the history store', error)
-  } finally {
-    await release().catch(() => undefined)
-  }
-}
-
-/** Makes the rename durable. Some platforms (Windows) and file systems cannot sync a folder; that is not an error. */
-async function syncFolder(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(unsupported)
-  if (handle) await handle.sync().catch(unsupported).finally(() => handle.close())
-}
-
-function unsupported(error: NodeJS.ErrnoException): undefined {
-  if (['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP', 'EBADF'].includes(error.code ?? '')) return undefined
-  throw error
+  })
 }

@@ -3,6 +3,7 @@ import { mkdir, open } from 'node:fs/promises'
 import path from 'node:path'
 import lockfile from 'proper-lockfile'
 import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
+import { DanglingLinkError, describeSweep, resolveTarget, sweepStaleTemps } from '../util/atomic.js'
 import { checkRecord } from './record.js'
 
 /** A store problem that stops an operation (unreadable or unwritable file). */
@@ -25,7 +26,8 @@ export interface StoreWarning {
   message: string
 }
 
-function explain(error: unknown, file: string, doing: string): StoreError {
+/** `real` is the file `file` leads to, when symbolic links were followed to get there. */
+function explain(error: unknown, file: string, doing: string, real?: string): StoreError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   const hint =
     code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
@@ -35,10 +37,11 @@ function explain(error: unknown, file: string, doing: string): StoreError {
         : code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST'
           ? 'the `store` option must name a file, and every part of its folder must be a folder'
           : code === 'ELOCKED'
-            ? 'another process held the store lock for too long; if none is running, delete the `.lock` folder next to the store'
+            ? `another process held the store lock for too long; if none is running, delete the folder ${real ?? file}.lock`
             : 'see the cause below'
   const reason = error instanceof Error ? error.message : String(error)
-  return new StoreError(`perf-regression: cannot ${doing} ${file}: ${reason} (${hint})`, file, { cause: error })
+  const via = real !== undefined && real !== path.resolve(file) ? ` (a link to ${real})` : ''
+  return new StoreError(`perf-regression: cannot ${doing} ${file}${via}: ${reason} (${hint})`, file, { cause: error })
 }
 
 /**
@@ -126,68 +129,122 @@ export const appendRun: (file: string, run: RunRecord) => Promise<void> = (file,
 /**
  * Appends one record (a run or a baseline event) to the store as a single line.
  *
- * Concurrent writers are serialised with a lock next to the file (`<store>.lock`);
- * the line is written with one `write` on an append-mode descriptor and synced,
- * so a reader sees either the whole run or (after a crash) a torn last line that
- * it skips. If the file does not end with a newline (an earlier writer died
- * mid-line), the run starts on a new line so the earlier records stay intact.
+ * Concurrent writers are serialised with a lock next to the real file
+ * (`<store>.lock`, symbolic links followed, so a store reached through a link
+ * and directly share one lock); the line is written with one `write` on an
+ * append-mode descriptor and synced, so a reader sees either the whole run or
+ * (after a crash) a torn last line that it skips. If the file does not end with
+ * a newline (an earlier writer died mid-line), the run starts on a new line so
+ * the earlier records stay intact.
  */
 export async function appendRecord(file: string, record: StoreRecord): Promise<void> {
   const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8')
+  await withStoreLock(file, async (real) => {
+    try {
+      await appendLine(real, line)
+    } catch (error) {
+      throw explain(error, file, 'append to the history store', real)
+    }
+  })
+}
+
+async function appendLine(real: string, line: Buffer): Promise<void> {
+  const handle = await open(real, 'a+')
+  try {
+    const stats = await handle.stat()
+    const size = stats.size
+    let buffer = line
+    if (size > 0) {
+      const last = Buffer.alloc(1)
+      await handle.read(last, 0, 1, size - 1)
+      if (last[0] !== 0x0a) buffer = Buffer.concat([Buffer.from('\n'), line])
+    }
+    try {
+      let offset = 0
+      while (offset < buffer.length) {
+        const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset)
+        offset += bytesWritten
+      }
+      await handle.datasync()
+    } catch (error) {
+      // A short write (a full disk) must not leave part of a line behind.
+      if (stats.isFile()) await handle.truncate(size).catch((undo: unknown) => {
+        throw new AggregateError([error, undo], `${(error as Error).message}; removing the partial line also failed (${(undo as Error).message}): the next read reports it and skips it`)
+      })
+      throw error
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Runs `fn` on the store's real file (symbolic links followed; see
+ * `resolveStore`) while holding its lock, after sweeping the temporary files
+ * that dead writers left next to it. Every write of the store goes through
+ * here. Creates the store's folder when it is missing.
+ */
+export async function withStoreLock<T>(file: string, fn: (real: string) => Promise<T>): Promise<T> {
   try {
     await mkdir(path.dirname(file), { recursive: true })
   } catch (error) {
     throw explain(error, file, 'create the folder of the history store')
   }
-  const release = await lock(file)
+  const real = await resolveStore(file)
+  const release = await lock(file, real)
+  let result: T
   try {
-    const handle = await open(file, 'a+')
-    try {
-      const stats = await handle.stat()
-      const size = stats.size
-      let buffer = line
-      if (size > 0) {
-        const last = Buffer.alloc(1)
-        await handle.read(last, 0, 1, size - 1)
-        if (last[0] !== 0x0a) buffer = Buffer.concat([Buffer.from('\n'), line])
-      }
-      try {
-        let offset = 0
-        while (offset < buffer.length) {
-          const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset)
-          offset += bytesWritten
-        }
-        await handle.datasync()
-      } catch (error) {
-        // A short write (a full disk) must not leave part of a line behind.
-        if (stats.isFile()) await handle.truncate(size).catch((undo: unknown) => {
-          throw new AggregateError([error, undo], `${(error as Error).message}; removing the partial line also failed (${(undo as Error).message}): the next read reports it and skips it`)
-        })
-        throw error
-      }
-    } finally {
-      await handle.close()
-    }
+    const { freed, failures } = describeSweep(await sweepStaleTemps(real))
+    if (freed) process.stderr.write(`perf-regression: ${freed}\n`)
+    for (const failure of failures) process.stderr.write(`perf-regression: warning: ${failure}\n`)
+    result = await fn(real)
   } catch (error) {
-    throw explain(error, file, 'append to the history store')
-  } finally {
+    // The operation's own error is the one to report; a lock left behind is only mentioned.
+    await release().catch((undo: unknown) => process.stderr.write(`${explain(undo, file, 'unlock the history store', real).message}\n`))
+    throw error
+  }
+  try {
     await release()
+  } catch (error) {
+    throw explain(error, file, 'unlock the history store', real)
+  }
+  return result
+}
+
+/**
+ * The file a write to the store changes: `file` with symbolic links (of the
+ * file and of its folders) followed, so rewrites replace the real file and keep
+ * the link. A link to nothing is a StoreError that says where it points.
+ */
+async function resolveStore(file: string): Promise<string> {
+  try {
+    return await resolveTarget(file)
+  } catch (error) {
+    if (error instanceof DanglingLinkError) {
+      throw new StoreError(
+        `perf-regression: the history store ${file} is a symbolic link to ${error.target}, which does not exist: create that file (an empty file is an empty store), point the link at the store, or remove the link to keep the store at ${file}`,
+        file,
+        { cause: error },
+      )
+    }
+    throw explain(error, file, 'find the real file of the history store')
   }
 }
 
 /**
- * Takes the store's lock. Only a lock held by another writer (ELOCKED) is
- * waited for; any other error (a read-only or full file system) fails at once.
+ * Takes the lock of the store's real file. Only a lock held by another writer
+ * (ELOCKED) is waited for; any other error (a read-only or full file system)
+ * fails at once.
  */
-export async function lock(file: string): Promise<() => Promise<void>> {
+async function lock(file: string, real: string): Promise<() => Promise<void>> {
   const { retries, ...options } = LOCK_OPTIONS
   let wait: number = retries.minTimeout
   for (let attempt = 0; ; attempt++) {
     try {
-      return await lockfile.lock(file, { ...options, retries: 0 })
+      return await lockfile.lock(real, { ...options, retries: 0 })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || attempt >= retries.retries) {
-        throw explain(error, file, 'lock the history store')
+        throw explain(error, file, 'lock the history store', real)
       }
       await new Promise((resolve) => setTimeout(resolve, wait * (retries.randomize ? 1 + Math.random() : 1)))
       wait = Math.min(wait * retries.factor, retries.maxTimeout)

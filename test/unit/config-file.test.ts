@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -98,19 +97,6 @@ describe('mergeOptions and resolveConfig with a root', () => {
   test('a merged result that breaks the band order is reported', async () => {
     await inDir({ 'perf-regression.config.json': '{ "thresholds": { "moderate": 1.3 } }' }, (dir) => {
       expect(() => resolveConfig({ root: dir, options: { thresholds: { minor: 1.4 } } })).toThrow(/increasing order/)
-    })
-  })
-})
-
-describe('the CommonJS bundle (what Jest loads)', () => {
-  test('reads YAML and TypeScript config files too', async () => {
-    const bundle = path.resolve(import.meta.dirname, '../../dist/jest/root.cjs')
-    const { resolveConfig: resolveCjs } = createRequire(import.meta.url)(bundle) as typeof import('../../src/jest/cjs.js')
-    await inDir({ 'perf-regression.config.yaml': 'failOn: critical\nminSamples: 3\n' }, (dir) => {
-      expect(resolveCjs({ root: dir })).toMatchObject({ failOn: 'critical', minSamples: 3 })
-    })
-    await inDir({ 'perf-regression.config.ts': "const level: 'moderate' = 'moderate'\nexport default { failOn: level }\n" }, (dir) => {
-      expect(resolveCjs({ root: dir }).failOn).toBe('moderate')
     })
   })
 })
