@@ -5,6 +5,7 @@ import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
 import { measure } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
+import { printable } from '../report/printable.js'
 import type { PerfSample } from '../types.js'
 import { META_KEY } from './meta.js'
 import { PROVIDE_KEY, type WorkerSettings } from './settings.js'
@@ -57,7 +58,7 @@ export function createPerf(task: PerfTask, settings: () => WorkerSettings = work
     if (task.concurrent && !warnedConcurrent.has(task)) {
       warnedConcurrent.add(task)
       console.warn(
-        `perf-regression: "${task.name}" runs concurrently with other tests; its timings are disturbed by them. Run benchmarked tests sequentially.`,
+        `perf-regression: "${printable(task.name)}" runs concurrently with other tests; its timings are disturbed by them. Run benchmarked tests sequentially.`,
       )
     }
     const { measure: defaults, rawSamples } = settings()
