@@ -280,7 +280,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     const headProject = realpathSync(ctx.cwd)
     const rel = path.relative(root, headProject)
     const headCommit = gitInfo(ctx.env, root).commit
-    log(c.bold(' perf-regression ab ') + ` HEAD${headCommit ? ` ${headCommit.slice(0, 7)}` : ''} against ${printable(baseRef)} (merge-base ${printable(short)})`)
+    log(c.bold(' perf-regression ab ') + ` HEAD${headCommit ? ` ${printable(headCommit.slice(0, 7))}` : ''} against ${printable(baseRef)} (merge-base ${printable(short)})`)
 
     worktree = addWorktree(root, baseCommit)
     // What the reporters hand over, one file per process; removed with the worktree.
