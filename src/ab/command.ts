@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pc from 'picocolors'
 import type { ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { ConfigError } from '../config/validate.js'
@@ -12,9 +11,10 @@ import type { RunOutcome } from '../core/run.js'
 import { testKey } from '../detect/detect.js'
 import { fails, type TestVerdict } from '../detect/verdict.js'
 import { collectEnv, envKey, gitInfo } from '../env/environment.js'
-import { colorEnabled } from '../report/color.js'
+import { colors } from '../report/color.js'
 import { buildReportModel } from '../report/model.js'
-import { printable, renderTerminal } from '../report/terminal.js'
+import { printable, printableLines } from '../report/printable.js'
+import { renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type RunRecord, type RunnerInfo, type TestResult } from '../types.js'
 import { parse } from '../cli/common.js'
@@ -230,8 +230,8 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     return 0
   }
   const log = (text: string) => process.stdout.write(text + '\n')
-  const color = colorEnabled(ctx.env, Boolean(process.stdout.isTTY))
-  const c = pc.createColors(color)
+  const c = colors(process.stdout, ctx.env)
+  const color = c.isColorSupported
   let worktree: Worktree | undefined
   let outDir: string | undefined
   const children = new Set<ReturnType<typeof spawn>>()
@@ -280,7 +280,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     const headProject = realpathSync(ctx.cwd)
     const rel = path.relative(root, headProject)
     const headCommit = gitInfo(ctx.env, root).commit
-    log(c.bold(' perf-regression ab ') + ` HEAD${headCommit ? ` ${headCommit.slice(0, 7)}` : ''} against ${printable(baseRef)} (merge-base ${short})`)
+    log(c.bold(' perf-regression ab ') + ` HEAD${headCommit ? ` ${printable(headCommit.slice(0, 7))}` : ''} against ${printable(baseRef)} (merge-base ${printable(short)})`)
 
     worktree = addWorktree(root, baseCommit)
     // What the reporters hand over, one file per process; removed with the worktree.
@@ -428,13 +428,13 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     for (const note of collector.notes) log(c.yellow(`  perf-regression: ${printable(note)}`))
     const outputs = await writeOutputs(model, config, ctx.cwd, ctx.env)
     for (const line of outputs.annotations) process.stdout.write(line + '\n')
-    for (const problem of outputs.problems) log(`perf-regression: warning: ${problem}`)
+    for (const problem of outputs.problems) log(`perf-regression: warning: ${printable(problem)}`)
     log(c.dim(`  ${((Date.now() - started) / 1000).toFixed(1)} s of measuring in ${done} ${design === 'paired' ? 'processes' : 'process pairs'}`))
     if (testsFailed) log(c.red(`perf-regression ab: some tests failed in HEAD; see the ${runner} output (run ${runner} on its own)`))
     return failing.length > 0 || testsFailed ? 1 : 0
   } catch (error) {
     if (error instanceof AbError) {
-      process.stderr.write(`${error.message}\n`)
+      process.stderr.write(`${printableLines(error.message)}\n`)
       return 2
     }
     // A system error (a file that cannot be linked, a command that cannot start): a setup problem, not a regression.

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/options.js'
 import { globToRegExp, resolveConfig } from '../config/resolve.js'
 import { ConfigError } from '../config/validate.js'
 import { readStore } from '../store/store.js'
+import { printable } from '../report/printable.js'
 import { loadRunForJudging } from '../core/load.js'
 import { rejudge } from '../core/rejudge.js'
 import { historyLimits, type RunOutcome } from '../core/run.js'
@@ -44,7 +45,7 @@ export function configFor(ctx: CliContext, options: { store?: string | undefined
 /** Reads the store and prints its warnings to stderr. */
 export async function load(storePath: string) {
   const store = await readStore(storePath)
-  for (const w of store.warnings) process.stderr.write(`perf-regression: warning: ${w.file}:${w.line}: ${w.message}\n`)
+  for (const w of store.warnings) process.stderr.write(`perf-regression: warning: ${printable(`${w.file}:${w.line}: ${w.message}`)}\n`)
   return store
 }
 
@@ -63,6 +64,6 @@ export async function judgeStored(storePath: string, config: ResolvedConfig, run
 
 /** Says that the store has no such run; returns the usage/data exit code. */
 export function noSuchRun(storePath: string, runId: string | undefined): number {
-  process.stderr.write(`perf-regression: ${storePath} has ${runId === undefined ? 'no runs' : `no run with the id ${JSON.stringify(runId)}`}\n`)
+  process.stderr.write(`perf-regression: ${printable(`${storePath} has ${runId === undefined ? 'no runs' : `no run with the id ${JSON.stringify(runId)}`}`)}\n`)
   return 2
 }

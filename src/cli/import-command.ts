@@ -5,6 +5,7 @@ import { collectEnv, gitInfo } from '../env/environment.js'
 import { ImportError, type ImportContext } from '../import/context.js'
 import { parseLocustStats } from '../import/locust.js'
 import { parseVitestBench } from '../import/vitest-bench.js'
+import { printable } from '../report/printable.js'
 import { appendRecord } from '../store/store.js'
 import { configFor, parse, STORE_OPTIONS } from './common.js'
 import type { CliContext } from './main.js'
@@ -34,7 +35,7 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
   }
   const mode = values.mode ?? 'compare'
   if (mode !== 'compare' && mode !== 'baseline') {
-    process.stderr.write(`perf-regression: --mode must be "compare" or "baseline" (got ${JSON.stringify(mode)})\n`)
+    process.stderr.write(`perf-regression: --mode must be "compare" or "baseline" (got ${printable(JSON.stringify(mode))})\n`)
     return 2
   }
   const { storePath } = configFor(ctx, { store: values.store })
@@ -43,7 +44,7 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
   try {
     text = await readFile(absolute, 'utf8')
   } catch (error) {
-    process.stderr.write(`perf-regression: cannot read ${absolute}: ${(error as Error).message}\n`)
+    process.stderr.write(`perf-regression: cannot read ${printable(`${absolute}: ${(error as Error).message}`)}\n`)
     return 2
   }
   const context: ImportContext = {
@@ -57,15 +58,15 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
   }
   let record
   try {
-    record = PARSERS[format as keyof typeof PARSERS](text, context, (m) => process.stderr.write(`perf-regression: warning: ${m}\n`))
+    record = PARSERS[format as keyof typeof PARSERS](text, context, (m) => process.stderr.write(`perf-regression: warning: ${printable(m)}\n`))
   } catch (error) {
     if (error instanceof ImportError) {
-      process.stderr.write(`perf-regression: ${error.message}\n`)
+      process.stderr.write(`perf-regression: ${printable(error.message)}\n`)
       return 2
     }
     throw error
   }
   await appendRecord(storePath, record)
-  process.stdout.write(`Imported ${record.results.length} result${record.results.length === 1 ? '' : 's'} from ${file} as ${mode} run ${record.id.slice(0, 8)} into ${storePath}.\n`)
+  process.stdout.write(`Imported ${record.results.length} result${record.results.length === 1 ? '' : 's'} from ${printable(file)} as ${mode} run ${printable(record.id.slice(0, 8))} into ${printable(storePath)}.\n`)
   return 0
 }

@@ -12,6 +12,7 @@ import { baseline, check, history } from './store-commands.js'
 import { importCommand } from './import-command.js'
 import { compact, merge, prune } from './maintenance-commands.js'
 import { StoreError } from '../store/store.js'
+import { printable, printableLines } from '../report/printable.js'
 import { REPEAT_GROUP_ENV } from '../core/run.js'
 import { MIN_POOLED_RUNS } from '../detect/detect.js'
 
@@ -147,11 +148,11 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
     if (command === 'prune') return await prune(rest, ctx)
     if (command === 'compact') return await compact(rest, ctx)
     if (command === 'merge') return await merge(rest, ctx)
-    process.stderr.write(`perf-regression: unknown command ${JSON.stringify(command)}\n\n${HELP}`)
+    process.stderr.write(`perf-regression: unknown command ${printable(JSON.stringify(command))}\n\n${HELP}`)
     return 2
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StoreError) {
-      process.stderr.write(`${error.message}\n`)
+      process.stderr.write(`${printableLines(error.message)}\n`)
       return 2
     }
     throw error

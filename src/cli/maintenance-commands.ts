@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { printable } from '../report/printable.js'
 import { compactStore, mergeRecords, planPrune } from '../store/maintenance.js'
 import { readStore } from '../store/store.js'
 import type { StoreRecord } from '../types.js'
@@ -25,7 +26,7 @@ without duplicates (same record id), in time order, rewriting it atomically.
 `
 
 function reportDropped(dropped: { line: number; message: string }[], file: string): void {
-  for (const d of dropped) process.stderr.write(`perf-regression: dropped ${file}:${d.line}: ${d.message}\n`)
+  for (const d of dropped) process.stderr.write(`perf-regression: dropped ${printable(`${file}:${d.line}: ${d.message}`)}\n`)
 }
 
 export async function prune(args: string[], ctx: CliContext): Promise<number> {
@@ -38,7 +39,7 @@ export async function prune(args: string[], ctx: CliContext): Promise<number> {
     return 2
   }
   if ((keepDays !== undefined && !(keepDays >= 0)) || (keepRuns !== undefined && !(Number.isInteger(keepRuns) && keepRuns >= 0))) {
-    process.stderr.write(`perf-regression: --keep-days must be a number >= 0 and --keep-runs an integer >= 0 (got ${values['keep-days'] ?? '-'} and ${values['keep-runs'] ?? '-'})\n`)
+    process.stderr.write(`perf-regression: --keep-days must be a number >= 0 and --keep-runs an integer >= 0 (got ${printable(`${values['keep-days'] ?? '-'} and ${values['keep-runs'] ?? '-'}`)})\n`)
     return 2
   }
   const { config, storePath } = configFor(ctx, { store: values.store })
@@ -49,7 +50,7 @@ export async function prune(args: string[], ctx: CliContext): Promise<number> {
   })
   reportDropped(result.droppedLines, storePath)
   process.stdout.write(
-    `Pruned ${storePath}: ${result.before} → ${result.after} records (${plan?.dropped ?? 0} removed; ${plan?.keptForBaseline ?? 0} older runs kept because a baseline still uses them).\n`,
+    `Pruned ${printable(storePath)}: ${result.before} → ${result.after} records (${plan?.dropped ?? 0} removed; ${plan?.keptForBaseline ?? 0} older runs kept because a baseline still uses them).\n`,
   )
   return 0
 }
@@ -60,7 +61,7 @@ export async function compact(args: string[], ctx: CliContext): Promise<number> 
   const { storePath } = configFor(ctx, { store: values.store })
   const result = await compactStore(storePath, (records) => records)
   reportDropped(result.droppedLines, storePath)
-  process.stdout.write(`Compacted ${storePath}: ${result.after} records kept, ${result.droppedLines.length} invalid line${result.droppedLines.length === 1 ? '' : 's'} dropped.\n`)
+  process.stdout.write(`Compacted ${printable(storePath)}: ${result.after} records kept, ${result.droppedLines.length} invalid line${result.droppedLines.length === 1 ? '' : 's'} dropped.\n`)
   return 0
 }
 
@@ -77,9 +78,9 @@ export async function merge(args: string[], ctx: CliContext): Promise<number> {
     const file = path.resolve(ctx.cwd, source)
     if (file === storePath) continue
     const { runs, events, warnings } = await readStore(file)
-    for (const w of warnings) process.stderr.write(`perf-regression: warning: ${w.file}:${w.line}: ${w.message}\n`)
+    for (const w of warnings) process.stderr.write(`perf-regression: warning: ${printable(`${w.file}:${w.line}: ${w.message}`)}\n`)
     if (runs.length === 0 && events.length === 0 && warnings.length === 0) {
-      process.stderr.write(`perf-regression: ${file} has no records (is the path right?)\n`)
+      process.stderr.write(`perf-regression: ${printable(file)} has no records (is the path right?)\n`)
       return 2
     }
     sources.push([...runs, ...events])
@@ -91,8 +92,8 @@ export async function merge(args: string[], ctx: CliContext): Promise<number> {
   })
   reportDropped(result.droppedLines, storePath)
   if (stats && stats.conflicts > 0) {
-    process.stderr.write(`perf-regression: warning: ${stats.conflicts} record(s) share an id with different content; the copy already in ${storePath} was kept: ${stats.conflictIds.slice(0, 5).join(', ')}\n`)
+    process.stderr.write(`perf-regression: warning: ${stats.conflicts} record(s) share an id with different content; the copy already in ${printable(storePath)} was kept: ${printable(stats.conflictIds.slice(0, 5).join(', '))}\n`)
   }
-  process.stdout.write(`Merged ${positionals.length} store${positionals.length === 1 ? '' : 's'} into ${storePath}: ${result.before} → ${result.after} records (${stats?.duplicates ?? 0} duplicates skipped).\n`)
+  process.stdout.write(`Merged ${positionals.length} store${positionals.length === 1 ? '' : 's'} into ${printable(storePath)}: ${result.before} → ${result.after} records (${stats?.duplicates ?? 0} duplicates skipped).\n`)
   return 0
 }

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import pc from 'picocolors'
 import { DEFAULTS } from '../config/options.js'
 import { ConfigError } from '../config/validate.js'
 import { renderHtml } from '../report/html.js'
@@ -9,7 +8,9 @@ import { renderMarkdown } from '../report/markdown.js'
 import { buildReportModel, type ReportModel } from '../report/model.js'
 import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
-import { colorEnabled } from '../report/color.js'
+import { colors } from '../report/color.js'
+import { printable } from '../report/printable.js'
+import { htmlForTerminal, jsonForTerminal } from './documents.js'
 import type { CliContext } from './main.js'
 import { configFor, judgeStored, noSuchRun, parse, STORE_OPTIONS } from './common.js'
 
@@ -69,9 +70,11 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
   if (!outcome) return noSuchRun(storePath, values.run)
   const model = buildReportModel(outcome)
   const out = values.out ?? (values.html ? path.join(path.dirname(storePath), 'dashboard.html') : undefined)
-  const text = render(format, model, out === undefined && colorEnabled(ctx.env, Boolean(process.stdout.isTTY)))
+  const text = render(format, model, out === undefined && colors(process.stdout, ctx.env).isColorSupported)
   if (out === undefined) {
-    process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+    // Markdown escapes every name already (no line starts with one, no `#` or `[` unescaped).
+    const shown = format === 'json' ? jsonForTerminal(text) : format === 'html' ? htmlForTerminal(text) : text
+    process.stdout.write(shown.endsWith('\n') ? shown : shown + '\n')
   } else {
     const file = path.resolve(ctx.cwd, out)
     try {
@@ -80,7 +83,7 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
     } catch (error) {
       throw new StoreError(`perf-regression: cannot write ${file}: ${(error as Error).message}`, file, { cause: error })
     }
-    process.stderr.write(`${pc.dim('perf-regression:')} wrote ${file}\n`)
+    process.stderr.write(`${colors(process.stderr, ctx.env).dim('perf-regression:')} wrote ${printable(file)}\n`)
   }
   return 0
 }

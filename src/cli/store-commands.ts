@@ -4,7 +4,7 @@ import { median } from 'simple-statistics'
 import { git } from '../env/environment.js'
 import { baselineSpread, selectBaselines, testKey } from '../detect/detect.js'
 import { buildReportModel, label } from '../report/model.js'
-import { colorEnabled } from '../report/color.js'
+import { colors } from '../report/color.js'
 import { sparkline } from '../report/sparkline.js'
 import { printable, renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
@@ -26,7 +26,7 @@ export async function check(args: string[], ctx: CliContext): Promise<number> {
   const { config, storePath } = configFor(ctx, { store: values.store, failOn: values['fail-on'] })
   const outcome = await judgeStored(storePath, config, values.run)
   if (!outcome) return noSuchRun(storePath, values.run)
-  process.stdout.write(renderTerminal(buildReportModel(outcome), { color: colorEnabled(ctx.env, Boolean(process.stdout.isTTY)) }) + '\n')
+  process.stdout.write(renderTerminal(buildReportModel(outcome), { color: colors(process.stdout, ctx.env).isColorSupported }) + '\n')
   return outcome.failing.length > 0 ? 1 : 0
 }
 
@@ -40,7 +40,7 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
   const { values, positionals } = parse('history', args, { ...STORE_OPTIONS, runs: { type: 'string' } }, true)
   if (values.help) return (process.stdout.write(HISTORY_HELP), 0)
   const limit = values.runs === undefined ? 20 : Number(values.runs)
-  if (!Number.isInteger(limit) || limit < 1) return (process.stderr.write(`perf-regression: --runs must be a positive integer (got ${JSON.stringify(values.runs)})\n`), 2)
+  if (!Number.isInteger(limit) || limit < 1) return (process.stderr.write(`perf-regression: --runs must be a positive integer (got ${printable(JSON.stringify(values.runs))})\n`), 2)
   const { config, storePath } = configFor(ctx, { store: values.store })
   const { runs, events } = await load(storePath)
   const matches = matcher(positionals[0])
@@ -56,7 +56,7 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
     }
   }
   if (series.size === 0) {
-    process.stderr.write(`perf-regression: no test in ${storePath} matches ${JSON.stringify(positionals[0] ?? '*')}\n`)
+    process.stderr.write(`perf-regression: no test in ${printable(storePath)} matches ${printable(JSON.stringify(positionals[0] ?? '*'))}\n`)
     return 2
   }
   const now = new Date()
@@ -67,10 +67,10 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
         ? 'no baseline yet'
         : `baseline ${formatNs(median(base))} over ${base.length} run${base.length === 1 ? '' : 's'} (band ÷/× ${config.thresholds.minor} = ${formatNs(median(base) / config.thresholds.minor)}–${formatNs(median(base) * config.thresholds.minor)})`
     const shown = points.slice(-limit)
-    process.stdout.write(`\n${printable(name)}  [${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
+    process.stdout.write(`\n${printable(name)}  [${printable(`${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}`)}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
     for (const p of shown) {
-      const commit = p.run.git.commit ? p.run.git.commit.slice(0, 7) : '       '
-      process.stdout.write(`  ${p.run.time.slice(0, 19).replace('T', ' ')}  ${p.run.mode.padEnd(8)}  ${commit}  ${formatNs(p.value).padStart(9)}  ${p.run.id.slice(0, 8)}\n`)
+      const commit = p.run.git.commit ? printable(p.run.git.commit.slice(0, 7)) : '       '
+      process.stdout.write(`  ${printable(p.run.time.slice(0, 19).replace('T', ' '))}  ${p.run.mode.padEnd(8)}  ${commit}  ${formatNs(p.value).padStart(9)}  ${printable(p.run.id.slice(0, 8))}\n`)
     }
   }
   return 0
@@ -112,15 +112,15 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
       const base = selectBaselines({ current: [r], history: runs, events, config, now }).get(testKey(r.test)) ?? []
       const noise = base.length > 1 ? baselineSpread(base).noise : undefined
       const what = base.length === 0 ? 'no baseline' : `${base.length}/${config.minSamples} runs, median ${formatNs(median(base))}${noise ? `, noise ±${(noise * 100).toFixed(1)}%` : ''}`
-      process.stdout.write(`${printable(label(r.test))}  [${r.runner.name} ${r.runner.pool}]: ${what}\n`)
+      process.stdout.write(`${printable(label(r.test))}  [${printable(`${r.runner.name} ${r.runner.pool}`)}]: ${what}\n`)
     }
     for (const e of events) {
-      process.stdout.write(`event ${e.time}  ${e.action}${e.run_id ? ` run ${e.run_id.slice(0, 8)}` : ''} by ${printable(e.who)}: ${printable(e.reason)}\n`)
+      process.stdout.write(`event ${printable(e.time)}  ${e.action}${e.run_id ? ` run ${printable(e.run_id.slice(0, 8))}` : ''} by ${printable(e.who)}: ${printable(e.reason)}\n`)
     }
     return 0
   }
   if (action !== 'accept' && action !== 'reset') {
-    process.stderr.write(`perf-regression: unknown baseline action ${JSON.stringify(action)}\n\n${BASELINE_HELP}`)
+    process.stderr.write(`perf-regression: unknown baseline action ${printable(JSON.stringify(action))}\n\n${BASELINE_HELP}`)
     return 2
   }
   if (!values.reason || values.reason.trim() === '') {
@@ -143,7 +143,7 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
     if (!run) return noSuchRun(storePath, values.run)
     if (run.ab) {
       process.stderr.write(
-        `perf-regression: run ${run.id.slice(0, 8)} is an A/B run (perf-regression ab), which never becomes a baseline. Accept a run recorded with perf-regression vitest or jest on the new code instead.\n`,
+        `perf-regression: run ${printable(run.id.slice(0, 8))} is an A/B run (perf-regression ab), which never becomes a baseline. Accept a run recorded with perf-regression vitest or jest on the new code instead.\n`,
       )
       return 2
     }
@@ -152,8 +152,8 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
   await appendRecord(storePath, event)
   process.stdout.write(
     action === 'accept'
-      ? `Accepted run ${event.run_id!.slice(0, 8)} as the new baseline of its ${runs.find((r) => r.id === event.run_id)!.results.length} tests (by ${event.who}).\n`
-      : `Reset every baseline (by ${event.who}); tests are judged again after ${config.minSamples} new baseline runs.\n`,
+      ? `Accepted run ${printable(event.run_id!.slice(0, 8))} as the new baseline of its ${runs.find((r) => r.id === event.run_id)!.results.length} tests (by ${printable(event.who)}).\n`
+      : `Reset every baseline (by ${printable(event.who)}); tests are judged again after ${config.minSamples} new baseline runs.\n`,
   )
   return 0
 }

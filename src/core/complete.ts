@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/options.js'
 import { ConfigError } from '../config/validate.js'
 import { collectEnv, gitInfo } from '../env/environment.js'
 import { buildReportModel } from '../report/model.js'
+import { printable } from '../report/printable.js'
 import { writeOutputs } from './outputs.js'
 import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
@@ -48,7 +49,7 @@ export async function completeRun(input: CompleteInput): Promise<CompleteResult>
     const outputs = await writeOutputs(model, input.config, input.root, process.env)
     // Workflow commands go to stdout, where the Actions runner reads them.
     for (const line of outputs.annotations) process.stdout.write(line + '\n')
-    for (const problem of outputs.problems) input.log(`perf-regression: warning: ${problem}`)
+    for (const problem of outputs.problems) input.log(`perf-regression: warning: ${printable(problem)}`)
     return { regressions: outcome.failing.length }
   } catch (error) {
     if (error instanceof StoreError || error instanceof ConfigError) return { regressions: 0, error: error.message }

@@ -3,7 +3,7 @@ import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.
 import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
 import { measure, timeBudget } from '../measure/measure.js'
-import { printable } from '../report/terminal.js'
+import { printable } from '../report/printable.js'
 import { runningTest, type RunningTest } from './circus.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'

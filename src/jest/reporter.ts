@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import pc from 'picocolors'
 import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { completeRun } from '../core/complete.js'
-import { colorEnabled } from '../report/color.js'
+import { colors } from '../report/color.js'
+import { printable, printableLines } from '../report/printable.js'
 import type { CollectedSample } from '../core/run.js'
 import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
@@ -141,7 +141,8 @@ export default class PerfRegressionJestReporter {
       writeAbOutput(ab, { name: 'jest', version: jestVersion(rootDir), pool: attributed.samples[0]?.runner.pool ?? 'jest-env-node' }, rootDir, attributed.samples, notes, results.testResults.filter((r) => (r.numFailingTests ?? 0) > 0 || r.testExecError != null).map((r) => r.testFilePath))
       return
     }
-    for (const note of notes) process.stderr.write(pc.yellow(`perf-regression: ${note}\n`))
+    const c = colors(process.stderr, process.env)
+    for (const note of notes) process.stderr.write(c.yellow(`perf-regression: ${printable(note)}`) + '\n')
     if (attributed.samples.length === 0) return
     const watching = Boolean(this.globalConfig.watch || this.globalConfig.watchAll)
     const done = await completeRun({
@@ -149,14 +150,15 @@ export default class PerfRegressionJestReporter {
       config: this.config,
       root: rootDir,
       record: !watching,
-      color: colorEnabled(process.env, Boolean(process.stderr.isTTY)),
+      color: c.isColorSupported,
       establishHint: 'npx jest --baseline-mode=establish',
       log: (text) => process.stderr.write(text + '\n'),
     })
-    if (done.error) process.stderr.write(pc.red(done.error) + '\n')
+    const error = done.error === undefined ? undefined : printableLines(done.error)
+    if (error !== undefined) process.stderr.write(c.red(error) + '\n')
     this.lastError =
-      done.error !== undefined
-        ? new Error(done.error)
+      error !== undefined
+        ? new Error(error)
         : done.regressions > 0
           ? new Error(`perf-regression: ${done.regressions} performance regression(s) at or above "${this.config.failOn}"`)
           : undefined

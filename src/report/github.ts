@@ -1,21 +1,33 @@
 import { findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import { label, type ReportModel } from './model.js'
+import { printable } from './printable.js'
 
-/** Escapes the message of a GitHub Actions workflow command. */
+/**
+ * Escapes the message of a GitHub Actions workflow command, as the runner unescapes it
+ * (`ActionCommand.UnescapeData`): `%` → `%25`, CR → `%0D`, LF → `%0A`.
+ */
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
-/** Escapes a property (file, title) of a GitHub Actions workflow command. */
+/**
+ * Escapes a property (file, title) of a GitHub Actions workflow command: as data, and
+ * `:` → `%3A`, `,` → `%2C`, so a value cannot end the properties (`::`) or start another (`,`).
+ */
 export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
+/**
+ * `::error file=…,line=…,title=…::message`. Every untrusted part is made printable first
+ * (one line, no control characters, no command of its own) and then escaped, so the
+ * runner reads exactly one annotation from the line, ours, whatever the names hold.
+ */
 function annotation(level: 'error' | 'warning', v: TestVerdict, title: string, reason = v.reason): string {
-  const props = [`file=${escapeProperty(v.test.file)}`]
+  const props = [`file=${escapeProperty(printable(v.test.file))}`]
   if (v.test.line !== undefined) props.push(`line=${v.test.line}`)
-  props.push(`title=${escapeProperty(title)}`)
-  return `::${level} ${props.join(',')}::${escapeData(`${label(v.test)}: ${reason}`)}`
+  props.push(`title=${escapeProperty(printable(title))}`)
+  return `::${level} ${props.join(',')}::${escapeData(printable(`${label(v.test)}: ${reason}`))}`
 }
 
 const FINDING_TITLE: Record<Finding['kind'], string> = {

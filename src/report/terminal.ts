@@ -1,10 +1,11 @@
-import { createColors } from 'picocolors'
 import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { palette, type Colors } from './color.js'
+import { printable } from './printable.js'
 import { label, type ReportModel } from './model.js'
 import { sparkline } from './sparkline.js'
 
-type Colors = ReturnType<typeof createColors>
+export { printable, printableLines, UNPRINTABLE } from './printable.js'
 
 export interface TerminalOptions {
   /** Colour the output (decided by the caller from the stream and NO_COLOR/FORCE_COLOR). */
@@ -25,17 +26,6 @@ export function cut(text: string, width: number): string {
   const head = Math.ceil(keep / 2)
   return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - (keep - head)).join('')
 }
-
-/**
- * Replaces control characters so a test name cannot move the cursor, break a
- * line, or reorder the text around it (bidirectional overrides and isolates).
- */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => (c === '\n' || c === '\u2028' || c === '\u2029' ? '⏎' : '�'))
-}
-
-/** C0 and C1 controls, line and paragraph separators, bidirectional embeddings, overrides and isolates. */
-export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 /** `file > name [bench]`, safe to print. */
 export function displayName(v: TestVerdict): string {
@@ -91,7 +81,7 @@ function counts(verdicts: readonly TestVerdict[], c: Colors): string {
 
 /** Renders the reporter's summary, grouped by file. Pure: the same model gives the same text. */
 export function renderTerminal(model: ReportModel, options: TerminalOptions): string {
-  const c = createColors(options.color)
+  const c = palette(options.color)
   const { verdicts } = model
   if (verdicts.length === 0) return ''
   const establishing = model.run.mode === 'establish'
@@ -139,7 +129,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
   const unjudged = verdicts.filter((v) => v.kind === 'new' || v.kind === 'insufficient-data').length
   if (establishing) {
     const n = model.verdicts.length
-    lines.push(`  ${model.recorded ? 'Recorded' : 'Measured (not recorded)'} baseline run ${c.bold(model.run.id.slice(0, 8))} with ${plural(n, 'test')} in ${model.store}.`)
+    lines.push(`  ${model.recorded ? 'Recorded' : 'Measured (not recorded)'} baseline run ${c.bold(printable(model.run.id.slice(0, 8)))} with ${plural(n, 'test')} in ${printable(model.store)}.`)
     if (unjudged > 0) {
       const have = Math.min(...verdicts.map((v) => (v.kind === 'new' ? 0 : v.kind === 'insufficient-data' ? v.baseline_runs : model.min_samples)))
       lines.push(`  Tests are judged once they have ${model.min_samples} baseline runs (the fewest so far: ${have + (model.recorded ? 1 : 0)}, counting this one).`)
@@ -176,7 +166,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
       lines.push(c.red(c.bold(`  perf-regression: ${plural(failing.length, 'failing test')} at or above "${model.fail_on}": failing the run.`)))
     }
   }
-  for (const warning of model.warnings) lines.push(c.yellow(`  warning: ${printable(warning.file)}:${warning.line}: ${warning.message}`))
+  for (const warning of model.warnings) lines.push(c.yellow(`  warning: ${printable(`${warning.file}:${warning.line}: ${warning.message}`)}`))
   lines.push('')
   return lines.join('\n')
 }

@@ -4,8 +4,8 @@ import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.
 import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
 import { measure, timeBudget } from '../measure/measure.js'
-import { printable } from '../report/terminal.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
+import { printable } from '../report/printable.js'
 import { META_KEY } from './meta.js'
 import { PROVIDE_KEY, type WorkerSettings } from './settings.js'
 
@@ -71,7 +71,7 @@ export function createPerf(
     if (task.concurrent && !warnedConcurrent.has(task)) {
       warnedConcurrent.add(task)
       console.warn(
-        `perf-regression: "${task.name}" runs concurrently with other tests; its timings are disturbed by them. Run benchmarked tests sequentially.`,
+        `perf-regression: "${printable(task.name)}" runs concurrently with other tests; its timings are disturbed by them. Run benchmarked tests sequentially.`,
       )
     }
     const { measure: defaults, rawSamples } = settings()

@@ -1,8 +1,9 @@
-import pc from 'picocolors'
 import type { VitestPluginContext } from 'vitest/node'
 import type { PerfRegressionOptions } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { validateOptions } from '../config/validate.js'
+import { colors } from '../report/color.js'
+import { printable } from '../report/printable.js'
 import path from 'node:path'
 import { abSettings, relativeInside } from '../ab/settings.js'
 import PerfRegressionReporter from './reporter.js'
@@ -112,8 +113,8 @@ export function perfRegression(options: PerfRegressionOptions = {}): PerfRegress
       const pool = String(project.config.pool)
       if (pool !== 'forks') {
         vitest.logger.warn(
-          pc.yellow(
-            `perf-regression: project "${project.name || 'default'}" runs in the "${pool}" pool; per-process CPU and memory readings mix workers there. Use pool: 'forks' for benchmarks.`,
+          colors(process.stderr, process.env).yellow(
+            `perf-regression: project "${printable(project.name || 'default')}" runs in the "${printable(pool)}" pool; per-process CPU and memory readings mix workers there. Use pool: 'forks' for benchmarks.`,
           ),
         )
       }

@@ -1,11 +1,11 @@
 import path from 'node:path'
-import pc from 'picocolors'
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { validateOptions } from '../config/validate.js'
 import { completeRun } from '../core/complete.js'
-import { colorEnabled } from '../report/color.js'
+import { colors } from '../report/color.js'
+import { printable, printableLines } from '../report/printable.js'
 import type { CollectedSample } from '../core/run.js'
 import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
@@ -104,7 +104,9 @@ export default class PerfRegressionReporter implements Reporter {
       return
     }
     const log = (text: string) => vitest.logger.log(text)
-    for (const note of notes) vitest.logger.warn(pc.yellow(`perf-regression: ${note}`))
+    const out = colors(process.stdout, process.env)
+    const err = colors(process.stderr, process.env)
+    for (const note of notes) vitest.logger.warn(err.yellow(`perf-regression: ${printable(note)}`))
     if (samples.length === 0) return
     const watching = Boolean(vitest.config.watch)
     const done = await completeRun({
@@ -112,12 +114,12 @@ export default class PerfRegressionReporter implements Reporter {
       config,
       root,
       record: !watching,
-      color: colorEnabled(process.env, Boolean(process.stdout.isTTY)),
+      color: out.isColorSupported,
       establishHint: 'npx perf-regression vitest run --baseline-mode=establish',
       log,
     })
-    if (watching) log(pc.dim('  perf-regression: watch mode: runs are judged but not recorded.'))
-    if (done.error) vitest.logger.error(pc.red(done.error))
+    if (watching) log(out.dim('  perf-regression: watch mode: runs are judged but not recorded.'))
+    if (done.error) vitest.logger.error(err.red(printableLines(done.error)))
     if (done.error || done.regressions > 0) process.exitCode = 1
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Hostile test names (very long, unicode tricks, control characters, paths,
- * Markdown/HTML) go through the store unchanged and render safely: the terminal
- * summary has no raw control characters and one line per test, and every
- * Markdown table row keeps its column count.
+ * Markdown/HTML, CI workflow commands) go through the store unchanged and render
+ * safely: the terminal summary has no raw control or format characters, no line
+ * a CI runner reads as a command, and one line per test, and every Markdown
+ * table row keeps its column count.
  */
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { appendFile, readFile } from 'node:fs/promises'
@@ -15,6 +16,7 @@ import { buildReportModel, type ReportModel } from '../../src/report/model.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 import { appendRecord, readStore } from '../../src/store/store.js'
 import { SCHEMA_VERSION, type BaselineEvent, type TestRef } from '../../src/types.js'
+import { COMMANDS, readsAsCommand, runnerLines } from './commands.js'
 import { config, sample, tempDir } from './helpers.js'
 import { FIXTURE_ENV, FIXTURE_NOW, FIXTURE_RUNNER, fixtureHistory, type FixtureTest } from './report-fixtures.js'
 
@@ -25,6 +27,9 @@ const HOSTILE: readonly string[] = [
   'emoji 👩‍👩‍👧‍👦 🇺🇸 🏳️‍🌈 ✓',
   'combining e\u0301\u0301\u0301 Z̸̢̛͔a̴l̷g̶o̸',
   'zero\u200bwidth\u200c\u200djoiner\ufeffbom\u2060',
+  'marks \u200e\u200f\u061c invisible \u2061\u2064\u206a\u206f\u180e\u00ad tag \u{e0041}',
+  ...COMMANDS,
+  COMMANDS.join('\n'),
   '\u001b[31mred\u001b[0m \u001b]0;title\u0007 \u001b[2J',
   'carriage\rreturn',
   'new\nline',
@@ -148,6 +153,8 @@ const testRows = (text: string) => text.split('\n').filter((l) => l.startsWith('
 function checkTerminal(model: ReportModel, text: string) {
   expect(text).not.toMatch(CONTROL)
   expect(text).not.toMatch(/\u001b/)
+  expect(text).not.toMatch(/[\p{Cf}\p{Cs}]/u)
+  for (const line of runnerLines(text)) expect(readsAsCommand(line), line.slice(0, 200)).toBe(false)
   // One row per test, each on one line of bounded width (long names are cut).
   const rows = testRows(text)
   expect(rows).toHaveLength(model.verdicts.length)
@@ -210,6 +217,7 @@ describe('hostile names', () => {
       expect(md).not.toMatch(CONTROL)
       expect(md).not.toMatch(LINE_BREAKS)
       expect(md).not.toContain('</script>')
+      for (const line of runnerLines(md)) expect(readsAsCommand(line), line.slice(0, 200)).toBe(false)
       expect(md).not.toMatch(/@(here|channel)/)
     }
   })

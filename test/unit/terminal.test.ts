@@ -3,10 +3,11 @@ import type { RunOutcome } from '../../src/core/run.js'
 import { buildRecord } from '../../src/core/run.js'
 import { detect } from '../../src/detect/detect.js'
 import { fails, type TestVerdict } from '../../src/detect/verdict.js'
-import { cut, printable, renderTerminal } from '../../src/report/terminal.js'
+import { cut, printable, printableLines, renderTerminal } from '../../src/report/terminal.js'
 import { buildReportModel, type ReportModel } from '../../src/report/model.js'
 import type { ResolvedConfig } from '../../src/config/options.js'
 import type { RunRecord, TestResult } from '../../src/types.js'
+import { COMMANDS, readsAsCommand } from './commands.js'
 import { baselineRuns, config, ENV, noisy, NOW, ref, result, RUNNER } from './helpers.js'
 
 const STORE = '/project/.perf/benchmarks.jsonl'
@@ -197,5 +198,84 @@ describe('printable', () => {
   test('bidirectional overrides and isolates cannot reorder a row', () => {
     expect(printable('a\u202eb\u2066c\u2069d\u202ae')).toBe('a�b�c�d�e')
     expect(printable('x\u2028y')).toBe('x⏎y')
+  })
+
+  test.each([
+    ['U+200E left-to-right mark', '\u200e'],
+    ['U+200F right-to-left mark', '\u200f'],
+    ['U+061C Arabic letter mark', '\u061c'],
+    ['U+FEFF byte-order mark', '\ufeff'],
+    ['U+200B zero-width space', '\u200b'],
+    ['U+200C zero-width non-joiner', '\u200c'],
+    ['U+200D zero-width joiner', '\u200d'],
+    ['U+2060 word joiner', '\u2060'],
+    ['U+2061 function application', '\u2061'],
+    ['U+2064 invisible plus', '\u2064'],
+    ['U+206A inhibit symmetric swapping', '\u206a'],
+    ['U+206F nominal digit shapes', '\u206f'],
+    ['U+180E Mongolian vowel separator', '\u180e'],
+    ['U+00AD soft hyphen', '\u00ad'],
+    ['U+FFF9 interlinear annotation anchor', '\ufff9'],
+    ['U+E0041 tag latin capital letter A', '\u{e0041}'],
+    ['a lone surrogate', '\ud800'],
+    ['U+0085 next line', '\u0085'],
+    ['U+009B control sequence introducer', '\u009b'],
+    ['ESC', '\u001b'],
+    ['CR', '\r'],
+  ])('%s becomes �', (_, c) => {
+    expect(printable(`a${c}b`)).toBe('a�b')
+  })
+
+  test('line breaks become ⏎; letters, marks, emoji and variation selectors stay', () => {
+    expect(printable('a\nb\u2028c\u2029d')).toBe('a⏎b⏎c⏎d')
+    expect(printable('e\u0301 مرحبا ❤\ufe0f 😀 Foo::bar a ::x:: C#')).toBe('e\u0301 مرحبا ❤\ufe0f 😀 Foo::bar a ::x:: C#')
+  })
+
+  test.each([
+    ['::error::x', ':∶error::x'],
+    ['  ::warning file=a::m', '  :∶warning file=a::m'],
+    ['\u00a0\u3000::notice::m', '\u00a0\u3000:∶notice::m'],
+    ['\ufe0f::error::m', '\ufe0f:∶error::m'],
+    [':\ufe0f:error::m', ':\ufe0f∶error::m'],
+    ['::', ':∶'],
+    // A tab is replaced first: the text then starts with �, which no runner trims.
+    ['\t::error::m', '�::error::m'],
+    // A line break inside the text never starts a line.
+    ['a\n::error::m', 'a⏎::error::m'],
+  ])('a GitHub command at the start is broken: %j', (text, shown) => {
+    expect(printable(text)).toBe(shown)
+  })
+
+  test.each([
+    ['x ##[stop-commands]tok', 'x #♯[stop-commands]tok'],
+    ['##[add-mask]secret', '#♯[add-mask]secret'],
+    ['###[error]', '##♯[error]'],
+    ['#\ufe0f#[error]', '#\ufe0f♯[error]'],
+    ['#\u200b#[error]', '#�#[error]'],
+    ['##vso[task.setvariable variable=x]y', '#♯vso[task.setvariable variable=x]y'],
+    ['##VSO[task.complete]', '#♯VSO[task.complete]'],
+    ["##teamcity[buildStatus text='x']", "#♯teamcity[buildStatus text='x']"],
+  ])('an old-style, Azure or TeamCity command anywhere is broken: %j', (text, shown) => {
+    expect(printable(text)).toBe(shown)
+  })
+
+  test('## without a bracketed command stays', () => {
+    expect(printable('## heading, #1 and ## 2, # #[x]')).toBe('## heading, #1 and ## 2, # #[x]')
+  })
+
+  test('nothing printable reads as a command, and printing twice changes nothing', () => {
+    const hostile = [...COMMANDS, ...COMMANDS.map((c) => `  ${c}`), COMMANDS.join('\n'), COMMANDS.join('\r'), COMMANDS.join(' ')]
+    for (const text of hostile) {
+      expect(readsAsCommand(text) || text.includes('\n') || text.includes('\r'), text).toBe(true)
+      const shown = printable(text)
+      expect(readsAsCommand(shown), shown).toBe(false)
+      expect(readsAsCommand(`    ${shown}`), shown).toBe(false)
+      expect(printable(shown)).toBe(shown)
+    }
+  })
+
+  test('printableLines keeps the block\'s lines and makes each one printable', () => {
+    expect(printableLines('problems:\n::error::x\r\n  ##[add-mask]y\n\u202ez')).toBe('problems:\n:∶error::x\n  #♯[add-mask]y\n�z')
+    for (const line of printableLines(COMMANDS.join('\n')).split('\n')) expect(readsAsCommand(line), line).toBe(false)
   })
 })
