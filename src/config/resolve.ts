@@ -1,7 +1,10 @@
 import type { BaselineMode } from '../types.js'
-import type { PerfRegressionOptions, ResolvedConfig, Thresholds } from './options.js'
+import { show } from './checks.js'
+import { deepFreeze, type PerfRegressionOptions, type ResolvedConfig } from './options.js'
 import { BASELINE_MODES, ConfigError, validateOptions } from './validate.js'
 import { loadConfigFile, mergeOptions } from './file.js'
+
+export { globToRegExp } from '../detect/bands.js'
 
 export const BASELINE_MODE_ENV = 'PERF_BASELINE_MODE'
 const FLAG = '--baseline-mode'
@@ -32,7 +35,7 @@ export function extractBaselineModeFlag(argv: readonly string[]): { value?: stri
 }
 
 export interface ConfigSources {
-  /** Options from the plugin, the reporter entry or (later) a config file. */
+  /** Options from code: the plugin, the reporter entry, command-line flags. They win over the config file's. */
   options?: PerfRegressionOptions | undefined
   /** Process environment (`PERF_BASELINE_MODE`). */
   env?: Record<string, string | undefined>
@@ -43,7 +46,8 @@ export interface ConfigSources {
 }
 
 /**
- * Resolves the configuration of a run. Precedence of the baseline mode:
+ * Resolves the configuration of a run: the config file (when `root` is given) with the
+ * options from code over it, validated as merged. Precedence of the baseline mode:
  * command-line flag, then `PERF_BASELINE_MODE`, then options, then `compare`.
  * @throws ConfigError listing every problem found.
  */
@@ -55,7 +59,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     // An empty environment variable counts as unset; an empty flag is a mistake.
     if (value === undefined || (value === '' && where === BASELINE_MODE_ENV)) return undefined
     if ((BASELINE_MODES as readonly string[]).includes(value)) return value as BaselineMode
-    problems.push(`${where} must be one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')} (got ${JSON.stringify(value)})`)
+    problems.push(`${where} must be one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')} (got ${show(value)})`)
     return undefined
   }
   const fromFlag = pick(flag, FLAG)
@@ -70,25 +74,5 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   }
   if (problems.length > 0 || !config) throw new ConfigError(problems)
   const mode = fromFlag ?? fromEnv
-  return mode ? { ...config, baselineMode: mode } : config
-}
-
-/** Compiles a test-name glob: `*` matches any run of characters, `?` exactly one. */
-export function globToRegExp(glob: string): RegExp {
-  let source = ''
-  for (const ch of glob) {
-    if (ch === '*') source += '.*'
-    else if (ch === '?') source += '.'
-    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp(`^${source}$`, 'su')
-}
-
-/** Severity bands for one test: the global bands with every matching override applied in order. */
-export function thresholdsFor(config: Pick<ResolvedConfig, 'thresholds' | 'tests'>, testName: string): Thresholds {
-  let bands = config.thresholds
-  for (const { pattern, thresholds } of config.tests) {
-    if (globToRegExp(pattern).test(testName)) bands = { ...bands, ...thresholds }
-  }
-  return bands
+  return mode ? deepFreeze({ ...config, baselineMode: mode }) : config
 }
