@@ -51,8 +51,19 @@ export interface MeasureOptions {
 export interface PerfRegressionOptions {
   /** `establish` records a baseline run; `compare` judges against the baseline. @default 'compare' */
   baselineMode?: BaselineMode
-  /** History store, relative to the project root. @default '.perf/benchmarks.jsonl' */
+  /**
+   * History store, relative to the project root. A path outside the root is refused unless `allowOutsideRoot` is set.
+   * @default '.perf/benchmarks.jsonl'
+   */
   store?: string
+  /**
+   * Let `store` and `reports` point outside the project root (an absolute path in a temporary
+   * or cache folder of a CI job, for example). Without it such a path is a configuration error,
+   * so that a typo or a hostile config cannot write anywhere on the machine. Symbolic links are
+   * not followed for this check: a path is judged by where it points after `path.resolve`.
+   * @default false
+   */
+  allowOutsideRoot?: boolean
   /** Lowest severity that fails the run; `never` only reports. @default 'minor' */
   failOn?: Severity | 'never'
   /** Severity bands (ratios of current to baseline). @default { minor: 1.2, moderate: 1.5, critical: 2.0 } */
@@ -88,6 +99,7 @@ export interface PerfRegressionOptions {
   measure?: MeasureOptions
   /**
    * Report files written after every judged run, relative to the project root; `false` turns one off.
+   * Paths outside the root are refused unless `allowOutsideRoot` is set.
    * `issue` is only written when a critical regression is found (and removed otherwise).
    * @default { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' }
    */
@@ -190,6 +202,7 @@ export type MetricRules = Checked<Readonly<Record<string, Readonly<MetricRule>>>
 export interface ResolvedConfig {
   readonly baselineMode: BaselineMode
   readonly store: string
+  readonly allowOutsideRoot: boolean
   readonly failOn: Severity | 'never'
   readonly thresholds: Bands
   readonly tests: TestOverrides
@@ -237,6 +250,7 @@ export const DEFAULT_MEASURE: ResolvedMeasureOptions = deepFreeze({
 export const DEFAULTS: ResolvedConfig = deepFreeze({
   baselineMode: 'compare',
   store: '.perf/benchmarks.jsonl',
+  allowOutsideRoot: false,
   failOn: 'minor',
   // In order, and no override or metric rule to merge with.
   thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 } as Bands,

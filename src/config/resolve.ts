@@ -41,7 +41,10 @@ export interface ConfigSources {
   env?: Record<string, string | undefined>
   /** Command-line arguments (`--baseline-mode=...`, also after `--`). */
   argv?: readonly string[]
-  /** Project root: when given, `perf-regression.config.*` there is read, and `options` win over it. */
+  /**
+   * Project root: when given, `perf-regression.config.*` there is read (`options` win over it),
+   * and path options must stay inside it unless `allowOutsideRoot` is set.
+   */
   root?: string
 }
 
@@ -67,7 +70,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   let config: ResolvedConfig | undefined
   try {
     const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root).options
-    config = validateOptions(mergeOptions(fromFile, sources.options ?? {}))
+    config = validateOptions(mergeOptions(fromFile, sources.options ?? {}), 'options', sources.root)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     problems.push(...error.problems)

@@ -15,6 +15,7 @@ import {
   type TestOverrides,
   type Thresholds,
 } from './options.js'
+import { checkPaths, type PathOption } from './paths.js'
 
 /** A configuration problem. `problems` lists every problem found, not just the first. */
 export class ConfigError extends Error {
@@ -73,6 +74,7 @@ export function validateMeasure(
 const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'baselineMode',
   'store',
+  'allowOutsideRoot',
   'failOn',
   'thresholds',
   'tests',
@@ -91,9 +93,9 @@ const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
  * Checks every option and merges the options over the defaults. `whole` is false for
  * one source of options that is merged with others later (a config file): then the
  * checks that depend on other options (band order, merged bands, window against
- * minSamples) wait for the merged options.
+ * minSamples, paths) wait for the merged options.
  */
-function check(input: unknown, source: string, whole: boolean): ResolvedConfig {
+function check(input: unknown, source: string, whole: boolean, root: string | undefined): ResolvedConfig {
   const problems: Problems = []
   const opts: Record<string, unknown> = input === undefined ? {} : isRecord(input) ? input : {}
   if (input !== undefined && !isRecord(input)) problems.push(`${source} must be an object (got ${show(input)})`)
@@ -105,6 +107,11 @@ function check(input: unknown, source: string, whole: boolean): ResolvedConfig {
   if (opts.store !== undefined) {
     if (typeof opts.store === 'string' && opts.store.trim() !== '') store = opts.store
     else problems.push(`store must be a non-empty file path (got ${show(opts.store)})`)
+  }
+  let allowOutsideRoot = DEFAULTS.allowOutsideRoot
+  if (opts.allowOutsideRoot !== undefined) {
+    if (typeof opts.allowOutsideRoot === 'boolean') allowOutsideRoot = opts.allowOutsideRoot
+    else problems.push(`allowOutsideRoot must be true or false (got ${show(opts.allowOutsideRoot)})`)
   }
   const globalSet = thresholds(opts.thresholds, 'thresholds', problems) ?? {}
   const globalBands: Thresholds = { ...DEFAULTS.thresholds, ...globalSet }
@@ -140,6 +147,11 @@ function check(input: unknown, source: string, whole: boolean): ResolvedConfig {
   }
 
   const reports = reportPaths(opts.reports, problems)
+  if (whole && !allowOutsideRoot) {
+    const paths: PathOption[] = [{ option: 'store', value: store ?? DEFAULTS.store }]
+    for (const [key, value] of Object.entries(reports)) if (value !== false) paths.push({ option: `reports.${key}`, value })
+    checkPaths(paths, root, problems)
+  }
   let github: boolean | 'auto' = DEFAULTS.github
   if (opts.github !== undefined) {
     if (opts.github === true || opts.github === false || opts.github === 'auto') github = opts.github
@@ -152,6 +164,7 @@ function check(input: unknown, source: string, whole: boolean): ResolvedConfig {
   return deepFreeze({
     baselineMode: baselineMode ?? DEFAULTS.baselineMode,
     store: store ?? DEFAULTS.store,
+    allowOutsideRoot,
     failOn: failOn ?? DEFAULTS.failOn,
     // Checked above, with every override and metric rule they are merged with.
     thresholds: globalBands as Bands,
@@ -171,11 +184,13 @@ function check(input: unknown, source: string, whole: boolean): ResolvedConfig {
 /**
  * Validates user options and merges them over the defaults. Everything is checked
  * as the run will use it: the bands of every set of per-test overrides that can
- * apply to one test, and metric bands over them. The result is deeply frozen.
+ * apply to one test, metric bands over them, and paths. With `root`, paths outside
+ * it are refused (unless `allowOutsideRoot`); without it, only relative paths that
+ * climb out of the root are. The result is deeply frozen.
  * @throws ConfigError listing every problem.
  */
-export function validateOptions(input: unknown, source = 'options'): ResolvedConfig {
-  return check(input, source, true)
+export function validateOptions(input: unknown, source = 'options', root?: string): ResolvedConfig {
+  return check(input, source, true, root)
 }
 
 /**
@@ -185,5 +200,5 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
  * @throws ConfigError listing every problem.
  */
 export function checkSource(input: unknown, source: string): void {
-  check(input, source, false)
+  check(input, source, false, undefined)
 }

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { describe, test, expect } from 'vitest'
 import { DEFAULTS, DEFAULT_MEASURE, type Bands } from '../../src/config/options.js'
 import { ConfigError, validateMeasure, validateOptions } from '../../src/config/validate.js'
@@ -15,13 +16,14 @@ function problemsOf(input: unknown): string[] {
   throw new Error('expected validateOptions to throw a ConfigError')
 }
 
-const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab'
+const ALLOWED = 'baselineMode, store, allowOutsideRoot, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab'
 
 describe('defaults', () => {
   test('every default', () => {
     expect(DEFAULTS).toEqual({
       baselineMode: 'compare',
       store: '.perf/benchmarks.jsonl',
+      allowOutsideRoot: false,
       failOn: 'minor',
       thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 },
       tests: [],
@@ -371,5 +373,60 @@ describe('reports and github', () => {
     expect(() => validateOptions({ reports: { markdown: '', pdf: 'x.pdf' }, github: 'yes' })).toThrow(
       /reports\.pdf[\s\S]*reports\.markdown must be a file path or false \(got ""\)[\s\S]*github must be true, false or "auto" \(got "yes"\)/,
     )
+  })
+})
+
+describe('paths stay inside the project root', () => {
+  const root = path.resolve('/work/app')
+  const HOW = 'use a path inside the project, or set allowOutsideRoot: true to allow paths outside it'
+  const problemsAt = (input: unknown) => {
+    try {
+      validateOptions(input, 'options', root)
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError)
+      return (error as ConfigError).problems
+    }
+    return []
+  }
+
+  test('a store outside the root is refused, naming the option, the value, where it leads and how to allow it', () => {
+    expect(problemsAt({ store: '../../etc/x' })).toEqual([
+      `store "../../etc/x" resolves to ${JSON.stringify(path.resolve('/etc/x'))}, outside the project root ${JSON.stringify(root)}: ${HOW}`,
+    ])
+  })
+
+  test('every report path is checked; paths turned off are not', () => {
+    const outside = path.resolve('/tmp/report.html')
+    expect(problemsAt({ reports: { html: outside, json: 'a/../../x.json', markdown: false } })).toEqual([
+      `reports.json "a/../../x.json" resolves to ${JSON.stringify(path.resolve('/work/x.json'))}, outside the project root ${JSON.stringify(root)}: ${HOW}`,
+      `reports.html ${JSON.stringify(outside)} resolves to ${JSON.stringify(outside)}, outside the project root ${JSON.stringify(root)}: ${HOW}`,
+    ])
+  })
+
+  test('paths inside the root are accepted, absolute or relative', () => {
+    expect(problemsAt({ store: path.join(root, 'perf', 'h.jsonl'), reports: { markdown: 'a/../b.md', json: '..data/x.json' } })).toEqual([])
+    expect(problemsAt({})).toEqual([])
+  })
+
+  test('allowOutsideRoot: true lets them through, as written', () => {
+    const store = path.resolve('/tmp/ci-cache/history.jsonl')
+    const config = validateOptions({ store, reports: { html: '../site/perf.html' }, allowOutsideRoot: true }, 'options', root)
+    expect(config.store).toBe(store)
+    expect(config.reports.html).toBe('../site/perf.html')
+    expect(config.allowOutsideRoot).toBe(true)
+    expect(problemsOf({ allowOutsideRoot: 'yes' })).toEqual(['allowOutsideRoot must be true or false (got "yes")'])
+  })
+
+  test('without a root, relative paths that climb out are refused; absolute ones wait for the root', () => {
+    expect(problemsOf({ store: '../../etc/x' })).toEqual([
+      `store "../../etc/x" leads outside the project root (relative paths are resolved against it): ${HOW}`,
+    ])
+    expect(() => validateOptions({ store: path.resolve('/tmp/x.jsonl') })).not.toThrow()
+  })
+
+  test('a path in a message is escaped', () => {
+    const [problem] = problemsAt({ store: '../\u001b]0;owned\u0007.jsonl' })
+    expect(problem).toContain('store "../\\u001b]0;owned\\u0007.jsonl" resolves to')
+    expect(problem).not.toMatch(/[\u0000-\u001f]/)
   })
 })
