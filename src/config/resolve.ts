@@ -1,5 +1,5 @@
 import type { BaselineMode } from '../types.js'
-import { show } from './checks.js'
+import { isRecord, show } from './checks.js'
 import { deepFreeze, type PerfRegressionOptions, type ResolvedConfig } from './options.js'
 import { BASELINE_MODES, ConfigError, validateOptions } from './validate.js'
 import { loadConfigFile, mergeOptions } from './file.js'
@@ -37,6 +37,8 @@ export function extractBaselineModeFlag(argv: readonly string[]): { value?: stri
 export interface ConfigSources {
   /** Options from code: the plugin, the reporter entry, command-line flags. They win over the config file's. */
   options?: PerfRegressionOptions | undefined
+  /** What to call `options` in messages. @default 'options' */
+  source?: string
   /** Process environment (`PERF_BASELINE_MODE`). */
   env?: Record<string, string | undefined>
   /** Command-line arguments (`--baseline-mode=...`, also after `--`). */
@@ -50,8 +52,9 @@ export interface ConfigSources {
 
 /**
  * Resolves the configuration of a run: the config file (when `root` is given) with the
- * options from code over it, validated as merged. Precedence of the baseline mode:
+ * options from code over it, validated once as merged. Precedence of the baseline mode:
  * command-line flag, then `PERF_BASELINE_MODE`, then options, then `compare`.
+ * Every entry point calls it once per run and hands the result on.
  * @throws ConfigError listing every problem found.
  */
 export function resolveConfig(sources: ConfigSources): ResolvedConfig {
@@ -67,13 +70,18 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   }
   const fromFlag = pick(flag, FLAG)
   const fromEnv = pick(envMode, BASELINE_MODE_ENV)
+  const fromCode: unknown = sources.options ?? {}
   let config: ResolvedConfig | undefined
-  try {
-    const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root).options
-    config = validateOptions(mergeOptions(fromFile, sources.options ?? {}), 'options', sources.root)
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    problems.push(...error.problems)
+  if (!isRecord(fromCode)) {
+    problems.push(`${sources.source ?? 'options'} must be an object (got ${show(fromCode)})`)
+  } else {
+    try {
+      const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root).options
+      config = validateOptions(mergeOptions(fromFile, fromCode), sources.source ?? 'options', sources.root)
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(...error.problems)
+    }
   }
   if (problems.length > 0 || !config) throw new ConfigError(problems)
   const mode = fromFlag ?? fromEnv
