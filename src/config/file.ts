@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { PerfRegressionOptions } from './options.js'
-import { ConfigError, validateOptions } from './validate.js'
+import { deepFreeze, type PerfRegressionOptions } from './options.js'
+import { checkSource, ConfigError } from './validate.js'
 
 /** Names looked for in the project root, in this order. */
 export const CONFIG_FILES = [
@@ -19,9 +19,15 @@ export const CONFIG_FILES = [
 export interface LoadedConfigFile {
   /** Absolute path of the file, when one was found. */
   file?: string
-  /** Its options, validated (every problem reported at once, prefixed with the file name). */
+  /**
+   * Its options, each checked on its own (every problem reported at once, prefixed with
+   * the file name); checks across options wait for the merge with options from code. Frozen.
+   */
   options: PerfRegressionOptions
 }
+
+/** Files read so far, by path, with the modification time and size they had. */
+const loaded = new Map<string, { mtimeMs: number; size: number; options: PerfRegressionOptions }>()
 
 /**
  * Loads a dependency only when a config file needs it: jiti and yaml take about
@@ -47,6 +53,8 @@ function read(file: string): unknown {
 
 /**
  * Finds and reads `perf-regression.config.(ts|mts|js|mjs|cjs|json|yaml|yml)` in `root`.
+ * A file is read (a TypeScript or JavaScript one evaluated through jiti) once per path
+ * and modification: later calls get the same frozen options while the file is unchanged.
  * @throws ConfigError when two config files exist, when one cannot be read, or when it is invalid.
  */
 export function loadConfigFile(root: string): LoadedConfigFile {
@@ -57,18 +65,25 @@ export function loadConfigFile(root: string): LoadedConfigFile {
   }
   const file = found[0]!
   let value: unknown
+  let stamp: { mtimeMs: number; size: number }
   try {
+    const { mtimeMs, size } = statSync(file)
+    stamp = { mtimeMs, size }
+    const known = loaded.get(file)
+    if (known && known.mtimeMs === mtimeMs && known.size === size) return { file, options: known.options }
     value = read(file)
   } catch (error) {
     throw new ConfigError([`cannot read ${file}: ${(error as Error).message}`])
   }
   try {
-    validateOptions(value, path.basename(file))
+    checkSource(value, path.basename(file))
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(error.problems.map((p) => `${path.basename(file)}: ${p}`))
     throw error
   }
-  return { file, options: value as PerfRegressionOptions }
+  const options = deepFreeze(value as PerfRegressionOptions)
+  loaded.set(file, { ...stamp, options })
+  return { file, options }
 }
 
 const NESTED = ['thresholds', 'baselineWindow', 'measure', 'reports', 'tests', 'metrics', 'ab'] as const

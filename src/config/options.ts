@@ -33,12 +33,6 @@ export interface MetricRule {
   floor?: number
 }
 
-/**
- * Keys of the `metrics` option that name built-in metrics (and `memory`, a `measure.metrics` entry):
- * a custom metric may not use them.
- */
-export const RESERVED_METRIC_NAMES: readonly string[] = ['wall', 'p75', 'p99', 'cpu', 'heap', 'rss', 'leak', 'memory']
-
 /** How `perf()` measures. Every field can also be passed to `perf(fn, options)` for one call. */
 export interface MeasureOptions {
   /** Time budget of the timed phase, in milliseconds. @default 100 */
@@ -57,15 +51,33 @@ export interface MeasureOptions {
 export interface PerfRegressionOptions {
   /** `establish` records a baseline run; `compare` judges against the baseline. @default 'compare' */
   baselineMode?: BaselineMode
-  /** History store, relative to the project root. @default '.perf/benchmarks.jsonl' */
+  /**
+   * History store, relative to the project root. A path outside the root is refused unless `allowOutsideRoot` is set.
+   * @default '.perf/benchmarks.jsonl'
+   */
   store?: string
+  /**
+   * Let `store` and `reports` point outside the project root (an absolute path in a temporary
+   * or cache folder of a CI job, for example). Without it such a path is a configuration error,
+   * so that a typo or a hostile config cannot write anywhere on the machine. Symbolic links are
+   * not followed for this check: a path is judged by where it points after `path.resolve`.
+   * @default false
+   */
+  allowOutsideRoot?: boolean
   /** Lowest severity that fails the run; `never` only reports. @default 'minor' */
   failOn?: Severity | 'never'
   /** Severity bands (ratios of current to baseline). @default { minor: 1.2, moderate: 1.5, critical: 2.0 } */
   thresholds?: Partial<Thresholds>
   /**
    * Per-test overrides, keyed by a glob over the full test name (`*` matches any
-   * run of characters, `?` one character). The last matching entry wins.
+   * run of characters, `?` one character). Every matching entry applies, in the order
+   * of the object's keys, each band of a later entry replacing the same band of an
+   * earlier one (bands an entry does not set come from the earlier entries, then
+   * from `thresholds`). A pattern set both in a config file and in code takes the
+   * code's bands at the file's place in the order; new patterns from code come after
+   * the file's. (JavaScript puts keys that are whole numbers, such as `'42'`, first.)
+   * Bands must stay in order for every set of patterns that can match one test name,
+   * which is checked when the configuration is read.
    * @example { 'parse *': { thresholds: { minor: 1.3 } } }
    */
   tests?: Record<string, { thresholds?: Partial<Thresholds> }>
@@ -87,6 +99,7 @@ export interface PerfRegressionOptions {
   measure?: MeasureOptions
   /**
    * Report files written after every judged run, relative to the project root; `false` turns one off.
+   * Paths outside the root are refused unless `allowOutsideRoot` is set.
    * `issue` is only written when a critical regression is found (and removed otherwise).
    * @default { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' }
    */
@@ -128,27 +141,15 @@ export interface AbOptions {
 }
 
 export interface ResolvedAb {
-  base: string | undefined
-  design: 'auto' | 'paired' | 'processes'
-  thresholds: Thresholds
-  processes: number | undefined
-  maxRounds: number | undefined
-  budget: number
-  cycles: number
-  roundTime: number
-  setup: string | undefined
-}
-
-export const DEFAULT_AB: ResolvedAb = {
-  base: undefined,
-  design: 'auto',
-  thresholds: { minor: 1.03, moderate: 1.15, critical: 1.5 },
-  processes: undefined,
-  maxRounds: undefined,
-  budget: 300,
-  cycles: 10,
-  roundTime: 5,
-  setup: undefined,
+  readonly base: string | undefined
+  readonly design: 'auto' | 'paired' | 'processes'
+  readonly thresholds: Readonly<Thresholds>
+  readonly processes: number | undefined
+  readonly maxRounds: number | undefined
+  readonly budget: number
+  readonly cycles: number
+  readonly roundTime: number
+  readonly setup: string | undefined
 }
 
 export interface ReportPaths {
@@ -159,45 +160,102 @@ export interface ReportPaths {
 }
 
 export interface ResolvedMeasureOptions {
-  time: number
-  iterations: number
-  warmupTime: number
-  warmupIterations: number
-  metrics: OptionalMetric[]
+  readonly time: number
+  readonly iterations: number
+  readonly warmupTime: number
+  readonly warmupIterations: number
+  readonly metrics: readonly OptionalMetric[]
 }
 
+declare const CHECKED: unique symbol
+
+/**
+ * A part of the configuration that `validateOptions` checked together with the others: the
+ * detector trusts it without checking it again. Only `validateOptions` (and `DEFAULTS`) make
+ * one; build a configuration with `validateOptions` or `resolveConfig`, never by hand, and
+ * keep the `thresholds`, `tests` and `metrics` of one configuration together.
+ */
+export type Checked<T> = T & { readonly [CHECKED]: true }
+
+/** Severity bands in increasing order (1 < minor < moderate < critical). */
+export type Bands = Checked<Readonly<Thresholds>>
+
+/** A per-test override: a test-name glob and the bands it sets. */
+export interface TestOverride {
+  readonly pattern: string
+  readonly thresholds: Readonly<Partial<Thresholds>>
+}
+
+/**
+ * Per-test overrides in the order they apply. Checked: merged over the global bands,
+ * the bands of every set of patterns that can match one test name are in order.
+ */
+export type TestOverrides = Checked<readonly TestOverride[]>
+
+/**
+ * Rules of the `metrics` option by key. Checked: a rule's bands, merged over the bands of
+ * any test (global bands and per-test overrides), are in order.
+ */
+export type MetricRules = Checked<Readonly<Record<string, Readonly<MetricRule>>>>
+
+/** The configuration of a run, validated and merged over the defaults. Deeply frozen. */
 export interface ResolvedConfig {
-  baselineMode: BaselineMode
-  store: string
-  failOn: Severity | 'never'
-  thresholds: Thresholds
-  tests: { pattern: string; thresholds: Partial<Thresholds> }[]
-  metrics: Record<string, MetricRule>
-  confidence: number
-  minSamples: number
-  baselineWindow: { runs: number; days: number }
-  rawSamples: number
-  measure: ResolvedMeasureOptions
-  reports: ReportPaths
-  github: boolean | 'auto'
-  ab: ResolvedAb
+  readonly baselineMode: BaselineMode
+  readonly store: string
+  readonly allowOutsideRoot: boolean
+  readonly failOn: Severity | 'never'
+  readonly thresholds: Bands
+  readonly tests: TestOverrides
+  readonly metrics: MetricRules
+  readonly confidence: number
+  readonly minSamples: number
+  readonly baselineWindow: Readonly<{ runs: number; days: number }>
+  readonly rawSamples: number
+  readonly measure: ResolvedMeasureOptions
+  readonly reports: Readonly<ReportPaths>
+  readonly github: boolean | 'auto'
+  readonly ab: ResolvedAb
 }
 
-export const DEFAULT_MEASURE: ResolvedMeasureOptions = {
+/** Freezes `value` and every object reachable from it; returns it. */
+export function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return value
+  seen.add(value)
+  Object.freeze(value)
+  for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key], seen)
+  return value
+}
+
+export const DEFAULT_AB: ResolvedAb = deepFreeze({
+  base: undefined,
+  design: 'auto',
+  thresholds: { minor: 1.03, moderate: 1.15, critical: 1.5 },
+  processes: undefined,
+  maxRounds: undefined,
+  budget: 300,
+  cycles: 10,
+  roundTime: 5,
+  setup: undefined,
+})
+
+export const DEFAULT_MEASURE: ResolvedMeasureOptions = deepFreeze({
   time: 100,
   iterations: 10,
   warmupTime: 20,
   warmupIterations: 5,
   metrics: ['cpu', 'memory'],
-}
+})
 
-export const DEFAULTS: ResolvedConfig = {
+/** The defaults of every option. Deeply frozen: an attempt to change them throws. */
+export const DEFAULTS: ResolvedConfig = deepFreeze({
   baselineMode: 'compare',
   store: '.perf/benchmarks.jsonl',
+  allowOutsideRoot: false,
   failOn: 'minor',
-  thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 },
-  tests: [],
-  metrics: {},
+  // In order, and no override or metric rule to merge with.
+  thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 } as Bands,
+  tests: [] as readonly TestOverride[] as TestOverrides,
+  metrics: {} as MetricRules,
   confidence: 0.95,
   minSamples: 5,
   baselineWindow: { runs: 30, days: 90 },
@@ -206,4 +264,4 @@ export const DEFAULTS: ResolvedConfig = {
   reports: { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' },
   github: 'auto',
   ab: DEFAULT_AB,
-}
+})

@@ -1,5 +1,6 @@
 import type { CustomMetric } from '../types.js'
-import { RESERVED_METRIC_NAMES, type MeasureOptions, type ResolvedMeasureOptions } from './options.js'
+import { RESERVED_METRIC_NAMES } from '../detect/metrics.js'
+import type { MeasureOptions, ResolvedMeasureOptions } from './options.js'
 import { ConfigError, validateMeasure } from './validate.js'
 
 /**

@@ -1,7 +1,10 @@
 import type { BaselineMode } from '../types.js'
-import type { PerfRegressionOptions, ResolvedConfig, Thresholds } from './options.js'
+import { isRecord, show } from './checks.js'
+import { deepFreeze, type PerfRegressionOptions, type ResolvedConfig } from './options.js'
 import { BASELINE_MODES, ConfigError, validateOptions } from './validate.js'
 import { loadConfigFile, mergeOptions } from './file.js'
+
+export { globToRegExp } from '../detect/bands.js'
 
 export const BASELINE_MODE_ENV = 'PERF_BASELINE_MODE'
 const FLAG = '--baseline-mode'
@@ -32,19 +35,26 @@ export function extractBaselineModeFlag(argv: readonly string[]): { value?: stri
 }
 
 export interface ConfigSources {
-  /** Options from the plugin, the reporter entry or (later) a config file. */
+  /** Options from code: the plugin, the reporter entry, command-line flags. They win over the config file's. */
   options?: PerfRegressionOptions | undefined
+  /** What to call `options` in messages. @default 'options' */
+  source?: string
   /** Process environment (`PERF_BASELINE_MODE`). */
   env?: Record<string, string | undefined>
   /** Command-line arguments (`--baseline-mode=...`, also after `--`). */
   argv?: readonly string[]
-  /** Project root: when given, `perf-regression.config.*` there is read, and `options` win over it. */
+  /**
+   * Project root: when given, `perf-regression.config.*` there is read (`options` win over it),
+   * and path options must stay inside it unless `allowOutsideRoot` is set.
+   */
   root?: string
 }
 
 /**
- * Resolves the configuration of a run. Precedence of the baseline mode:
+ * Resolves the configuration of a run: the config file (when `root` is given) with the
+ * options from code over it, validated once as merged. Precedence of the baseline mode:
  * command-line flag, then `PERF_BASELINE_MODE`, then options, then `compare`.
+ * Every entry point calls it once per run and hands the result on.
  * @throws ConfigError listing every problem found.
  */
 export function resolveConfig(sources: ConfigSources): ResolvedConfig {
@@ -55,40 +65,25 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     // An empty environment variable counts as unset; an empty flag is a mistake.
     if (value === undefined || (value === '' && where === BASELINE_MODE_ENV)) return undefined
     if ((BASELINE_MODES as readonly string[]).includes(value)) return value as BaselineMode
-    problems.push(`${where} must be one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')} (got ${JSON.stringify(value)})`)
+    problems.push(`${where} must be one of ${BASELINE_MODES.map((m) => `"${m}"`).join(', ')} (got ${show(value)})`)
     return undefined
   }
   const fromFlag = pick(flag, FLAG)
   const fromEnv = pick(envMode, BASELINE_MODE_ENV)
+  const fromCode: unknown = sources.options ?? {}
   let config: ResolvedConfig | undefined
-  try {
-    const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root).options
-    config = validateOptions(mergeOptions(fromFile, sources.options ?? {}))
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    problems.push(...error.problems)
+  if (!isRecord(fromCode)) {
+    problems.push(`${sources.source ?? 'options'} must be an object (got ${show(fromCode)})`)
+  } else {
+    try {
+      const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root).options
+      config = validateOptions(mergeOptions(fromFile, fromCode), sources.source ?? 'options', sources.root)
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(...error.problems)
+    }
   }
   if (problems.length > 0 || !config) throw new ConfigError(problems)
   const mode = fromFlag ?? fromEnv
-  return mode ? { ...config, baselineMode: mode } : config
-}
-
-/** Compiles a test-name glob: `*` matches any run of characters, `?` exactly one. */
-export function globToRegExp(glob: string): RegExp {
-  let source = ''
-  for (const ch of glob) {
-    if (ch === '*') source += '.*'
-    else if (ch === '?') source += '.'
-    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp(`^${source}$`, 'su')
-}
-
-/** Severity bands for one test: the global bands with every matching override applied in order. */
-export function thresholdsFor(config: Pick<ResolvedConfig, 'thresholds' | 'tests'>, testName: string): Thresholds {
-  let bands = config.thresholds
-  for (const { pattern, thresholds } of config.tests) {
-    if (globToRegExp(pattern).test(testName)) bands = { ...bands, ...thresholds }
-  }
-  return bands
+  return mode ? deepFreeze({ ...config, baselineMode: mode }) : config
 }

@@ -1,13 +1,21 @@
 import { SEVERITIES, type BaselineMode, type OptionalMetric } from '../types.js'
+import { checkMergedBands } from './bands.js'
+import { checkKeys, checkOrder, isRecord, number, oneOf, show, thresholds, type Problems } from './checks.js'
+import { abOptions, metricRules, reportPaths, testOverrides } from './groups.js'
 import {
+  deepFreeze,
   DEFAULTS,
   DEFAULT_MEASURE,
-  type MetricRule,
+  type Bands,
+  type MetricRules,
   type PerfRegressionOptions,
   type ResolvedConfig,
   type ResolvedMeasureOptions,
+  type TestOverride,
+  type TestOverrides,
   type Thresholds,
 } from './options.js'
+import { checkPaths, type PathOption } from './paths.js'
 
 /** A configuration problem. `problems` lists every problem found, not just the first. */
 export class ConfigError extends Error {
@@ -25,94 +33,6 @@ export const BASELINE_MODES: readonly BaselineMode[] = ['establish', 'compare']
 const FAIL_ON = [...SEVERITIES, 'never'] as const
 const METRICS: readonly OptionalMetric[] = ['cpu', 'memory', 'leak']
 
-type Problems = string[]
-
-const show = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (value === undefined || typeof value === 'number' || typeof value === 'bigint') return String(value)
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    // Circular or otherwise unserialisable: the type is still worth naming.
-    return Object.prototype.toString.call(value)
-  }
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
-function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string, problems: Problems): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      problems.push(`unknown option ${path}${key} (allowed: ${allowed.join(', ')})`)
-    }
-  }
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string, problems: Problems): T | undefined {
-  if (value === undefined) return undefined
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T
-  problems.push(`${path} must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${show(value)})`)
-  return undefined
-}
-
-interface NumberRule {
-  integer?: boolean
-  /** Exclusive lower bound. */
-  above?: number
-  /** Inclusive lower bound. */
-  min?: number
-  /** Exclusive upper bound. */
-  below?: number
-}
-
-function number(value: unknown, path: string, rule: NumberRule, problems: Problems): number | undefined {
-  if (value === undefined) return undefined
-  const what = rule.integer ? 'an integer' : 'a number'
-  const bounds: string[] = []
-  if (rule.above !== undefined) bounds.push(`greater than ${rule.above}`)
-  if (rule.min !== undefined) bounds.push(`at least ${rule.min}`)
-  if (rule.below !== undefined) bounds.push(`less than ${rule.below}`)
-  const expected = `${path} must be ${what}${bounds.length ? ' ' + bounds.join(' and ') : ''} (got ${show(value)})`
-  if (typeof value !== 'number' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
-    problems.push(expected)
-    return undefined
-  }
-  if (
-    (rule.above !== undefined && !(value > rule.above)) ||
-    (rule.min !== undefined && !(value >= rule.min)) ||
-    (rule.below !== undefined && !(value < rule.below))
-  ) {
-    problems.push(expected)
-    return undefined
-  }
-  return value
-}
-
-function thresholds(value: unknown, path: string, problems: Problems): Partial<Thresholds> | undefined {
-  if (value === undefined) return undefined
-  if (!isRecord(value)) {
-    problems.push(`${path} must be an object like { minor: 1.2, moderate: 1.5, critical: 2 } (got ${show(value)})`)
-    return undefined
-  }
-  checkKeys(value, SEVERITIES, `${path}.`, problems)
-  const out: Partial<Thresholds> = {}
-  for (const s of SEVERITIES) {
-    const n = number(value[s], `${path}.${s}`, { above: 1 }, problems)
-    if (n !== undefined) out[s] = n
-  }
-  return out
-}
-
-/** Checks that bands are in increasing order; `path` names where they came from. */
-function checkOrder(t: Thresholds, path: string, problems: Problems): void {
-  if (!(t.minor < t.moderate && t.moderate < t.critical)) {
-    problems.push(
-      `${path} must be in increasing order minor < moderate < critical (got minor ${t.minor}, moderate ${t.moderate}, critical ${t.critical})`,
-    )
-  }
-}
-
 /** Validates measurement options (plugin `measure` or a single `perf()` call). */
 export function validateMeasure(
   value: unknown,
@@ -127,7 +47,7 @@ export function validateMeasure(
   }
   const prefix = path ? `${path}.` : ''
   checkKeys(value, [...Object.keys(DEFAULT_MEASURE), ...extraKeys], prefix, problems)
-  const out: Partial<ResolvedMeasureOptions> = {}
+  const out: { -readonly [K in keyof ResolvedMeasureOptions]?: ResolvedMeasureOptions[K] } = {}
   const time = number(value.time, `${prefix}time`, { min: 0 }, problems)
   const iterations = number(value.iterations, `${prefix}iterations`, { integer: true, min: 1 }, problems)
   const warmupTime = number(value.warmupTime, `${prefix}warmupTime`, { min: 0 }, problems)
@@ -151,67 +71,10 @@ export function validateMeasure(
   return out
 }
 
-const RULE_KEYS: readonly (keyof MetricRule)[] = ['judge', 'thresholds', 'max', 'min', 'floor']
-
-/** Validates the `metrics` option: each entry true, false or a rule. */
-function metricRules(value: unknown, globalBands: Thresholds, tests: ResolvedConfig['tests'], problems: Problems): Record<string, MetricRule> {
-  const out: Record<string, MetricRule> = {}
-  if (value === undefined) return out
-  if (!isRecord(value)) {
-    problems.push(`metrics must be an object keyed by metric name, like { cpu: true, errors: { max: 0 } } (got ${show(value)})`)
-    return out
-  }
-  for (const [name, entry] of Object.entries(value)) {
-    const path = `metrics[${JSON.stringify(name)}]`
-    if (name === 'memory') {
-      problems.push(`${path}: "memory" is what perf() records (measure.metrics); the metrics it gives are "heap" and "rss": judge those`)
-      continue
-    }
-    if (name === 'wall' && (entry === false || (isRecord(entry) && entry.judge === false))) {
-      problems.push(`${path}: wall time is every test's verdict and cannot be turned off; use failOn: 'never' to report without failing`)
-      continue
-    }
-    if (entry === true || entry === false) {
-      out[name] = { judge: entry }
-      continue
-    }
-    if (!isRecord(entry)) {
-      problems.push(`${path} must be true, false or an object like { thresholds: { minor: 1.3 }, max: 100, floor: 1024 } (got ${show(entry)})`)
-      continue
-    }
-    checkKeys(entry, RULE_KEYS, `${path}.`, problems)
-    const rule: MetricRule = {}
-    if (entry.judge !== undefined) {
-      if (typeof entry.judge === 'boolean') rule.judge = entry.judge
-      else problems.push(`${path}.judge must be true or false (got ${show(entry.judge)})`)
-    }
-    const t = thresholds(entry.thresholds, `${path}.thresholds`, problems)
-    if (t !== undefined) {
-      // Per-test bands apply too: the metric's bands must stay in order over each of them.
-      const before = problems.length
-      for (const bands of [{}, ...tests.map((x) => x.thresholds)]) {
-        if (problems.length === before) checkOrder({ ...globalBands, ...bands, ...t }, `${path}.thresholds`, problems)
-      }
-      rule.thresholds = t
-    }
-    const max = number(entry.max, `${path}.max`, {}, problems)
-    const min = number(entry.min, `${path}.min`, {}, problems)
-    const floor = number(entry.floor, `${path}.floor`, { min: 0 }, problems)
-    if (max !== undefined) rule.max = max
-    if (min !== undefined) rule.min = min
-    if (floor !== undefined) rule.floor = floor
-    if (max !== undefined && min !== undefined && !(min < max)) problems.push(`${path}.min (${min}) must be less than ${path}.max (${max})`)
-    if (name === 'leak' && (rule.max !== undefined || rule.min !== undefined || rule.thresholds !== undefined)) {
-      problems.push(`${path} takes only judge and floor (the smallest heap growth per call, in bytes, that counts as a leak)`)
-    }
-    out[name] = rule
-  }
-  return out
-}
-
 const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'baselineMode',
   'store',
+  'allowOutsideRoot',
   'failOn',
   'thresholds',
   'tests',
@@ -226,49 +89,13 @@ const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'ab',
 ]
 
-const AB_KEYS = ['base', 'design', 'thresholds', 'processes', 'maxRounds', 'budget', 'cycles', 'roundTime', 'setup'] as const
-const AB_DESIGNS = ['auto', 'paired', 'processes'] as const
-
-/** Validates the `ab` options. */
-function abOptions(value: unknown, problems: Problems): ResolvedConfig['ab'] {
-  if (value === undefined) return DEFAULTS.ab
-  if (!isRecord(value)) {
-    problems.push(`ab must be an object like { base: 'origin/main', budget: 300 } (got ${show(value)})`)
-    return DEFAULTS.ab
-  }
-  checkKeys(value, AB_KEYS, 'ab.', problems)
-  const text = (key: 'base' | 'setup'): string | undefined => {
-    const v = value[key]
-    if (v === undefined) return undefined
-    if (typeof v === 'string' && v.trim() !== '') return v
-    problems.push(`ab.${key} must be a non-empty string (got ${show(v)})`)
-    return undefined
-  }
-  const bands = { ...DEFAULTS.ab.thresholds, ...thresholds(value.thresholds, 'ab.thresholds', problems) }
-  checkOrder(bands, 'ab.thresholds', problems)
-  const processes = number(value.processes, 'ab.processes', { integer: true, min: 2 }, problems)
-  const maxRounds = number(value.maxRounds, 'ab.maxRounds', { integer: true, min: 2 }, problems)
-  if (processes !== undefined && maxRounds !== undefined && maxRounds < processes) {
-    problems.push(`ab.maxRounds (${maxRounds}) must be at least ab.processes (${processes})`)
-  }
-  return {
-    base: text('base'),
-    design: oneOf(value.design, AB_DESIGNS, 'ab.design', problems) ?? DEFAULTS.ab.design,
-    thresholds: bands,
-    processes,
-    maxRounds,
-    budget: number(value.budget, 'ab.budget', { above: 0 }, problems) ?? DEFAULTS.ab.budget,
-    cycles: number(value.cycles, 'ab.cycles', { integer: true, min: 2 }, problems) ?? DEFAULTS.ab.cycles,
-    roundTime: number(value.roundTime, 'ab.roundTime', { above: 0 }, problems) ?? DEFAULTS.ab.roundTime,
-    setup: text('setup'),
-  }
-}
-
 /**
- * Validates user options and merges them over the defaults.
- * @throws ConfigError listing every problem.
+ * Checks every option and merges the options over the defaults. `whole` is false for
+ * one source of options that is merged with others later (a config file): then the
+ * checks that depend on other options (band order, merged bands, window against
+ * minSamples, paths) wait for the merged options.
  */
-export function validateOptions(input: unknown, source = 'options'): ResolvedConfig {
+function check(input: unknown, source: string, whole: boolean, root: string | undefined): ResolvedConfig {
   const problems: Problems = []
   const opts: Record<string, unknown> = input === undefined ? {} : isRecord(input) ? input : {}
   if (input !== undefined && !isRecord(input)) problems.push(`${source} must be an object (got ${show(input)})`)
@@ -281,29 +108,21 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     if (typeof opts.store === 'string' && opts.store.trim() !== '') store = opts.store
     else problems.push(`store must be a non-empty file path (got ${show(opts.store)})`)
   }
-  const globalBands = { ...DEFAULTS.thresholds, ...thresholds(opts.thresholds, 'thresholds', problems) }
-  checkOrder(globalBands, 'thresholds', problems)
-
-  const tests: ResolvedConfig['tests'] = []
-  if (opts.tests !== undefined) {
-    if (!isRecord(opts.tests)) {
-      problems.push(`tests must be an object keyed by test-name glob (got ${show(opts.tests)})`)
-    } else {
-      for (const [pattern, override] of Object.entries(opts.tests)) {
-        const path = `tests[${JSON.stringify(pattern)}]`
-        if (!isRecord(override)) {
-          problems.push(`${path} must be an object like { thresholds: { minor: 1.3 } } (got ${show(override)})`)
-          continue
-        }
-        checkKeys(override, ['thresholds'], `${path}.`, problems)
-        const t = thresholds(override.thresholds, `${path}.thresholds`, problems) ?? {}
-        checkOrder({ ...globalBands, ...t }, `${path}.thresholds`, problems)
-        tests.push({ pattern, thresholds: t })
-      }
-    }
+  let allowOutsideRoot = DEFAULTS.allowOutsideRoot
+  if (opts.allowOutsideRoot !== undefined) {
+    if (typeof opts.allowOutsideRoot === 'boolean') allowOutsideRoot = opts.allowOutsideRoot
+    else problems.push(`allowOutsideRoot must be true or false (got ${show(opts.allowOutsideRoot)})`)
+  }
+  const globalSet = thresholds(opts.thresholds, 'thresholds', problems) ?? {}
+  const globalBands: Thresholds = { ...DEFAULTS.thresholds, ...globalSet }
+  if (whole) checkOrder(globalBands, 'thresholds', problems)
+  const tests = testOverrides(opts.tests, problems)
+  const metrics = metricRules(opts.metrics, problems)
+  if (whole) {
+    const banded = Object.entries(metrics).flatMap(([key, rule]) => (rule.thresholds ? [{ key, thresholds: rule.thresholds }] : []))
+    checkMergedBands({ defaults: DEFAULTS.thresholds, global: globalSet, tests, metrics: banded }, problems)
   }
 
-  const metrics = metricRules(opts.metrics, globalBands, tests, problems)
   const confidence = number(opts.confidence, 'confidence', { above: 0.5, below: 1 }, problems)
   const minSamples = number(opts.minSamples, 'minSamples', { integer: true, min: 2 }, problems)
   const rawSamples = number(opts.rawSamples, 'rawSamples', { integer: true, min: 0 }, problems)
@@ -321,26 +140,17 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
   }
   const measure = { ...DEFAULT_MEASURE, ...validateMeasure(opts.measure, 'measure', problems) }
   const resolvedMinSamples = minSamples ?? DEFAULTS.minSamples
-  if (window.runs < resolvedMinSamples) {
+  if (whole && window.runs < resolvedMinSamples) {
     problems.push(
       `baselineWindow.runs (${window.runs}) must be at least minSamples (${resolvedMinSamples}), or no test could ever be judged`,
     )
   }
 
-  const reports = { ...DEFAULTS.reports }
-  if (opts.reports !== undefined) {
-    if (!isRecord(opts.reports)) {
-      problems.push(`reports must be an object like { markdown: '.perf/report.md', html: false } (got ${show(opts.reports)})`)
-    } else {
-      const keys = Object.keys(DEFAULTS.reports) as (keyof typeof reports)[]
-      checkKeys(opts.reports, keys, 'reports.', problems)
-      for (const key of keys) {
-        const value = opts.reports[key]
-        if (value === undefined) continue
-        if (value === false || (typeof value === 'string' && value.trim() !== '')) reports[key] = value
-        else problems.push(`reports.${key} must be a file path or false (got ${show(value)})`)
-      }
-    }
+  const reports = reportPaths(opts.reports, problems)
+  if (whole && !allowOutsideRoot) {
+    const paths: PathOption[] = [{ option: 'store', value: store ?? DEFAULTS.store }]
+    for (const [key, value] of Object.entries(reports)) if (value !== false) paths.push({ option: `reports.${key}`, value })
+    checkPaths(paths, root, problems)
   }
   let github: boolean | 'auto' = DEFAULTS.github
   if (opts.github !== undefined) {
@@ -348,16 +158,18 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     else problems.push(`github must be true, false or "auto" (got ${show(opts.github)})`)
   }
 
-  const ab = abOptions(opts.ab, problems)
+  const ab = abOptions(opts.ab, whole, problems)
 
   if (problems.length > 0) throw new ConfigError(problems)
-  return {
+  return deepFreeze({
     baselineMode: baselineMode ?? DEFAULTS.baselineMode,
     store: store ?? DEFAULTS.store,
+    allowOutsideRoot,
     failOn: failOn ?? DEFAULTS.failOn,
-    thresholds: globalBands,
-    tests,
-    metrics,
+    // Checked above, with every override and metric rule they are merged with.
+    thresholds: globalBands as Bands,
+    tests: tests as readonly TestOverride[] as TestOverrides,
+    metrics: metrics as MetricRules,
     confidence: confidence ?? DEFAULTS.confidence,
     minSamples: resolvedMinSamples,
     baselineWindow: window,
@@ -366,5 +178,27 @@ export function validateOptions(input: unknown, source = 'options'): ResolvedCon
     reports,
     github,
     ab,
-  }
+  })
+}
+
+/**
+ * Validates user options and merges them over the defaults. Everything is checked
+ * as the run will use it: the bands of every set of per-test overrides that can
+ * apply to one test, metric bands over them, and paths. With `root`, paths outside
+ * it are refused (unless `allowOutsideRoot`); without it, only relative paths that
+ * climb out of the root are. The result is deeply frozen.
+ * @throws ConfigError listing every problem.
+ */
+export function validateOptions(input: unknown, source = 'options', root?: string): ResolvedConfig {
+  return check(input, source, true, root)
+}
+
+/**
+ * Checks the options of one source that is merged with others before use (a config
+ * file): each option on its own, so that its problems can name the source. The
+ * checks that depend on other options are left to `validateOptions` on the merge.
+ * @throws ConfigError listing every problem.
+ */
+export function checkSource(input: unknown, source: string): void {
+  check(input, source, false, undefined)
 }

@@ -1,11 +1,11 @@
 import { median } from 'simple-statistics'
-import type { ResolvedConfig, Thresholds } from '../config/options.js'
-import { thresholdsFor } from '../config/resolve.js'
+import type { Bands, MetricRules, ResolvedConfig } from '../config/options.js'
 import { benjaminiHochberg } from '../stats/multiple.js'
 import type { BaselineEvent, RunRecord, TestRef, TestResult } from '../types.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { leakFinding, limitFindings, metricCandidates, metricFinding, trendFinding, zeroFindings, type BaselineEntry, type MetricCandidate } from './findings.js'
 import { baselineModel, compareToModel } from './modes.js'
+import { metricBands, thresholdsFor } from './bands.js'
 export { NOISE_FLOOR } from './modes.js'
 import { reaches, severityOf, type Evidence, type Finding, type TestVerdict } from './verdict.js'
 
@@ -14,7 +14,11 @@ export function testKey(test: TestRef): string {
   return JSON.stringify([test.project, test.file, test.name, test.bench ?? null])
 }
 
-/** The part of the configuration the detector reads. `metrics` is optional for callers of the programmatic API. */
+/**
+ * The part of the configuration the detector reads, from `resolveConfig` or `validateOptions`:
+ * its bands, overrides and metric rules were checked together there and are not checked again.
+ * `metrics` is optional for callers of the programmatic API.
+ */
 export type DetectConfig = Pick<ResolvedConfig, 'thresholds' | 'tests' | 'confidence' | 'minSamples' | 'baselineWindow'> & Pick<Partial<ResolvedConfig>, 'metrics'>
 
 export interface DetectInput {
@@ -181,7 +185,7 @@ export const MIN_POOLED_RUNS = 3
  * With `earlier` runs of its repeat group (at least MIN_POOLED_RUNS in all),
  * their median is judged instead.
  */
-function compare(current: number, baseline: readonly number[], config: DetectConfig, bands: Thresholds, floor: number | undefined, earlier: readonly number[] = []): Comparison {
+function compare(current: number, baseline: readonly number[], config: DetectConfig, bands: Bands, floor: number | undefined, earlier: readonly number[] = []): Comparison {
   const model = baselineModel(baseline)
   // The median of k runs: its variance is about π/(2k) times one run's (conservative for small k).
   const pooled = 1 + earlier.length >= MIN_POOLED_RUNS ? [current, ...earlier] : undefined
@@ -206,6 +210,9 @@ function compare(current: number, baseline: readonly number[], config: DetectCon
   if (c.modeIndex > 0) evidence.mode = { runs: c.mode.runs, main: Math.exp(model.modes[0]!.center), main_runs: model.modes[0]!.runs }
   return { evidence }
 }
+
+/** No metric rules: nothing to check. */
+const NO_RULES = {} as MetricRules
 
 const pct = (c: number) => `${Math.round(c * 100)}%`
 
@@ -250,7 +257,7 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
 export function detect(input: DetectInput): TestVerdict[] {
   const { baselines, foreign, repeats } = scanHistory(input)
   const { config } = input
-  const rules = config.metrics ?? {}
+  const rules: MetricRules = config.metrics ?? NO_RULES
   type Pending = Comparison & { test: TestRef; key: string }
   const slots: { verdict: TestVerdict | Pending; findings: Finding[]; candidates: MetricCandidate[]; sample: TestResult['sample'] }[] = []
   for (const r of input.current) {
@@ -259,7 +266,7 @@ export function detect(input: DetectInput): TestVerdict[] {
     const entries = baselines.get(key) ?? []
     const values = entries.map((e) => e.sample.wall_ns.median)
     const bands = thresholdsFor(config, r.test.name)
-    const wallBands = rules.wall?.thresholds ? { ...bands, ...rules.wall.thresholds } : bands
+    const wallBands = metricBands(bands, rules.wall)
     const findings = limitFindings(r.sample, rules)
     let candidates: MetricCandidate[] = []
     let verdict: TestVerdict | Pending

@@ -1,10 +1,10 @@
 import { median } from 'simple-statistics'
-import type { MetricRule, Thresholds } from '../config/options.js'
+import type { Bands, MetricRule, Thresholds } from '../config/options.js'
 import type { PerfSample, RunRecord } from '../types.js'
 import { formatInterval, formatRatio } from '../util/format.js'
 import { DEFAULT_LEAK_FLOOR, formatMetric, judgedMetrics, WALL_METRIC, type MetricDef } from './metrics.js'
 import { baselineModel, compareToModel } from './modes.js'
-import { detectTrend } from './trend.js'
+import { trendOf } from './trend.js'
 import { reaches, severityOf, type Finding } from './verdict.js'
 
 /** One baseline run of a test: the run and the test's sample in it. */
@@ -174,10 +174,10 @@ export function metricFinding(c: MetricCandidate, q: number, confidence: number)
  * ends at the current run. Reported, never failing: the runs showing it are mostly
  * baseline runs, so its cause may be anywhere in their commits.
  */
-export function trendFinding(baseline: readonly BaselineEntry[], current: PerfSample, bands: Thresholds, confidence: number): Finding | undefined {
+export function trendFinding(baseline: readonly BaselineEntry[], current: PerfSample, bands: Bands, confidence: number): Finding | undefined {
   const chronological = [...baseline].reverse()
   const values = [...chronological.map((e) => e.sample.wall_ns.median), current.wall_ns.median]
-  const t = detectTrend(values, { thresholds: bands, confidence })
+  const t = trendOf(values, { thresholds: bands, confidence })
   if (!t || t.severity === undefined) return undefined
   const first = chronological[t.since]
   const since = first

@@ -1,6 +1,12 @@
-import { RESERVED_METRIC_NAMES, type MetricRule } from '../config/options.js'
+import type { MetricRule } from '../config/options.js'
 import type { PerfSample } from '../types.js'
 import { formatBytes, formatNs } from '../util/format.js'
+
+/**
+ * Keys of the `metrics` option that name built-in metrics (and `memory`, a `measure.metrics` entry):
+ * a custom metric may not use them.
+ */
+export const RESERVED_METRIC_NAMES: readonly string[] = ['wall', 'p75', 'p99', 'cpu', 'heap', 'rss', 'leak', 'memory']
 
 /** A metric the detector can judge, and how to read it from a sample. */
 export interface MetricDef {

@@ -16,7 +16,7 @@
  */
 
 import { median } from 'simple-statistics'
-import type { Thresholds } from '../config/options.js'
+import type { Bands, Thresholds } from '../config/options.js'
 import { hodgesLehmann, mannKendall, mannWhitney, theilSen, twoSided } from '../stats/rank.js'
 import type { Severity } from '../types.js'
 import { reaches, severityOf } from './verdict.js'
@@ -101,9 +101,18 @@ interface Candidate {
  * `values` are positive, oldest first; the last is the current run.
  */
 export function detectTrend(values: readonly number[], options: TrendOptions): TrendFinding | undefined {
+  checkOptions(options, options.minBefore ?? 8, options.better ?? 'lower')
+  // Checked just above.
+  return trendOf(values, options as TrendOptions & { thresholds: Bands })
+}
+
+/**
+ * `detectTrend` for options that were checked already: the detector's bands and
+ * confidence come from a validated configuration.
+ */
+export function trendOf(values: readonly number[], options: TrendOptions & { thresholds: Bands }): TrendFinding | undefined {
   const minBefore = options.minBefore ?? 8
   const better = options.better ?? 'lower'
-  checkOptions(options, minBefore, better)
   values.forEach((v, i) => {
     if (!(Number.isFinite(v) && v > 0)) {
       throw new RangeError(`values[${i}] must be a positive finite number (got ${v})`)

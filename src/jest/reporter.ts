@@ -118,7 +118,7 @@ export default class PerfRegressionJestReporter {
     options: PerfRegressionOptions = {},
   ) {
     // Validated like the Vitest plugin's options; a ConfigError stops Jest before any test runs.
-    this.config = resolveConfig({ options, env: process.env, argv: process.argv, root: globalConfig.rootDir })
+    this.config = resolveConfig({ options, source: 'perf-regression reporter options', env: process.env, argv: process.argv, root: globalConfig.rootDir })
     this.spool = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-jest-'))
     // Workers are started after reporters, and inherit these.
     process.env[SPOOL_ENV] = this.spool

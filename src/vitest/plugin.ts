@@ -1,7 +1,6 @@
 import type { VitestPluginContext } from 'vitest/node'
-import type { PerfRegressionOptions } from '../config/options.js'
+import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
-import { validateOptions } from '../config/validate.js'
 import { colors } from '../report/color.js'
 import { printable } from '../report/printable.js'
 import path from 'node:path'
@@ -16,6 +15,12 @@ type ReporterEntry = unknown
 function isOurReference(entry: ReporterEntry): boolean {
   const name = Array.isArray(entry) ? entry[0] : entry
   return typeof name === 'string' && REPORTER_NAMES.has(name)
+}
+
+/** Options of the first `perf-regression` reporter entry (`reporters: [['perf-regression', { ... }]]`). */
+function entryOptions(reporters: readonly ReporterEntry[]): PerfRegressionOptions {
+  const entry = reporters.find(isOurReference)
+  return Array.isArray(entry) && typeof entry[1] === 'object' && entry[1] !== null ? (entry[1] as PerfRegressionOptions) : {}
 }
 
 const configured = new WeakSet<object>()
@@ -101,14 +106,22 @@ export function pairedRunConfig(config: { root?: string; test?: { include?: stri
  * export default defineConfig({ plugins: [perfRegression({ failOn: 'moderate' })] })
  */
 export function perfRegression(options: PerfRegressionOptions = {}): PerfRegressionPlugin {
-  validateOptions(options, 'perfRegression() options')
+  // Resolved once per Vitest instance (configureVitest runs once per project) and handed to the reporter.
+  const resolved = new WeakMap<object, ResolvedConfig>()
   return {
     name: 'perf-regression',
     // Test lines, for GitHub annotations that point at the test.
     config: (config) => ({ test: { includeTaskLocation: true, ...pairedRunConfig(config) } }),
     resolveId: baseTreeResolver(),
     configureVitest({ vitest, project }) {
-      const config = resolveConfig({ options, env: process.env, argv: process.argv, root: vitest.config.root })
+      const reporters = vitest.config.reporters as unknown as ReporterEntry[]
+      let config = resolved.get(vitest)
+      if (!config) {
+        // The reporter entry's options with the plugin's over them: what the reporter below runs with.
+        const withEntry = { ...entryOptions(reporters), ...options }
+        config = resolveConfig({ options: withEntry, source: 'perfRegression() options', env: process.env, argv: process.argv, root: vitest.config.root })
+        resolved.set(vitest, config)
+      }
       project.provide(PROVIDE_KEY, { measure: config.measure, rawSamples: config.rawSamples, baselineMode: config.baselineMode })
       const pool = String(project.config.pool)
       if (pool !== 'forks') {
@@ -120,23 +133,22 @@ export function perfRegression(options: PerfRegressionOptions = {}): PerfRegress
       }
       if (configured.has(vitest)) return
       configured.add(vitest)
-      const reporters = vitest.config.reporters as unknown as ReporterEntry[]
       let merged = false
       for (let i = 0; i < reporters.length; i++) {
         const entry = reporters[i]
         if (PerfRegressionReporter.is(entry)) {
+          // An instance made in the config: it resolves its own options.
           merged = true
         } else if (isOurReference(entry)) {
           // `--reporter=perf-regression` on the command line: one instance, with the plugin's options over the entry's.
-          const entryOptions = Array.isArray(entry) && typeof entry[1] === 'object' && entry[1] !== null ? entry[1] : {}
-          reporters[i] = merged ? undefined : new PerfRegressionReporter({ ...(entryOptions as PerfRegressionOptions), ...options })
+          reporters[i] = merged ? undefined : new PerfRegressionReporter({ ...entryOptions(reporters), ...options }, config)
           merged = true
         }
       }
       const kept = reporters.filter((r) => r !== undefined)
       reporters.length = 0
       reporters.push(...kept)
-      if (!merged) reporters.push(new PerfRegressionReporter(options))
+      if (!merged) reporters.push(new PerfRegressionReporter(options, config))
     },
   }
 }

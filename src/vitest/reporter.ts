@@ -2,7 +2,6 @@ import path from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
-import { validateOptions } from '../config/validate.js'
 import { completeRun } from '../core/complete.js'
 import { colors } from '../report/color.js'
 import { printable, printableLines } from '../report/printable.js'
@@ -72,9 +71,15 @@ export default class PerfRegressionReporter implements Reporter {
   private vitest: Vitest | undefined
   private config: ResolvedConfig | undefined
 
-  constructor(private readonly options: PerfRegressionOptions = {}) {
-    validateOptions(options, 'perf-regression reporter options')
-  }
+  /**
+   * @param options Options of the reporter entry.
+   * @param resolved The run's configuration, when the plugin resolved it already (from these options);
+   * without it the reporter resolves `options` with the config file itself, once, in `onInit`.
+   */
+  constructor(
+    private readonly options: PerfRegressionOptions = {},
+    private readonly resolved?: ResolvedConfig,
+  ) {}
 
   /** True for instances of this class, also across copies of the package. */
   static is(value: unknown): value is PerfRegressionReporter {
@@ -83,7 +88,9 @@ export default class PerfRegressionReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
-    this.config = resolveConfig({ options: this.options, env: process.env, argv: process.argv, root: vitest.config.root })
+    this.config =
+      this.resolved ??
+      resolveConfig({ options: this.options, source: 'perf-regression reporter options', env: process.env, argv: process.argv, root: vitest.config.root })
   }
 
   async onTestRunEnd(

@@ -1,10 +1,22 @@
+import { rmSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { loadConfigFile, mergeOptions } from '../../src/config/file.js'
 import { resolveConfig } from '../../src/config/resolve.js'
 import { ConfigError } from '../../src/config/validate.js'
+import PerfRegressionJestReporter from '../../src/jest/reporter.js'
+import { SETTINGS_ENV, SPOOL_ENV } from '../../src/jest/spool.js'
+import { perfRegression } from '../../src/vitest/plugin.js'
+import PerfRegressionReporter from '../../src/vitest/reporter.js'
 import { tempDir } from './helpers.js'
+
+// Every resolution of a run is counted; the function itself is the real one.
+vi.mock('../../src/config/resolve.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/config/resolve.js')>()
+  return { ...actual, resolveConfig: vi.fn(actual.resolveConfig) }
+})
+const resolutions = vi.mocked(resolveConfig)
 
 async function inDir(files: Record<string, string>, fn: (dir: string) => void | Promise<void>) {
   const { dir, cleanup } = await tempDir()
@@ -56,6 +68,25 @@ describe('loadConfigFile', () => {
     })
   })
 
+  test('a file is read once while unchanged, and again once it changes', async () => {
+    // The file counts its own evaluations: jiti runs it in this realm.
+    const counted = (failOn: string) =>
+      `globalThis.__perfConfigLoads = (globalThis.__perfConfigLoads ?? 0) + 1\nexport default { failOn: '${failOn}' }\n`
+    const counter = globalThis as { __perfConfigLoads?: number }
+    counter.__perfConfigLoads = 0
+    await inDir({ 'perf-regression.config.mjs': counted('moderate') }, async (dir) => {
+      const first = loadConfigFile(dir)
+      const second = loadConfigFile(dir)
+      expect(counter.__perfConfigLoads).toBe(1)
+      expect(second.options).toBe(first.options)
+      expect(Object.isFrozen(first.options)).toBe(true)
+      // A different size tells the change even within the file system's time resolution.
+      await writeFile(path.join(dir, 'perf-regression.config.mjs'), counted('critical'))
+      expect(loadConfigFile(dir).options).toEqual({ failOn: 'critical' })
+      expect(counter.__perfConfigLoads).toBe(2)
+    })
+  })
+
   test('two config files are refused; broken syntax says which file', async () => {
     await inDir({ 'perf-regression.config.json': '{}', 'perf-regression.config.yaml': '{}' }, (dir) => {
       expect(() => loadConfigFile(dir)).toThrow(/found perf-regression\.config\.json and perf-regression\.config\.yaml .*keep one/)
@@ -94,9 +125,102 @@ describe('mergeOptions and resolveConfig with a root', () => {
     })
   })
 
+  test('checks that depend on other options wait for the merge', async () => {
+    // Alone, the file's minor 1.6 is above the default moderate 1.5; merged, the code's moderate 1.8 is over it.
+    await inDir({ 'perf-regression.config.json': '{ "thresholds": { "minor": 1.6 }, "allowOutsideRoot": true }' }, (dir) => {
+      const store = path.resolve(dir, '..', 'elsewhere.jsonl')
+      const config = resolveConfig({ root: dir, options: { thresholds: { moderate: 1.8 }, store } })
+      expect(config.thresholds).toEqual({ minor: 1.6, moderate: 1.8, critical: 2 })
+      expect(config.store).toBe(store)
+    })
+  })
+
+  test('a store outside the root is refused as merged, whichever source set it', async () => {
+    await inDir({ 'perf-regression.config.json': '{ "store": "../history.jsonl" }' }, (dir) => {
+      expect(() => resolveConfig({ root: dir })).toThrow(/store "\.\.\/history\.jsonl" resolves to .*, outside the project root .*allowOutsideRoot: true/)
+      expect(resolveConfig({ root: dir, options: { allowOutsideRoot: true } }).store).toBe('../history.jsonl')
+    })
+  })
+
+  test('options from code that are not an object are named by their source', () => {
+    expect(() => resolveConfig({ options: 42 as never, source: 'perfRegression() options' })).toThrow('perfRegression() options must be an object (got 42)')
+  })
+
   test('a merged result that breaks the band order is reported', async () => {
     await inDir({ 'perf-regression.config.json': '{ "thresholds": { "moderate": 1.3 } }' }, (dir) => {
       expect(() => resolveConfig({ root: dir, options: { thresholds: { minor: 1.4 } } })).toThrow(/increasing order/)
+    })
+  })
+})
+
+describe('one resolution per run', () => {
+  const counter = globalThis as { __perfConfigLoads?: number }
+  const CONFIG = "globalThis.__perfConfigLoads = (globalThis.__perfConfigLoads ?? 0) + 1\nexport default { failOn: 'moderate', measure: { time: 30 } }\n"
+  afterEach(() => {
+    resolutions.mockClear()
+    counter.__perfConfigLoads = 0
+  })
+
+  /** The parts of Vitest's plugin context the plugin and the reporter use. */
+  function fakeVitest(root: string, reporters: unknown[]) {
+    const vitest = { config: { root, reporters, watch: false }, logger: { warn: () => {}, log: () => {}, error: () => {} }, version: '4.1.0' }
+    const project = (name: string) => ({ name, config: { pool: 'forks' }, provided: undefined as unknown, provide(_key: string, value: unknown) { this.provided = value } })
+    return { vitest, project }
+  }
+
+  test('Vitest: the plugin resolves once for all projects and the reporter reuses it', async () => {
+    await inDir({ 'perf-regression.config.mjs': CONFIG }, (dir) => {
+      counter.__perfConfigLoads = 0
+      resolutions.mockClear()
+      const reporters: unknown[] = [['perf-regression', { failOn: 'critical' }]]
+      const { vitest, project } = fakeVitest(dir, reporters)
+      const plugin = perfRegression({ rawSamples: 8 })
+      const a = project('a')
+      const b = project('b')
+      plugin.configureVitest({ vitest, project: a } as never)
+      plugin.configureVitest({ vitest, project: b } as never)
+      const reporter = reporters.find((r) => PerfRegressionReporter.is(r)) as PerfRegressionReporter
+      expect(reporters).toHaveLength(1)
+      reporter.onInit(vitest as never)
+      expect(resolutions).toHaveBeenCalledTimes(1)
+      expect(counter.__perfConfigLoads).toBe(1)
+      // Both projects' workers and the reporter got the same configuration: file, entry and plugin options merged.
+      expect(a.provided).toEqual({ measure: expect.objectContaining({ time: 30 }), rawSamples: 8, baselineMode: 'compare' })
+      expect(b.provided).toEqual(a.provided)
+      expect((reporter as unknown as { config: { failOn: string; rawSamples: number } }).config).toMatchObject({ failOn: 'critical', rawSamples: 8 })
+    })
+  })
+
+  test('Vitest: a reporter given by name without the plugin resolves once, in onInit', async () => {
+    await inDir({ 'perf-regression.config.mjs': CONFIG }, (dir) => {
+      counter.__perfConfigLoads = 0
+      resolutions.mockClear()
+      const reporter = new PerfRegressionReporter({ failOn: 'never' })
+      expect(resolutions).toHaveBeenCalledTimes(0)
+      reporter.onInit(fakeVitest(dir, []).vitest as never)
+      expect(resolutions).toHaveBeenCalledTimes(1)
+      expect(counter.__perfConfigLoads).toBe(1)
+    })
+  })
+
+  test('Jest: the reporter resolves once, in its constructor', async () => {
+    const saved = { spool: process.env[SPOOL_ENV], settings: process.env[SETTINGS_ENV] }
+    await inDir({ 'perf-regression.config.mjs': CONFIG }, (dir) => {
+      counter.__perfConfigLoads = 0
+      resolutions.mockClear()
+      try {
+        const reporter = new PerfRegressionJestReporter({ rootDir: dir }, { failOn: 'critical' })
+        expect(reporter.getLastError()).toBeUndefined()
+        expect(resolutions).toHaveBeenCalledTimes(1)
+        expect(counter.__perfConfigLoads).toBe(1)
+        expect(JSON.parse(process.env[SETTINGS_ENV]!)).toMatchObject({ measure: { time: 30 } })
+      } finally {
+        if (process.env[SPOOL_ENV]) rmSync(process.env[SPOOL_ENV]!, { recursive: true, force: true })
+        for (const [key, value] of [[SPOOL_ENV, saved.spool], [SETTINGS_ENV, saved.settings]] as const) {
+          if (value === undefined) delete process.env[key]
+          else process.env[key] = value
+        }
+      }
     })
   })
 })

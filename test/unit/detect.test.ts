@@ -1,4 +1,5 @@
 import { describe, test, expect } from 'vitest'
+import { validateOptions } from '../../src/config/validate.js'
 import { detect, NOISE_FLOOR, selectBaselines, testKey, type DetectInput } from '../../src/detect/detect.js'
 import type { TestVerdict } from '../../src/detect/verdict.js'
 import { benjaminiHochberg } from '../../src/stats/multiple.js'
@@ -215,11 +216,11 @@ describe('configuration and determinism', () => {
 
   test('per-glob thresholds change the verdict', () => {
     expect(judge(1.3 * NOMINAL, history).kind).toBe('regression')
-    const lenient = detectConfig({ tests: [{ pattern: 'pa?se*', thresholds: { minor: 1.4, moderate: 1.8 } }] })
+    const lenient = detectConfig({ tests: validateOptions({ tests: { 'pa?se*': { thresholds: { minor: 1.4, moderate: 1.8 } } } }).tests })
     const v = judge(1.3 * NOMINAL, history, { config: lenient })
     expect(v.kind).toBe('unchanged')
     expect(evidenceOf(v).thresholds).toEqual({ minor: 1.4, moderate: 1.8, critical: 2 })
-    const strict = detectConfig({ tests: [{ pattern: '*', thresholds: { minor: 1.1, moderate: 1.25 } }] })
+    const strict = detectConfig({ tests: validateOptions({ tests: { '*': { thresholds: { minor: 1.1, moderate: 1.25 } } } }).tests })
     const s = judge(1.3 * NOMINAL, history, { config: strict })
     expect(s.kind === 'regression' && s.severity).toBe('moderate')
   })

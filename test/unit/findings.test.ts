@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { MetricRule } from '../../src/config/options.js'
+import { validateOptions } from '../../src/config/validate.js'
 import { detect } from '../../src/detect/detect.js'
 import { failureReasons, fails, type Finding, type TestVerdict } from '../../src/detect/verdict.js'
 import type { PerfSample, RunRecord, TestResult } from '../../src/types.js'
@@ -31,7 +32,7 @@ function quiet(n: number, extra: (r: () => number) => Partial<PerfSample> = () =
 
 function judge(current: PerfSample, past: PerfSample[], metrics: Record<string, MetricRule> = {}): TestVerdict {
   const cur: TestResult = { test: ref('parse'), runner: RUNNER, env_key: ENV_KEY, sample: current }
-  const [v] = detect({ current: [cur], history: history(past), config: detectConfig({ metrics }), now: NOW })
+  const [v] = detect({ current: [cur], history: history(past), config: detectConfig({ metrics: validateOptions({ metrics }).metrics }), now: NOW })
   return v!
 }
 

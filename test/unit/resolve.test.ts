@@ -1,6 +1,8 @@
 import { describe, test, expect } from 'vitest'
-import { BASELINE_MODE_ENV, extractBaselineModeFlag, globToRegExp, resolveConfig, thresholdsFor } from '../../src/config/resolve.js'
-import { ConfigError } from '../../src/config/validate.js'
+import { BASELINE_MODE_ENV, extractBaselineModeFlag, globToRegExp, resolveConfig } from '../../src/config/resolve.js'
+import { ConfigError, validateOptions } from '../../src/config/validate.js'
+import { commonName } from '../../src/config/overlap.js'
+import { thresholdsFor } from '../../src/detect/bands.js'
 import { DEFAULTS } from '../../src/config/options.js'
 
 function problemsOf(run: () => unknown): string[] {
@@ -135,46 +137,95 @@ describe('globToRegExp', () => {
   })
 })
 
+describe('commonName: a name two globs both match', () => {
+  test('examples', () => {
+    expect(commonName('c*', 'ch*')).toBe('ch')
+    expect(commonName('c*', 'd*')).toBeUndefined()
+    expect(commonName('*.fast', '*.slow')).toBeUndefined()
+    expect(commonName('a?', 'a??*')).toBeUndefined()
+    expect(commonName('*', '')).toBe('')
+    expect(commonName('?', '')).toBeUndefined()
+    expect(commonName('', '')).toBe('')
+    expect(commonName('x', 'x')).toBe('x')
+    // Code points, as globToRegExp matches them: one ? is one emoji.
+    expect(commonName('?', '😀')).toBe('😀')
+    expect(commonName('??', '😀')).toBeUndefined()
+  })
+
+  test('agrees with globToRegExp on every pair of globs of up to 3 characters over a, b, * and ?', () => {
+    // Names over a, b and x (x stands for every other character). A shortest common name has at
+    // most as many characters as both globs have characters other than *, so 6 is enough.
+    const names = ['']
+    for (let len = 1, last = ['']; len <= 6; len++) {
+      last = last.flatMap((n) => ['a', 'b', 'x'].map((c) => n + c))
+      names.push(...last)
+    }
+    const globs = ['']
+    for (let len = 1, last = ['']; len <= 3; len++) {
+      last = last.flatMap((g) => ['a', 'b', '*', '?'].map((c) => g + c))
+      globs.push(...last)
+    }
+    const matches = globs.map((g) => {
+      const re = globToRegExp(g)
+      return names.map((n) => re.test(n))
+    })
+    let overlapping = 0
+    for (let i = 0; i < globs.length; i++) {
+      for (let j = i; j < globs.length; j++) {
+        const expected = names.some((_, k) => matches[i]![k] && matches[j]![k])
+        const name = commonName(globs[i]!, globs[j]!)
+        expect(name !== undefined, `${globs[i]} / ${globs[j]}`).toBe(expected)
+        if (name !== undefined) {
+          overlapping++
+          expect(globToRegExp(globs[i]!).test(name) && globToRegExp(globs[j]!).test(name), `${globs[i]} / ${globs[j]}: ${name}`).toBe(true)
+        }
+      }
+    }
+    // Both kinds of pairs were seen.
+    expect(overlapping).toBeGreaterThan(100)
+    expect(overlapping).toBeLessThan((globs.length * (globs.length + 1)) / 2)
+  })
+})
+
 describe('thresholdsFor', () => {
   const thresholds = { minor: 1.2, moderate: 1.5, critical: 2 }
 
   test('no override: the global bands', () => {
-    expect(thresholdsFor({ thresholds, tests: [] }, 'anything')).toEqual(thresholds)
-    expect(thresholdsFor({ thresholds, tests: [{ pattern: 'parse *', thresholds: { minor: 1.3 } }] }, 'render x')).toEqual(thresholds)
+    expect(thresholdsFor(validateOptions({}), 'anything')).toEqual(thresholds)
+    expect(thresholdsFor(validateOptions({ tests: { 'parse *': { thresholds: { minor: 1.3 } } } }), 'render x')).toEqual(thresholds)
   })
 
   test('a matching override is merged over the global bands', () => {
-    const config = { thresholds, tests: [{ pattern: 'parse *', thresholds: { minor: 1.3 } }] }
+    const config = validateOptions({ tests: { 'parse *': { thresholds: { minor: 1.3 } } } })
     expect(thresholdsFor(config, 'parse json')).toEqual({ minor: 1.3, moderate: 1.5, critical: 2 })
   })
 
   test('? matches exactly one character', () => {
-    const config = { thresholds, tests: [{ pattern: 'case ?', thresholds: { critical: 5 } }] }
+    const config = validateOptions({ tests: { 'case ?': { thresholds: { critical: 5 } } } })
     expect(thresholdsFor(config, 'case 7').critical).toBe(5)
     expect(thresholdsFor(config, 'case 10').critical).toBe(2)
   })
 
   test('every matching override applies in order, the last one winning per band', () => {
-    const config = {
-      thresholds,
-      tests: [
-        { pattern: '*', thresholds: { minor: 1.1, critical: 3 } },
-        { pattern: 'parse *', thresholds: { minor: 1.3 } },
-        { pattern: 'render *', thresholds: { minor: 1.4 } },
-      ],
-    }
+    const config = validateOptions({
+      tests: {
+        '*': { thresholds: { minor: 1.1, critical: 3 } },
+        'parse *': { thresholds: { minor: 1.3 } },
+        'render *': { thresholds: { minor: 1.4 } },
+      },
+    })
     expect(thresholdsFor(config, 'parse json')).toEqual({ minor: 1.3, moderate: 1.5, critical: 3 })
     expect(thresholdsFor(config, 'other')).toEqual({ minor: 1.1, moderate: 1.5, critical: 3 })
   })
 
   test('metacharacters in test names are matched literally', () => {
-    const config = { thresholds, tests: [{ pattern: 'sum (a+b) [v2].*', thresholds: { minor: 1.25 } }] }
+    const config = validateOptions({ tests: { 'sum (a+b) [v2].*': { thresholds: { minor: 1.25 } } } })
     expect(thresholdsFor(config, 'sum (a+b) [v2].fast').minor).toBe(1.25)
     expect(thresholdsFor(config, 'sum (aab) [v2].fast').minor).toBe(1.2)
     expect(thresholdsFor(config, 'sum a+b v2 fast').minor).toBe(1.2)
   })
 
-  test('works on a validated configuration', () => {
+  test('works on a resolved configuration', () => {
     const config = resolveConfig({ options: { tests: { 'slow *': { thresholds: { minor: 1.4, moderate: 1.8 } } } } })
     expect(thresholdsFor(config, 'slow path')).toEqual({ minor: 1.4, moderate: 1.8, critical: 2 })
   })

@@ -1,6 +1,9 @@
+import path from 'node:path'
 import { describe, test, expect } from 'vitest'
-import { DEFAULTS, DEFAULT_MEASURE } from '../../src/config/options.js'
+import { DEFAULTS, DEFAULT_MEASURE, type Bands } from '../../src/config/options.js'
 import { ConfigError, validateMeasure, validateOptions } from '../../src/config/validate.js'
+import { detect } from '../../src/detect/detect.js'
+import { baselineRuns, detectConfig, noisy, NOW, result } from './helpers.js'
 
 /** The problems validateOptions reports for `input` (fails the test when it does not throw). */
 function problemsOf(input: unknown): string[] {
@@ -13,13 +16,14 @@ function problemsOf(input: unknown): string[] {
   throw new Error('expected validateOptions to throw a ConfigError')
 }
 
-const ALLOWED = 'baselineMode, store, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab'
+const ALLOWED = 'baselineMode, store, allowOutsideRoot, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab'
 
 describe('defaults', () => {
   test('every default', () => {
     expect(DEFAULTS).toEqual({
       baselineMode: 'compare',
       store: '.perf/benchmarks.jsonl',
+      allowOutsideRoot: false,
       failOn: 'minor',
       thresholds: { minor: 1.2, moderate: 1.5, critical: 2.0 },
       tests: [],
@@ -73,6 +77,30 @@ describe('defaults', () => {
     validateOptions({ thresholds: { minor: 1.1 }, baselineWindow: { runs: 10 } })
     expect(DEFAULTS.thresholds).toEqual({ minor: 1.2, moderate: 1.5, critical: 2.0 })
     expect(DEFAULTS.baselineWindow).toEqual({ runs: 30, days: 90 })
+  })
+
+  test('the defaults are deeply frozen: changing them throws', () => {
+    const loose = DEFAULTS as unknown as Record<string, Record<string, unknown>>
+    expect(() => (loose.thresholds!.minor = 1.01)).toThrow(TypeError)
+    expect(() => (loose.reports!.markdown = '/tmp/x.md')).toThrow(TypeError)
+    expect(() => (loose.measure!.metrics as string[]).push('leak')).toThrow(TypeError)
+    expect(() => (loose.ab!.thresholds as Record<string, number>).minor = 1).toThrow(TypeError)
+    expect(() => (loose.tests as unknown as unknown[]).push({ pattern: '*', thresholds: {} })).toThrow(TypeError)
+    expect(() => ((loose as Record<string, unknown>).store = 'x')).toThrow(TypeError)
+    expect(DEFAULTS.thresholds.minor).toBe(1.2)
+    expect(DEFAULTS.measure.metrics).toEqual(['cpu', 'memory'])
+    expect(DEFAULT_MEASURE.metrics).toEqual(['cpu', 'memory'])
+  })
+
+  test('a resolved configuration is frozen too, and one resolution never leaks into the next', () => {
+    const first = validateOptions({ thresholds: { minor: 1.3 }, measure: { metrics: ['cpu'] } })
+    expect(Object.isFrozen(first.measure.metrics)).toBe(true)
+    expect(() => (first.measure.metrics as string[]).push('leak')).toThrow(TypeError)
+    expect(() => ((first.thresholds as { minor: number }).minor = 1.9)).toThrow(TypeError)
+    const second = validateOptions({})
+    expect(second.thresholds).toEqual({ minor: 1.2, moderate: 1.5, critical: 2 })
+    expect(second.measure.metrics).toEqual(['cpu', 'memory'])
+    expect(validateOptions({ thresholds: { minor: 1.3 }, measure: { metrics: ['cpu'] } })).toEqual(first)
   })
 
   test('metrics: [] records wall time only', () => {
@@ -133,7 +161,7 @@ describe('error messages name the key, the value and what is allowed', () => {
     [
       'test override out of order',
       { tests: { 'parse *': { thresholds: { minor: 1.7 } } } },
-      'tests["parse *"].thresholds must be in increasing order minor < moderate < critical (got minor 1.7, moderate 1.5, critical 2)',
+      'tests["parse *"].thresholds must be in increasing order minor < moderate < critical (got minor 1.7 (tests["parse *"]), moderate 1.5 (default), critical 2 (default))',
     ],
     [
       'unknown key in a test override',
@@ -148,7 +176,7 @@ describe('error messages name the key, the value and what is allowed', () => {
     [
       'metric bands out of order',
       { metrics: { p99: { thresholds: { minor: 3 } } } },
-      'metrics["p99"].thresholds must be in increasing order minor < moderate < critical (got minor 3, moderate 1.5, critical 2)',
+      'metrics["p99"].thresholds must be in increasing order minor < moderate < critical (got minor 3 (metrics["p99"].thresholds), moderate 1.5 (default), critical 2 (default))',
     ],
     ['leak with a max', { metrics: { leak: { max: 5 } } }, 'metrics["leak"] takes only judge and floor (the smallest heap growth per call, in bytes, that counts as a leak)'],
     ['memory as a metric rule', { metrics: { memory: true } }, 'metrics["memory"]: "memory" is what perf() records (measure.metrics); the metrics it gives are "heap" and "rss": judge those'],
@@ -156,7 +184,9 @@ describe('error messages name the key, the value and what is allowed', () => {
     [
       'metric bands out of order once a per-test override applies',
       { tests: { '*': { thresholds: { minor: 1.9, moderate: 2.5, critical: 3 } } }, metrics: { cpu: { thresholds: { critical: 2.2 } } } },
-      'metrics["cpu"].thresholds must be in increasing order minor < moderate < critical (got minor 1.9, moderate 2.5, critical 2.2)',
+      'metrics["cpu"].thresholds over tests["*"] gives minor 1.9 (tests["*"]), moderate 2.5 (tests["*"]), critical 2.2 (metrics["cpu"].thresholds): ' +
+        "not in increasing order minor < moderate < critical. A metric's bands apply over each test's: " +
+        'give metrics["cpu"].thresholds bands that stay in order over those of tests["*"] (or all three)',
     ],
     ['options not an object', 'fast', 'options must be an object (got "fast")'],
     ['options null', null, 'options must be an object (got null)'],
@@ -192,6 +222,82 @@ describe('error messages name the key, the value and what is allowed', () => {
   test('a NaN value is shown as NaN, not as null', () => {
     // JSON.stringify would turn NaN (and ±Infinity) into "null".
     expect(problemsOf({ confidence: Number.NaN })).toEqual(['confidence must be a number greater than 0.5 and less than 1 (got NaN)'])
+  })
+})
+
+describe('per-test overrides are checked as the detector merges them', () => {
+  const crashing = { tests: { 'c*': { thresholds: { moderate: 1.9 } }, 'ch*': { thresholds: { critical: 1.6 } } } }
+
+  test('two patterns that can match one test: their merged bands must be in order, and the message says how to fix it', () => {
+    // Each is in order with the global bands on its own; "check" gets moderate 1.9 and critical 1.6.
+    expect(problemsOf(crashing)).toEqual([
+      'tests["c*"] and tests["ch*"] both match a test such as "ch", which then gets minor 1.2 (default), moderate 1.9 (tests["c*"]), critical 1.6 (tests["ch*"]): ' +
+        'not in increasing order minor < moderate < critical. ' +
+        "Both apply, the later one's bands replacing the earlier one's band by band: " +
+        'give tests["ch*"] bands that stay in order over those of tests["c*"] (or all three), or make the patterns match no common name',
+    ])
+  })
+
+  test('the configuration that crashed a run is refused when read; the detector does not check bands again', () => {
+    expect(() => validateOptions(crashing)).toThrow(ConfigError)
+    // Bands that reach the detector are trusted: forged unordered ones (only a cast makes them) do not throw there.
+    const forged = detectConfig({ thresholds: { minor: 1.2, moderate: 1.9, critical: 1.6 } as Bands })
+    const history = baselineRuns('check', noisy(1e6, 12, 0.02, 3))
+    const verdicts = detect({ current: [result('check', 1.05e6)], history, config: forged, now: NOW })
+    expect(verdicts.map((v) => v.kind)).toHaveLength(1)
+  })
+
+  test('patterns that no name matches both may set bands that would clash', () => {
+    expect(() => validateOptions({ tests: { 'c*': { thresholds: { moderate: 1.9 } }, 'd*': { thresholds: { critical: 1.6 } } } })).not.toThrow()
+    expect(() => validateOptions({ tests: { '*.fast': { thresholds: { moderate: 1.9 } }, '*.slow': { thresholds: { critical: 1.6 } } } })).not.toThrow()
+    expect(() => validateOptions({ tests: { 'a?': { thresholds: { moderate: 1.9 } }, 'a??*': { thresholds: { critical: 1.6 } } } })).not.toThrow()
+  })
+
+  test('overlap anywhere in the names counts, with an example name that both patterns match', () => {
+    const problems = problemsOf({ tests: { 'parse * fast': { thresholds: { moderate: 1.9 } }, '*json*': { thresholds: { critical: 1.6 } } } })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/^tests\["parse \* fast"\] and tests\["\*json\*"\] both match a test such as "parse json fast", /)
+  })
+
+  test('the later entry wins band by band, so the order of the entries decides', () => {
+    const early = { 'slow *': { thresholds: { moderate: 1.9, critical: 2.5 } } }
+    const late = { 'slow io *': { thresholds: { critical: 1.7 } } }
+    // The later sets critical 1.7 under the earlier's moderate 1.9: out of order.
+    expect(problemsOf({ tests: { ...early, ...late } })[0]).toContain('moderate 1.9 (tests["slow *"]), critical 1.7 (tests["slow io *"])')
+    // The other way round the earlier's critical is replaced by the later's 2.5: in order.
+    expect(() => validateOptions({ tests: { ...late, ...early } })).not.toThrow()
+  })
+
+  test('an override out of order on its own is reported once, not again with every pattern it overlaps', () => {
+    expect(problemsOf({ tests: { '*': { thresholds: { minor: 1.7 } }, 'a*': { thresholds: { critical: 1.8 } } } })).toEqual([
+      'tests["*"].thresholds must be in increasing order minor < moderate < critical (got minor 1.7 (tests["*"]), moderate 1.5 (default), critical 2 (default))',
+    ])
+  })
+
+  test('every clashing pair is reported', () => {
+    const problems = problemsOf({
+      tests: { 'a*': { thresholds: { moderate: 1.9 } }, 'ab*': { thresholds: { critical: 1.6 } }, '*z': { thresholds: { critical: 1.8 } } },
+    })
+    expect(problems).toHaveLength(2)
+    expect(problems[0]).toContain('tests["a*"] and tests["ab*"] both match a test such as "ab"')
+    expect(problems[1]).toContain('tests["a*"] and tests["*z"] both match a test such as "az"')
+  })
+
+  test('metric bands are checked over every override, and the global bands decide what an override leaves out', () => {
+    expect(() => validateOptions({ tests: { 'x*': { thresholds: { minor: 1.4 } } }, metrics: { cpu: { thresholds: { moderate: 1.45 } } } })).not.toThrow()
+    expect(problemsOf({ tests: { 'x*': { thresholds: { minor: 1.46 } } }, metrics: { cpu: { thresholds: { moderate: 1.45 } } } })[0]).toMatch(
+      /^metrics\["cpu"\]\.thresholds over tests\["x\*"\] gives minor 1\.46 \(tests\["x\*"\]\), moderate 1\.45 \(metrics\["cpu"\]\.thresholds\), critical 2 \(default\)/,
+    )
+    // Set globally, the same band is named after the thresholds option.
+    expect(problemsOf({ thresholds: { critical: 3 }, tests: { 'x*': { thresholds: { moderate: 3.5 } } } })[0]).toContain('critical 3 (thresholds)')
+  })
+
+  test('patterns and names in messages are escaped', () => {
+    const problems = problemsOf({ tests: { '\u001b[31m*': { thresholds: { moderate: 1.9 } }, '*\u009b': { thresholds: { critical: 1.6 } } } })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain('tests["\\u001b[31m*"] and tests["*\\u009b"] both match a test such as "\\u001b[31m\\u009b"')
+    expect(problems[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(problemsOf({ '\u001b[2J': 1 })[0]).toContain('unknown option \\u001b[2J')
   })
 })
 
@@ -267,5 +373,60 @@ describe('reports and github', () => {
     expect(() => validateOptions({ reports: { markdown: '', pdf: 'x.pdf' }, github: 'yes' })).toThrow(
       /reports\.pdf[\s\S]*reports\.markdown must be a file path or false \(got ""\)[\s\S]*github must be true, false or "auto" \(got "yes"\)/,
     )
+  })
+})
+
+describe('paths stay inside the project root', () => {
+  const root = path.resolve('/work/app')
+  const HOW = 'use a path inside the project, or set allowOutsideRoot: true to allow paths outside it'
+  const problemsAt = (input: unknown) => {
+    try {
+      validateOptions(input, 'options', root)
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError)
+      return (error as ConfigError).problems
+    }
+    return []
+  }
+
+  test('a store outside the root is refused, naming the option, the value, where it leads and how to allow it', () => {
+    expect(problemsAt({ store: '../../etc/x' })).toEqual([
+      `store "../../etc/x" resolves to ${JSON.stringify(path.resolve('/etc/x'))}, outside the project root ${JSON.stringify(root)}: ${HOW}`,
+    ])
+  })
+
+  test('every report path is checked; paths turned off are not', () => {
+    const outside = path.resolve('/tmp/report.html')
+    expect(problemsAt({ reports: { html: outside, json: 'a/../../x.json', markdown: false } })).toEqual([
+      `reports.json "a/../../x.json" resolves to ${JSON.stringify(path.resolve('/work/x.json'))}, outside the project root ${JSON.stringify(root)}: ${HOW}`,
+      `reports.html ${JSON.stringify(outside)} resolves to ${JSON.stringify(outside)}, outside the project root ${JSON.stringify(root)}: ${HOW}`,
+    ])
+  })
+
+  test('paths inside the root are accepted, absolute or relative', () => {
+    expect(problemsAt({ store: path.join(root, 'perf', 'h.jsonl'), reports: { markdown: 'a/../b.md', json: '..data/x.json' } })).toEqual([])
+    expect(problemsAt({})).toEqual([])
+  })
+
+  test('allowOutsideRoot: true lets them through, as written', () => {
+    const store = path.resolve('/tmp/ci-cache/history.jsonl')
+    const config = validateOptions({ store, reports: { html: '../site/perf.html' }, allowOutsideRoot: true }, 'options', root)
+    expect(config.store).toBe(store)
+    expect(config.reports.html).toBe('../site/perf.html')
+    expect(config.allowOutsideRoot).toBe(true)
+    expect(problemsOf({ allowOutsideRoot: 'yes' })).toEqual(['allowOutsideRoot must be true or false (got "yes")'])
+  })
+
+  test('without a root, relative paths that climb out are refused; absolute ones wait for the root', () => {
+    expect(problemsOf({ store: '../../etc/x' })).toEqual([
+      `store "../../etc/x" leads outside the project root (relative paths are resolved against it): ${HOW}`,
+    ])
+    expect(() => validateOptions({ store: path.resolve('/tmp/x.jsonl') })).not.toThrow()
+  })
+
+  test('a path in a message is escaped', () => {
+    const [problem] = problemsAt({ store: '../\u001b]0;owned\u0007.jsonl' })
+    expect(problem).toContain('store "../\\u001b]0;owned\\u0007.jsonl" resolves to')
+    expect(problem).not.toMatch(/[\u0000-\u001f]/)
   })
 })
