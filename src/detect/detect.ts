@@ -202,7 +202,7 @@ function compare(current: number, baseline: readonly number[], config: DetectCon
     p_value: c.p,
     confidence: config.confidence,
     noise: model.noise,
-    detectable: Math.exp(Math.log(bands.minor) + c.half),
+    detectable: Math.exp(Math.max(Math.log(bands.minor), c.half)),
     thresholds: bands,
   }
   if (floor !== undefined) evidence.floor_ns = floor
@@ -216,9 +216,17 @@ const NO_RULES = {} as MetricRules
 
 const pct = (c: number) => `${Math.round(c * 100)}%`
 
+/**
+ * The decision rule. A change is a regression (or an improvement) when it is
+ * significant after the suite-wide adjustment (q ≤ 1 − confidence) and the
+ * estimated ratio reaches the `minor` band; its severity is the band the
+ * estimate reaches. `inconclusive` is for the undecided: an estimate that
+ * reaches the band without significance, or an interval too wide to tell a
+ * band-sized change from none. Everything else is `unchanged`, including a
+ * significant change smaller than the band.
+ */
 function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
   const { ratio, interval, thresholds: bands, confidence, q_value: q } = evidence
-  const [lo, hi] = interval
   const alpha = 1 - confidence
   const base = { test, key, evidence }
   const what = evidence.repeats ? `${formatNs(evidence.current)}, the median of ${evidence.repeats} runs,` : formatNs(evidence.current)
@@ -229,23 +237,33 @@ function classify(test: TestRef, key: string, evidence: Evidence): TestVerdict {
   if (evidence.floor_ns !== undefined && Math.abs(evidence.current - evidence.baseline) < evidence.floor_ns) {
     return { ...base, kind: 'unchanged', reason: `the change is smaller than the ${formatNs(evidence.floor_ns)} floor (${vs}; ${range})` }
   }
-  if (reaches(lo, bands.minor) && q <= alpha) {
-    const severity = severityOf(ratio, bands) ?? 'minor'
-    return { ...base, kind: 'regression', severity, reason: `${formatRatio(ratio)} slower (${vs}; ${range}), ${severity} band from ${formatRatio(bands[severity])}` }
+  const slower = ratio >= 1
+  const size = slower ? ratio : 1 / ratio
+  const significant = q <= alpha
+  const noise = `with ${(evidence.noise * 100).toFixed(1)}% run-to-run noise, one run shows a slowdown from about ${formatRatio(evidence.detectable)}`
+  if (reaches(size, bands.minor)) {
+    const severity = severityOf(size, bands) ?? 'minor'
+    if (significant && slower) {
+      return { ...base, kind: 'regression', severity, reason: `${formatRatio(ratio)} slower (${vs}; ${range}), ${severity} band from ${formatRatio(bands[severity])}` }
+    }
+    if (significant) return { ...base, kind: 'improvement', severity, reason: `${formatRatio(size)} faster (${vs}; ${range})` }
+    return {
+      ...base,
+      kind: 'inconclusive',
+      reason: `${formatRatio(size)} ${slower ? 'slower' : 'faster'}, but not significantly (q = ${q.toPrecision(2)}, needs ≤ ${alpha.toPrecision(2)}): too noisy to tell (${vs}; ${range}; ${noise})`,
+    }
   }
-  if (reaches(1 / hi, bands.minor) && q <= alpha) {
-    const severity = severityOf(1 / ratio, bands) ?? 'minor'
-    return { ...base, kind: 'improvement', severity, reason: `${formatRatio(1 / ratio)} faster (${vs}; ${range})` }
+  // Too wide: a change the size of the band would not reach significance.
+  const [lo, hi] = interval
+  if (Math.log(hi / lo) / 2 >= Math.log(bands.minor)) {
+    return {
+      ...base,
+      kind: 'inconclusive',
+      reason: `the ${range} is too wide to tell a ${formatRatio(bands.minor)} change from none (${vs}; ${noise})`,
+    }
   }
-  if (hi < bands.minor && lo > 1 / bands.minor) {
-    return { ...base, kind: 'unchanged', reason: `within the noise of the baseline or below the ${formatRatio(bands.minor)} band (${vs}; ${range})` }
-  }
-  const edge = ratio >= 1 ? `${formatRatio(bands.minor)} regression` : `${formatRatio(bands.minor)} improvement`
-  return {
-    ...base,
-    kind: 'inconclusive',
-    reason: `the ${range} straddles the ${edge} band edge: too noisy to tell (${vs}; with ${(evidence.noise * 100).toFixed(1)}% run-to-run noise, one run shows a slowdown from about ${formatRatio(evidence.detectable)})`,
-  }
+  const small = significant ? `${formatRatio(size)} ${slower ? 'slower' : 'faster'}, below the ${formatRatio(bands.minor)} band` : `within the noise of the baseline`
+  return { ...base, kind: 'unchanged', reason: `${small} (${vs}; ${range})` }
 }
 
 /**

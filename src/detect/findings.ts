@@ -143,8 +143,8 @@ export function metricFinding(c: MetricCandidate, q: number, confidence: number)
   // Ratios in the metric's worse direction.
   const up = c.def.better === 'lower'
   const w = up ? c.ratio : 1 / c.ratio
-  const [wLo, wHi] = up ? c.interval : [1 / c.interval[1], 1 / c.interval[0]]
-  const direction = reaches(wLo, c.bands.minor) ? 'worse' : reaches(1 / wHi, c.bands.minor) ? 'better' : undefined
+  // The same rule as wall time: significant (checked above), and the estimate reaches the band.
+  const direction = reaches(w, c.bands.minor) ? 'worse' : reaches(1 / w, c.bands.minor) ? 'better' : undefined
   if (!direction) return undefined
   const severity = severityOf(direction === 'worse' ? w : 1 / w, c.bands) ?? 'minor'
   const moved = c.current > c.baseline ? 'higher' : 'lower'

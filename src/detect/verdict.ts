@@ -38,7 +38,8 @@ export interface Evidence {
   noise: number
   /**
    * Smallest slowdown one run of this test can show as a regression at this noise:
-   * the ratio whose interval starts at the `minor` band (exp(ln minor + half-width)).
+   * the larger of the `minor` band and the ratio whose interval starts at 1
+   * (significance before the suite-wide adjustment).
    */
   detectable: number
   /** The bands the ratio was judged against. */

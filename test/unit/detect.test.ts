@@ -149,7 +149,7 @@ describe('noise and robustness', () => {
     const [lo, hi] = evidenceOf(v).interval
     expect(lo).toBeLessThan(1.2)
     expect(hi).toBeGreaterThan(1.2)
-    expect(v.reason).toContain('too noisy to tell')
+    expect(v.reason).toMatch(/too noisy to tell|too wide to tell a 1\.20× change from none/)
   })
 
   test('one wild outlier among the baseline runs does not change an unchanged verdict', () => {
@@ -265,5 +265,71 @@ describe('configuration and determinism', () => {
     ])
     expect(keys.size).toBe(5)
     expect(testKey(ref('x', { bench: undefined }))).toBe(testKey(ref('x')))
+  })
+})
+
+describe('the decision rule: significance, and the estimate reaching the band', () => {
+  /** Ten baseline runs spread symmetrically on a log scale with run-to-run noise of about `sd`. */
+  const spread = (sd: number) => [-1.5, -1, -0.6, -0.3, 0, 0, 0.3, 0.6, 1, 1.5].map((z) => NOMINAL * Math.exp(sd * z))
+
+  test('a 1.3× slowdown whose interval starts below the band is a regression: the estimate decides the band', () => {
+    const v = judge(1.3 * NOMINAL, baselineRuns('parse', spread(0.08)))
+    expect(v.kind).toBe('regression')
+    const e = evidenceOf(v)
+    expect(e.interval[0]).toBeLessThan(1.2)
+    expect(e.q_value).toBeLessThanOrEqual(0.05)
+    if (v.kind === 'regression') expect(v.severity).toBe('minor')
+    expect(v.reason).toMatch(/^1\.30× slower .* minor band from 1\.20×$/)
+  })
+
+  test('severity is the band the estimate reaches', () => {
+    const severity = (factor: number) => {
+      const v = judge(factor * NOMINAL, baselineRuns('parse', spread(0.08)))
+      return v.kind === 'regression' ? v.severity : v.kind
+    }
+    expect([severity(1.3), severity(1.7), severity(2.5)]).toEqual(['minor', 'moderate', 'critical'])
+  })
+
+  test('improvements mirror regressions', () => {
+    const v = judge(NOMINAL / 1.3, baselineRuns('parse', spread(0.08)))
+    expect(v.kind).toBe('improvement')
+    expect(v.reason).toMatch(/^1\.30× faster/)
+  })
+
+  test('an estimate in the band without significance is inconclusive, and says so', () => {
+    const v = judge(1.22 * NOMINAL, baselineRuns('parse', spread(0.12)))
+    expect(v.kind).toBe('inconclusive')
+    expect(evidenceOf(v).q_value).toBeGreaterThan(0.05)
+    expect(v.reason).toMatch(/^1\.22× slower, but not significantly \(q = [\d.]+, needs ≤ 0\.050\): too noisy to tell/)
+  })
+
+  test('an interval too wide to tell a band-sized change from none is inconclusive', () => {
+    const v = judge(NOMINAL, baselineRuns('parse', spread(0.12)))
+    expect(v.kind).toBe('inconclusive')
+    expect(v.reason).toMatch(/^the 95% interval [\d.]+–[\d.]+× is too wide to tell a 1\.20× change from none/)
+  })
+
+  test('a significant change smaller than the band is unchanged, and the reason gives its size', () => {
+    const v = judge(1.15 * NOMINAL, baselineRuns('parse', spread(0.03)))
+    expect(v.kind).toBe('unchanged')
+    expect(evidenceOf(v).q_value).toBeLessThanOrEqual(0.05)
+    expect(v.reason).toMatch(/^1\.15× slower, below the 1\.20× band/)
+  })
+
+  test('with the same evidence, the adjustment over the suite can turn a regression into inconclusive', () => {
+    const slow = result('parse', 1.3 * NOMINAL)
+    const history = [...baselineRuns('parse', spread(0.08))]
+    const alone = detect({ current: [slow], history, config: detectConfig(), now: NOW })[0]!
+    // 15 more tests, unchanged, with p-values near 1: Benjamini–Hochberg multiplies the smallest p by up to 16.
+    const others = Array.from({ length: 15 }, (_, i) => `other ${i}`)
+    const crowd = detect({
+      current: [slow, ...others.map((n) => result(n, NOMINAL))],
+      history: [...history, ...others.flatMap((n) => baselineRuns(n, spread(0.08)))],
+      config: detectConfig(),
+      now: NOW,
+    })[0]!
+    expect(alone.kind).toBe('regression')
+    expect(evidenceOf(crowd).q_value).toBeGreaterThan(evidenceOf(alone).q_value)
+    expect(['regression', 'inconclusive']).toContain(crowd.kind)
   })
 })
