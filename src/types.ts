@@ -31,6 +31,12 @@ export interface SampleStats {
 }
 
 /** One `perf()` measurement, as it leaves the test worker. */
+/** Share of one core over a phase (0–1): on a CPU, and (Linux) waiting for one. */
+export interface CoreShare {
+  cpu: number
+  wait?: number
+}
+
 export interface PerfSample {
   /** Label given with `perf(fn, { name })`; absent for the test's unnamed benchmark. */
   name?: string
@@ -49,6 +55,14 @@ export interface PerfSample {
   cpu_ns?: number
   /** Process CPU use during the timed phase, in percent of one core (pidusage). */
   cpu_percent?: number
+  /** CPU time of the measuring thread per timed iteration, in nanoseconds (where from: `core.source`). */
+  thread_cpu_ns?: number
+  /**
+   * The share of one core the measuring thread got in each phase: its CPU time over the
+   * phase's wall time, and on Linux the share it spent runnable but waiting for a core.
+   * Far below 1 for a CPU-bound function means a busy machine, not slow code.
+   */
+  core?: { source: 'schedstat' | 'thread' | 'process'; timed: CoreShare; warmup?: CoreShare }
   /** V8 heap in use after the timed phase, in bytes. */
   heap_used_bytes?: number
   /** Change of the V8 heap in use across the timed phase, in bytes. */

@@ -10,6 +10,8 @@
 // Conditions:
 //   idle      nothing else started by this script (the machine may still be shared: see loadavg)
 //   busy      a second child process spins a CPU loop for the whole run (busy neighbour)
+//   crowded   CROWD (8) measuring processes at once on the machine's cores, as when several CI jobs
+//             share one runner; each of them is recorded as one run
 //   idle-x<F> idle, with every workload doing F times its work (real slowdown, env FACTOR=F)
 //
 // Default plan: R rounds; each round records one idle and one busy run; the real-slowdown
@@ -33,6 +35,8 @@ import { benchList, makeBench, PASSES, WORKLOADS } from './workloads.mjs'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repo = path.resolve(here, '../..')
 const RAW_SAMPLES = 64
+/** Measuring processes started at once in the crowded condition. */
+const CROWD = 8
 
 if (process.argv[2] === '--child') {
   await child()
@@ -142,31 +146,34 @@ async function parent() {
     const load_before = os.loadavg()[0]
     const neighbour = condition === 'busy' ? await startNeighbour() : undefined
     const started = performance.now()
-    let out
+    let outs
     try {
-      out = await runChild(factor)
+      outs = await Promise.all(Array.from({ length: condition === 'crowded' ? CROWD : 1 }, () => runChild(factor)))
     } finally {
       if (neighbour) await stopNeighbour(neighbour)
     }
-    const line = {
-      kind: 'detector-corpus-run',
-      session,
-      seq: i,
-      time: new Date().toISOString(),
-      condition,
-      factor,
-      busy_neighbour: condition === 'busy',
-      nice: os.getPriority(),
-      load_before,
-      load_after: os.loadavg()[0],
-      process_ms: Math.round(performance.now() - started),
-      env: { node: process.version, cpu, cpus: os.cpus().length, platform: `${process.platform}/${process.arch}` },
-      workloads: Object.fromEntries(Object.entries(WORKLOADS).map(([k, w]) => [k, { kind: w.kind, sizes: w.sizes, passes: PASSES }])),
-      results: out.results,
+    for (const [k, out] of outs.entries()) {
+      const line = {
+        kind: 'detector-corpus-run',
+        session,
+        seq: i,
+        time: new Date().toISOString(),
+        condition,
+        factor,
+        busy_neighbour: condition === 'busy',
+        crowd: condition === 'crowded' ? { size: CROWD, member: k } : undefined,
+        nice: os.getPriority(),
+        load_before,
+        load_after: os.loadavg()[0],
+        process_ms: Math.round(performance.now() - started),
+        env: { node: process.version, cpu, cpus: os.cpus().length, platform: `${process.platform}/${process.arch}` },
+        workloads: Object.fromEntries(Object.entries(WORKLOADS).map(([k, w]) => [k, { kind: w.kind, sizes: w.sizes, passes: PASSES }])),
+        results: out.results,
+      }
+      const file = path.join(args.out, `${date}-${condition}.jsonl`)
+      appendFileSync(file, JSON.stringify(line) + '\n')
+      files.add(file)
     }
-    const file = path.join(args.out, `${date}-${condition}.jsonl`)
-    appendFileSync(file, JSON.stringify(line) + '\n')
-    files.add(file)
     const elapsed = (performance.now() - t0) / 1000
     const eta = (elapsed / (i + 1)) * (plan.length - i - 1)
     console.log(

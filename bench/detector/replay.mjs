@@ -79,6 +79,7 @@ for (const f of readdirSync(args.corpus).filter((f) => f.endsWith('.jsonl')).sor
 for (const list of byCondition.values()) list.sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
 const idle = byCondition.get('idle') ?? []
 const busy = byCondition.get('busy') ?? []
+const crowded = byCondition.get('crowded') ?? []
 if (idle.length <= MIN_HISTORY) {
   console.error(`the corpus has ${idle.length} idle runs; more than ${MIN_HISTORY} are needed`)
   process.exit(2)
@@ -320,6 +321,15 @@ if (busy.length > 0) {
   conditions.push([
     'busy run vs idle history',
     busy,
+    (list, i) => idle.filter((r) => Date.parse(r.time) < Date.parse(list[i].time)),
+  ])
+}
+
+// A crowded machine (8 measuring processes at once on 2 cores) during the judged run only.
+if (crowded.length > 0) {
+  conditions.push([
+    'crowded run vs idle history',
+    crowded,
     (list, i) => idle.filter((r) => Date.parse(r.time) < Date.parse(list[i].time)),
   ])
 }

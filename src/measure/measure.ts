@@ -3,6 +3,7 @@ import { thin } from '../stats/summary.js'
 import type { CustomMetric, PerfSample, SampleStats } from '../types.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
 import { leakPhase } from './leak.js'
+import { coreShare, type ThreadClock, type ThreadTimes } from './thread.js'
 
 /** Process readings `measure()` takes around the timed phase; injectable for tests. */
 export interface Probes {
@@ -16,6 +17,8 @@ export interface Probes {
   processStats: () => Promise<{ cpu: number; memory: number }>
   /** A full, synchronous garbage collection (V8's `gc()`); used by the leak phase only. */
   gc: () => void
+  /** CPU time of the measuring thread (see `threadClock`); without it no core share is recorded. */
+  thread?: ThreadClock | undefined
 }
 
 /** Options of one `measure()` call. */
@@ -78,6 +81,7 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function'
 
 const MS_TO_NS = 1e6
+const roundShare = (c: { cpu: number; wait?: number }) => ({ cpu: Math.round(c.cpu * 1000) / 1000, ...(c.wait !== undefined ? { wait: Math.round(c.wait * 1000) / 1000 } : {}) })
 /** Rounds to 3 decimals: nanoseconds to the picosecond, milliseconds to the microsecond. Keeps records compact. */
 const r3 = (v: number) => Math.round(v * 1000) / 1000
 
@@ -109,6 +113,8 @@ export async function measure<T>(
 
   // Warm-up by wall clock: tinybench counts only the measured latencies against
   // its budgets, which for a very fast function is a small part of the wall time.
+  const thread = probes.thread
+  const warmupThread = thread?.read()
   const warmupStart = probes.now()
   const warmupUntil = warmupStart + Math.max(0, (until - warmupStart) * WARMUP_SHARE)
   let warmupRuns = 0
@@ -123,6 +129,8 @@ export async function measure<T>(
     if (signal?.aborted) throw aborted(signal)
   }
   const warmupMs = probes.now() - warmupStart
+  const warmupShare = warmupThread && thread ? coreShare(warmupThread, thread.read(), warmupMs) : undefined
+  let timedThread: { start: number; before: ThreadTimes; end: number; after: ThreadTimes } | undefined
   const wantLeak = options.metrics.includes('leak')
   // With a deadline, the leak phase gets half of what is left after the timed phase's share.
   const timedUntil = wantLeak && until !== Infinity ? probes.now() + (until - probes.now()) / 2 : until
@@ -168,12 +176,18 @@ export async function measure<T>(
       if (wantCpu || wantMemory) await probes.processStats()
       if (wantMemory) heapBefore = probes.memoryUsage().heapUsed
       if (wantCpu) cpuBefore = probes.cpuUsage()
+      const before = thread?.read()
       const start = probes.now()
+      if (before) timedThread = { start, before, end: start, after: before }
       // Never before one more call could finish: at least one timed iteration.
       deadline = Math.min(start + Math.max(options.time, 2 * options.iterations * firstCallMs), Math.max(timedUntil, start + 1.5 * firstCallMs))
     },
     async afterAll() {
       deadline = Infinity
+      if (timedThread && thread) {
+        timedThread.end = probes.now()
+        timedThread.after = thread.read()
+      }
       if (wantCpu) cpuAfter = probes.cpuUsage()
       if (wantMemory) {
         const mem = probes.memoryUsage()
@@ -245,6 +259,11 @@ export async function measure<T>(
     const cpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system)
     sample.cpu_ns = r3((cpuUs * 1000) / iterations)
     if (cpuPercent !== undefined) sample.cpu_percent = r3(cpuPercent)
+  }
+  const timedShare = timedThread ? coreShare(timedThread.before, timedThread.after, timedThread.end - timedThread.start) : undefined
+  if (thread && timedThread && timedShare) {
+    sample.thread_cpu_ns = r3((timedThread.after.cpuNs - timedThread.before.cpuNs) / iterations)
+    sample.core = { source: thread.source, timed: roundShare(timedShare), ...(warmupShare ? { warmup: roundShare(warmupShare) } : {}) }
   }
   if (wantMemory) {
     sample.heap_used_bytes = heapAfter

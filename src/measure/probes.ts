@@ -4,6 +4,7 @@ import vm from 'node:vm'
 import pidusage from 'pidusage'
 import { Bench } from 'tinybench'
 import type { MeasureDeps, Probes } from './measure.js'
+import { threadClock, type ThreadClock } from './thread.js'
 
 let fullGc: (() => void) | undefined
 
@@ -56,6 +57,11 @@ export const processProbes: Probes = {
   get gc() {
     return getFullGc()
   },
+  /** The calling thread's clock, chosen on first use. */
+  get thread() {
+    return (clock ??= threadClock())
+  },
 }
+let clock: ThreadClock | undefined
 
 export const defaultMeasureDeps: MeasureDeps = { Bench, probes: processProbes }

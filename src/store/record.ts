@@ -10,7 +10,7 @@ const isStr = (v: unknown): v is string => typeof v === 'string'
 
 const RUNNERS = ['vitest', 'jest', 'locust']
 const STAT_KEYS = ['n', 'mean', 'median', 'p75', 'p99', 'min', 'max', 'sd'] as const
-const OPTIONAL_NUMBERS = ['cpu_ns', 'cpu_percent', 'heap_used_bytes', 'heap_delta_bytes', 'rss_bytes'] as const
+const OPTIONAL_NUMBERS = ['cpu_ns', 'cpu_percent', 'thread_cpu_ns', 'heap_used_bytes', 'heap_delta_bytes', 'rss_bytes'] as const
 
 function checkResult(r: unknown, i: number): string | undefined {
   const at = `results[${i}]`

@@ -275,3 +275,37 @@ describe('timeBudget', () => {
     expect(timeBudget(0, Infinity)).toBe(Infinity)
   })
 })
+
+describe('the share of a core the measuring thread got', () => {
+  test("from the thread clock: CPU and run-queue wait over each phase's wall time, and thread CPU per iteration", async () => {
+    const f = fake()
+    // The thread is on a CPU for half of every fake millisecond and waits for one the other half.
+    f.probes.thread = { source: 'schedstat', read: () => ({ cpuNs: f.state.t * 0.5e6, waitNs: f.state.t * 0.5e6 }) }
+    const { sample } = await measure(() => f.tick(), options({ metrics: [] }), f.deps)
+    expect(sample.core).toEqual({ source: 'schedstat', timed: { cpu: 0.5, wait: 0.5 }, warmup: { cpu: 0.5, wait: 0.5 } })
+    // 2 ms per call, half of it on the CPU.
+    expect(sample.thread_cpu_ns).toBeCloseTo(1e6, 0)
+  })
+
+  test('without a thread clock nothing is recorded', async () => {
+    const f = fake()
+    const { sample } = await measure(() => f.tick(), options({ metrics: [] }), f.deps)
+    expect(sample.core).toBeUndefined()
+    expect(sample.thread_cpu_ns).toBeUndefined()
+  })
+
+  test('the real clock: a CPU-bound function gets a share of a core between 0 and 1', async () => {
+    const { defaultMeasureDeps } = await import('../../src/measure/probes.js')
+    const spin = () => {
+      let x = 0
+      for (let i = 0; i < 20_000; i++) x += i
+      return x
+    }
+    const { sample } = await measure(spin, options({ metrics: [], time: 20 }), defaultMeasureDeps)
+    expect(sample.core?.source).toBe('schedstat')
+    expect(sample.core!.timed.cpu).toBeGreaterThan(0)
+    expect(sample.core!.timed.cpu).toBeLessThanOrEqual(1)
+    expect(sample.thread_cpu_ns).toBeGreaterThan(0)
+  })
+})
+
