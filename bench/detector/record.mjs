@@ -177,7 +177,7 @@ async function parent() {
     const elapsed = (performance.now() - t0) / 1000
     const eta = (elapsed / (i + 1)) * (plan.length - i - 1)
     console.log(
-      `[${i + 1}/${plan.length}] ${condition.padEnd(10)} ${String(line.process_ms).padStart(5)} ms  load ${load_before.toFixed(2)}  ` +
+      `[${i + 1}/${plan.length}] ${condition.padEnd(10)} ${String(Math.round(performance.now() - started)).padStart(5)} ms  load ${load_before.toFixed(2)}  ` +
         `elapsed ${elapsed.toFixed(0)} s, ~${eta.toFixed(0)} s left`,
     )
   }
