@@ -14,6 +14,7 @@ import { collectEnv, envKey, gitInfo } from '../env/environment.js'
 import { colors } from '../report/color.js'
 import { buildReportModel } from '../report/model.js'
 import { printable, printableLines } from '../report/printable.js'
+import { plural } from '../util/format.js'
 import { renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type RunRecord, type RunnerInfo, type TestResult } from '../types.js'
@@ -373,7 +374,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
       const head = [...collector.tests.values()].filter((t) => t.inHead).length
       const base = [...collector.tests.values()].filter((t) => t.inBase).length
       throw new AbError(
-        `perf-regression ab: no marked tests in common between HEAD (${head} marked test${head === 1 ? '' : 's'}) and base ${short} (${base}): nothing to compare. Tests are matched by file, name and perf() name.`,
+        `perf-regression ab: no marked tests in common between HEAD (${plural(head, 'marked test')}) and base ${short} (${base}): nothing to compare. Tests are matched by file, name and perf() name.`,
       )
     }
     let stopped = ''

@@ -6,6 +6,7 @@ import { ImportError, type ImportContext } from '../import/context.js'
 import { parseLocustStats } from '../import/locust.js'
 import { parseVitestBench } from '../import/vitest-bench.js'
 import { printable } from '../report/printable.js'
+import { plural } from '../util/format.js'
 import { appendRecord } from '../store/store.js'
 import { configFor, parse, STORE_OPTIONS } from './common.js'
 import type { CliContext } from './main.js'
@@ -67,6 +68,6 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
     throw error
   }
   await appendRecord(storePath, record)
-  process.stdout.write(`Imported ${record.results.length} result${record.results.length === 1 ? '' : 's'} from ${printable(file)} as ${mode} run ${printable(record.id.slice(0, 8))} into ${printable(storePath)}.\n`)
+  process.stdout.write(`Imported ${plural(record.results.length, 'result')} from ${printable(file)} as ${mode} run ${printable(record.id.slice(0, 8))} into ${printable(storePath)}.\n`)
   return 0
 }

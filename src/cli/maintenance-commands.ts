@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { printable } from '../report/printable.js'
+import { plural } from '../util/format.js'
 import { compactStore, mergeRecords, planPrune } from '../store/maintenance.js'
 import { readStore } from '../store/store.js'
 import type { StoreRecord } from '../types.js'
@@ -61,7 +62,7 @@ export async function compact(args: string[], ctx: CliContext): Promise<number> 
   const { storePath } = configFor(ctx, { store: values.store })
   const result = await compactStore(storePath, (records) => records)
   reportDropped(result.droppedLines, storePath)
-  process.stdout.write(`Compacted ${printable(storePath)}: ${result.after} records kept, ${result.droppedLines.length} invalid line${result.droppedLines.length === 1 ? '' : 's'} dropped.\n`)
+  process.stdout.write(`Compacted ${printable(storePath)}: ${result.after} records kept, ${plural(result.droppedLines.length, 'invalid line')} dropped.\n`)
   return 0
 }
 
@@ -94,6 +95,6 @@ export async function merge(args: string[], ctx: CliContext): Promise<number> {
   if (stats && stats.conflicts > 0) {
     process.stderr.write(`perf-regression: warning: ${stats.conflicts} record(s) share an id with different content; the copy already in ${printable(storePath)} was kept: ${printable(stats.conflictIds.slice(0, 5).join(', '))}\n`)
   }
-  process.stdout.write(`Merged ${positionals.length} store${positionals.length === 1 ? '' : 's'} into ${printable(storePath)}: ${result.before} → ${result.after} records (${stats?.duplicates ?? 0} duplicates skipped).\n`)
+  process.stdout.write(`Merged ${plural(positionals.length, 'store')} into ${printable(storePath)}: ${result.before} → ${result.after} records (${stats?.duplicates ?? 0} duplicates skipped).\n`)
   return 0
 }

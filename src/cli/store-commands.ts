@@ -9,7 +9,7 @@ import { sparkline } from '../report/sparkline.js'
 import { printable, renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type BaselineEvent, type RunRecord } from '../types.js'
-import { formatNs } from '../util/format.js'
+import { formatNs, plural } from '../util/format.js'
 import { configFor, judgeStored, load, matcher, noSuchRun, parse, STORE_OPTIONS } from './common.js'
 import type { CliContext } from './main.js'
 
@@ -65,7 +65,7 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
     const band =
       base.length === 0
         ? 'no baseline yet'
-        : `baseline ${formatNs(median(base))} over ${base.length} run${base.length === 1 ? '' : 's'} (band ÷/× ${config.thresholds.minor} = ${formatNs(median(base) / config.thresholds.minor)}–${formatNs(median(base) * config.thresholds.minor)})`
+        : `baseline ${formatNs(median(base))} over ${plural(base.length, 'run')} (band ÷/× ${config.thresholds.minor} = ${formatNs(median(base) / config.thresholds.minor)}–${formatNs(median(base) * config.thresholds.minor)})`
     const shown = points.slice(-limit)
     process.stdout.write(`\n${printable(name)}  [${printable(`${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}`)}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
     for (const p of shown) {

@@ -1,4 +1,3 @@
-import path from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
@@ -10,6 +9,7 @@ import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
+import { relativeFile } from '../util/paths.js'
 import { META_KEY } from './meta.js'
 
 const BRAND = Symbol.for('perf-regression.vitest-reporter')
@@ -23,7 +23,7 @@ export function collectSamples(
   const samples: CollectedSample[] = []
   const notes: string[] = []
   for (const mod of testModules) {
-    const file = path.relative(root, mod.moduleId).split(path.sep).join('/')
+    const file = relativeFile(root, mod.moduleId)
     for (const testCase of mod.children.allTests()) {
       const raw = (testCase.meta() as Record<string, unknown>)[META_KEY]
       if (raw === undefined) continue
