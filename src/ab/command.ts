@@ -428,7 +428,7 @@ export async function abCommand(args: string[], ctx: CommandContext): Promise<nu
     log(renderTerminal(model, { color, establishHint: 'npx perf-regression ab' }))
     for (const t of removed) log(c.dim(`  not in HEAD (removed, renamed or not passing): ${printable(`${t.test.file} > ${t.test.name}${t.test.bench ? ` [${t.test.bench}]` : ''}`)}`))
     for (const note of collector.notes) log(c.yellow(`  perf-regression: ${printable(note)}`))
-    const outputs = await writeOutputs(model, config, ctx.cwd, ctx.env)
+    const outputs = await writeOutputs(model, config, ctx.cwd, ctx.env, ctx.stderr)
     for (const line of outputs.annotations) ctx.stdout.write(line + '\n')
     for (const problem of outputs.problems) log(`perf-regression: warning: ${printable(problem)}`)
     log(c.dim(`  ${((Date.now() - started) / 1000).toFixed(1)} s of measuring in ${done} ${design === 'paired' ? 'processes' : 'process pairs'}`))

@@ -73,7 +73,10 @@ async function runReporter(kind: Kind, s: (tag: string) => string): Promise<Prin
   try {
     if (kind === 'completeRun') {
       const logged: string[] = []
-      const done = await completeRun({ samples, config: config(options), root, record: true, color: false, establishHint: 'npx perf-regression vitest run --baseline-mode=establish', log: (t) => logged.push(t + '\n') })
+      const done = await completeRun(
+        { samples, config: config(options), root, record: true, color: false, establishHint: 'npx perf-regression vitest run --baseline-mode=establish', log: (t) => logged.push(t + '\n') },
+        { stdout: { write: (t: string) => capture.out.push(t) } },
+      )
       expect(done.regressions).toBe(1)
       capture.err.push(...logged)
     } else if (kind === 'vitest') {
