@@ -14,9 +14,24 @@ import { META_KEY } from './meta.js'
 
 const BRAND = Symbol.for('perf-regression.vitest-reporter')
 
+/** The parts of Vitest's `TestCase` that {@link collectSamples} reads. */
+export interface FinishedTest {
+  fullName: string
+  meta(): object
+  result(): { state: string }
+  project: { name: string; config: { pool: unknown } }
+  location?: { line: number } | undefined
+}
+
+/** The parts of Vitest's `TestModule` that {@link collectSamples} reads. */
+export interface FinishedModule {
+  moduleId: string
+  children: { allTests(): Iterable<FinishedTest> }
+}
+
 /** Collects `perf()` samples from finished tests. Samples of tests that did not pass are left out. */
 export function collectSamples(
-  testModules: ReadonlyArray<TestModule>,
+  testModules: ReadonlyArray<FinishedModule>,
   root: string,
   version: string,
 ): { samples: CollectedSample[]; notes: string[] } {
