@@ -6,6 +6,7 @@ import type { PerfSample, RunnerInfo, TestRef } from '../types.js'
 import type { AbObservations, ProcessPairs, ProcessRun } from './judge.js'
 import { sameTier, tierOf, type PairedEvidence } from './paired.js'
 import { relativeInside, type AbDesign, type AbOutput, type AbSample } from './settings.js'
+import { relativeFile } from '../util/paths.js'
 
 /** Everything measured of one test across the processes of an A/B run. */
 export interface TestAccumulator {
@@ -99,7 +100,7 @@ export class AbCollector {
       const mapped = this.mapPath(s.abs)
       const side: 'base' | 'head' = mapped !== s.abs ? 'base' : 'head'
       const test: TestRef = {
-        file: path.relative(root, mapped).split(path.sep).join('/'),
+        file: relativeFile(root, mapped),
         name: s.name,
         project: s.project,
         ...(s.bench !== undefined ? { bench: s.bench } : {}),

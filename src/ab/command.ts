@@ -14,11 +14,13 @@ import { collectEnv, envKey, gitInfo } from '../env/environment.js'
 import { colors } from '../report/color.js'
 import { buildReportModel } from '../report/model.js'
 import { printable, printableLines } from '../report/printable.js'
+import { plural } from '../util/format.js'
 import { renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type RunRecord, type RunnerInfo, type TestResult } from '../types.js'
 import { parse } from '../cli/common.js'
-import { resolveRunnerBin, type CliContext, type Runner } from '../cli/main.js'
+import type { CliContext, CommandContext } from '../cli/context.js'
+import { resolveRunnerBin, type Runner } from '../cli/main.js'
 import { AbCollector, checkOutput, sampleFromRounds, type TestAccumulator } from './collect.js'
 import { installCommand, linkDependencies, outputTail, runLogged, sameDependencies } from './deps.js'
 import { AbError, addWorktree, assertNotShallow, mergeBase, repoRoot, resolveBaseRef, shortCommit, type Worktree } from './git.js'
@@ -220,17 +222,17 @@ function resultsOf(collector: AbCollector, keys: ReadonlySet<string>, side: 'bas
 }
 
 /** `perf-regression ab`: judge HEAD against its base commit, measured in this job. */
-export async function abCommand(args: string[], ctx: CliContext): Promise<number> {
+export async function abCommand(args: string[], ctx: CommandContext): Promise<number> {
   const split = args.indexOf('--')
   const own = split === -1 ? args : args.slice(0, split)
   const after = split === -1 ? [] : args.slice(split + 1)
   const { values } = parse('ab', own, OPTIONS)
   if (values.help) {
-    process.stdout.write(AB_HELP)
+    ctx.stdout.write(AB_HELP)
     return 0
   }
-  const log = (text: string) => process.stdout.write(text + '\n')
-  const c = colors(process.stdout, ctx.env)
+  const log = (text: string) => ctx.stdout.write(text + '\n')
+  const c = colors(ctx.stdout, ctx.env)
   const color = c.isColorSupported
   let worktree: Worktree | undefined
   let outDir: string | undefined
@@ -373,7 +375,7 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
       const head = [...collector.tests.values()].filter((t) => t.inHead).length
       const base = [...collector.tests.values()].filter((t) => t.inBase).length
       throw new AbError(
-        `perf-regression ab: no marked tests in common between HEAD (${head} marked test${head === 1 ? '' : 's'}) and base ${short} (${base}): nothing to compare. Tests are matched by file, name and perf() name.`,
+        `perf-regression ab: no marked tests in common between HEAD (${plural(head, 'marked test')}) and base ${short} (${base}): nothing to compare. Tests are matched by file, name and perf() name.`,
       )
     }
     let stopped = ''
@@ -426,20 +428,20 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     log(renderTerminal(model, { color, establishHint: 'npx perf-regression ab' }))
     for (const t of removed) log(c.dim(`  not in HEAD (removed, renamed or not passing): ${printable(`${t.test.file} > ${t.test.name}${t.test.bench ? ` [${t.test.bench}]` : ''}`)}`))
     for (const note of collector.notes) log(c.yellow(`  perf-regression: ${printable(note)}`))
-    const outputs = await writeOutputs(model, config, ctx.cwd, ctx.env)
-    for (const line of outputs.annotations) process.stdout.write(line + '\n')
+    const outputs = await writeOutputs(model, config, ctx.cwd, ctx.env, ctx.stderr)
+    for (const line of outputs.annotations) ctx.stdout.write(line + '\n')
     for (const problem of outputs.problems) log(`perf-regression: warning: ${printable(problem)}`)
     log(c.dim(`  ${((Date.now() - started) / 1000).toFixed(1)} s of measuring in ${done} ${design === 'paired' ? 'processes' : 'process pairs'}`))
     if (testsFailed) log(c.red(`perf-regression ab: some tests failed in HEAD; see the ${runner} output (run ${runner} on its own)`))
     return failing.length > 0 || testsFailed ? 1 : 0
   } catch (error) {
     if (error instanceof AbError) {
-      process.stderr.write(`${printableLines(error.message)}\n`)
+      ctx.stderr.write(`${printableLines(error.message)}\n`)
       return 2
     }
     // A system error (a file that cannot be linked, a command that cannot start): a setup problem, not a regression.
     if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall) {
-      process.stderr.write(`perf-regression ab: ${printable(error.message)}\n`)
+      ctx.stderr.write(`perf-regression ab: ${printable(error.message)}\n`)
       return 2
     }
     throw error

@@ -23,7 +23,7 @@ import { reaches, severityOf, type Evidence, type TestVerdict } from '../detect/
 import { benjaminiHochberg } from '../stats/multiple.js'
 import { tCdf, tQuantile } from '../stats/tdist.js'
 import type { TestRef } from '../types.js'
-import { formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { formatInterval, formatNs, formatPercent, formatRatio, plural } from '../util/format.js'
 import type { AbDesign } from './settings.js'
 
 /** Smallest spread between processes assumed for a paired comparison (log scale): 1%. */
@@ -209,14 +209,12 @@ function tierNote(processes: readonly ProcessPairs[]): string {
   return `; in every one the head ran in ${head} and the base in ${base} (the head's code may no longer optimize)`
 }
 
-const pct = (c: number) => `${Math.round(c * 100)}%`
-
 /** What was measured, in words: "48 paired rounds in 6 processes". */
 function measuredOver(e: AbEstimate, design: AbDesign): string {
   const over =
     design === 'paired'
-      ? `${e.pairs} paired round${e.pairs === 1 ? '' : 's'} in ${e.processes} process${e.processes === 1 ? '' : 'es'}`
-      : `${e.pairs} pair${e.pairs === 1 ? '' : 's'} of fresh processes`
+      ? `${plural(e.pairs, 'paired round')} in ${plural(e.processes, 'process', 'processes')}`
+      : `${plural(e.pairs, 'pair')} of fresh processes`
   const left = e.tier_mismatches > 0 ? `, ${e.tier_mismatches} left out (base and head in different V8 tiers)` : ''
   const split = e.clusters ? `; per-process ratios form two groups, ${formatRatio(e.clusters[0])} and ${formatRatio(e.clusters[1])}` : ''
   return `${over}${left}${split}`
@@ -285,7 +283,7 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
     }
     const base = { test: obs.test, key, evidence }
     const over = measuredOver(e, obs.design)
-    const range = `${pct(1 - alphaLook)} interval ${formatInterval(interval)}`
+    const range = `${formatPercent(1 - alphaLook)} interval ${formatInterval(interval)}`
     const vs = `${formatNs(e.head_ns)} vs ${formatNs(e.base_ns)}`
     const significant = qValue <= alphaLook
     const slower = severityOf(ratio, bands)

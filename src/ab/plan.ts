@@ -4,6 +4,7 @@ import { benjaminiHochberg } from '../stats/multiple.js'
 import { tQuantile } from '../stats/tdist.js'
 import { alphaPerLook, decided, estimate, PROCESS_FLOOR, type AbObservations } from './judge.js'
 import type { AbDesign } from './settings.js'
+import { plural } from '../util/format.js'
 
 /** How many processes an A/B run measures, and when it looks at them. */
 export interface Plan {
@@ -62,7 +63,7 @@ export function nextStep(
   const open = undecided.filter((i) => !given.includes(testKey(observations[i]!.test))).map((i) => observations[i]!)
   if (open.length === 0) return { kind: 'done', hopeless: given }
   const unit = p.design === 'paired' ? 'processes' : 'pairs'
-  const tests = `${open.length} test${open.length === 1 ? '' : 's'}`
+  const tests = plural(open.length, 'test')
   if (state.done >= p.max) return { kind: 'stop', reason: `${tests} still undecided after ${state.done} ${unit} (ab.maxRounds)`, hopeless: given }
   if (state.elapsedSeconds + state.secondsPerProcess > state.budgetSeconds) {
     return { kind: 'stop', reason: `${tests} still undecided when the ${state.budgetSeconds} s budget ran out (ab.budget)`, hopeless: given }

@@ -8,7 +8,7 @@ import { printable } from '../report/printable.js'
 import { loadRunForJudging } from '../core/load.js'
 import { rejudge } from '../core/rejudge.js'
 import { historyLimits, type RunOutcome } from '../core/run.js'
-import type { CliContext } from './main.js'
+import type { CliContext, TextOutput } from './context.js'
 
 /** Options every store command takes. */
 export const STORE_OPTIONS = {
@@ -42,10 +42,10 @@ export function configFor(ctx: CliContext, options: { store?: string | undefined
   return { config, storePath: path.resolve(ctx.cwd, config.store) }
 }
 
-/** Reads the store and prints its warnings to stderr. */
-export async function load(storePath: string) {
+/** Reads the store and prints its warnings to `stderr`. */
+export async function load(storePath: string, stderr: TextOutput) {
   const store = await readStore(storePath)
-  for (const w of store.warnings) process.stderr.write(`perf-regression: warning: ${printable(`${w.file}:${w.line}: ${w.message}`)}\n`)
+  for (const w of store.warnings) stderr.write(`perf-regression: warning: ${printable(`${w.file}:${w.line}: ${w.message}`)}\n`)
   return store
 }
 
@@ -62,8 +62,8 @@ export async function judgeStored(storePath: string, config: ResolvedConfig, run
   return loaded && rejudge(loaded.runs, config, storePath, loaded.warnings, loaded.record.id, loaded.events, new Date())
 }
 
-/** Says that the store has no such run; returns the usage/data exit code. */
-export function noSuchRun(storePath: string, runId: string | undefined): number {
-  process.stderr.write(`perf-regression: ${printable(`${storePath} has ${runId === undefined ? 'no runs' : `no run with the id ${JSON.stringify(runId)}`}`)}\n`)
+/** Says on `stderr` that the store has no such run; returns the usage/data exit code. */
+export function noSuchRun(storePath: string, runId: string | undefined, stderr: TextOutput): number {
+  stderr.write(`perf-regression: ${printable(`${storePath} has ${runId === undefined ? 'no runs' : `no run with the id ${JSON.stringify(runId)}`}`)}\n`)
   return 2
 }

@@ -6,9 +6,10 @@ import { ImportError, type ImportContext } from '../import/context.js'
 import { parseLocustStats } from '../import/locust.js'
 import { parseVitestBench } from '../import/vitest-bench.js'
 import { printable } from '../report/printable.js'
+import { plural } from '../util/format.js'
 import { appendRecord } from '../store/store.js'
 import { configFor, parse, STORE_OPTIONS } from './common.js'
-import type { CliContext } from './main.js'
+import type { CommandContext } from './context.js'
 
 export const IMPORT_HELP = `Usage: perf-regression import <vitest-bench|locust> <file> [--mode compare|baseline] [--store <file>]
 
@@ -25,17 +26,17 @@ judges them (run perf-regression check afterwards):
 
 const PARSERS = { 'vitest-bench': parseVitestBench, locust: parseLocustStats } as const
 
-export async function importCommand(args: string[], ctx: CliContext): Promise<number> {
+export async function importCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('import', args, { ...STORE_OPTIONS, mode: { type: 'string' } }, true)
-  if (values.help) return (process.stdout.write(IMPORT_HELP), 0)
+  if (values.help) return (ctx.stdout.write(IMPORT_HELP), 0)
   const [format, file, ...extra] = positionals
   if (format === undefined || file === undefined || extra.length > 0 || !(format in PARSERS)) {
-    process.stderr.write(`perf-regression: import needs a format (vitest-bench or locust) and one file\n\n${IMPORT_HELP}`)
+    ctx.stderr.write(`perf-regression: import needs a format (vitest-bench or locust) and one file\n\n${IMPORT_HELP}`)
     return 2
   }
   const mode = values.mode ?? 'compare'
   if (mode !== 'compare' && mode !== 'baseline') {
-    process.stderr.write(`perf-regression: --mode must be "compare" or "baseline" (got ${printable(JSON.stringify(mode))})\n`)
+    ctx.stderr.write(`perf-regression: --mode must be "compare" or "baseline" (got ${printable(JSON.stringify(mode))})\n`)
     return 2
   }
   const { storePath } = configFor(ctx, { store: values.store })
@@ -44,7 +45,7 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
   try {
     text = await readFile(absolute, 'utf8')
   } catch (error) {
-    process.stderr.write(`perf-regression: cannot read ${printable(`${absolute}: ${(error as Error).message}`)}\n`)
+    ctx.stderr.write(`perf-regression: cannot read ${printable(`${absolute}: ${(error as Error).message}`)}\n`)
     return 2
   }
   const context: ImportContext = {
@@ -58,15 +59,15 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
   }
   let record
   try {
-    record = PARSERS[format as keyof typeof PARSERS](text, context, (m) => process.stderr.write(`perf-regression: warning: ${printable(m)}\n`))
+    record = PARSERS[format as keyof typeof PARSERS](text, context, (m) => ctx.stderr.write(`perf-regression: warning: ${printable(m)}\n`))
   } catch (error) {
     if (error instanceof ImportError) {
-      process.stderr.write(`perf-regression: ${printable(error.message)}\n`)
+      ctx.stderr.write(`perf-regression: ${printable(error.message)}\n`)
       return 2
     }
     throw error
   }
   await appendRecord(storePath, record)
-  process.stdout.write(`Imported ${record.results.length} result${record.results.length === 1 ? '' : 's'} from ${printable(file)} as ${mode} run ${printable(record.id.slice(0, 8))} into ${printable(storePath)}.\n`)
+  ctx.stdout.write(`Imported ${plural(record.results.length, 'result')} from ${printable(file)} as ${mode} run ${printable(record.id.slice(0, 8))} into ${printable(storePath)}.\n`)
   return 0
 }

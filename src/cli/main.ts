@@ -15,6 +15,9 @@ import { StoreError } from '../store/store.js'
 import { printable, printableLines } from '../report/printable.js'
 import { REPEAT_GROUP_ENV } from '../core/run.js'
 import { MIN_POOLED_RUNS } from '../detect/detect.js'
+import { commandContext, type CliContext, type CommandContext } from './context.js'
+
+export type { CliContext, CommandContext, TextOutput } from './context.js'
 
 export const HELP = `Usage: perf-regression <command> [options]
 
@@ -52,11 +55,6 @@ Examples:
   npx perf-regression vitest run
   npx perf-regression jest --baseline-mode=establish
 `
-
-export interface CliContext {
-  cwd: string
-  env: NodeJS.ProcessEnv
-}
 
 export type Runner = 'vitest' | 'jest'
 
@@ -98,11 +96,12 @@ export function extractRepeatFlag(argv: readonly string[]): { times: number; res
  * group: compare runs are then judged on the median of the group's runs so far.
  * Returns the last run's exit code.
  */
-async function runRepeated(bin: string, args: readonly string[], times: number, ctx: CliContext): Promise<number> {
+async function runRepeated(bin: string, args: readonly string[], times: number, ctx: CommandContext): Promise<number> {
   const env = { ...ctx.env, [REPEAT_GROUP_ENV]: randomUUID() }
   let code = 0
   for (let i = 1; i <= times; i++) {
-    process.stdout.write(`\nperf-regression: run ${i} of ${times}${i < MIN_POOLED_RUNS ? '' : ` (judged on the median of ${i} runs)`}\n`)
+    // The runs themselves print to this process's own terminal (stdio inherited).
+    ctx.stdout.write(`\nperf-regression: run ${i} of ${times}${i < MIN_POOLED_RUNS ? '' : ` (judged on the median of ${i} runs)`}\n`)
     code = await new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, ...args], { cwd: ctx.cwd, env, stdio: 'inherit' })
       child.on('error', reject)
@@ -115,11 +114,14 @@ async function runRepeated(bin: string, args: readonly string[], times: number, 
 /**
  * Entry of the `perf-regression` command. Returns the exit code, or undefined
  * for `vitest` and `jest`, which hand the process over to the runner and its exit code.
+ * Commands write to `context.stdout` and `context.stderr` (the process's by default);
+ * Vitest and Jest, run in this process or as children, write to the process's own.
  */
-export async function main(args: string[], ctx: CliContext): Promise<number | undefined> {
+export async function main(args: string[], context: CliContext): Promise<number | undefined> {
+  const ctx = commandContext(context)
   const [command, ...rest] = args
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    process.stdout.write(HELP)
+    ctx.stdout.write(HELP)
     return command === undefined ? 2 : 0
   }
   try {
@@ -148,11 +150,11 @@ export async function main(args: string[], ctx: CliContext): Promise<number | un
     if (command === 'prune') return await prune(rest, ctx)
     if (command === 'compact') return await compact(rest, ctx)
     if (command === 'merge') return await merge(rest, ctx)
-    process.stderr.write(`perf-regression: unknown command ${printable(JSON.stringify(command))}\n\n${HELP}`)
+    ctx.stderr.write(`perf-regression: unknown command ${printable(JSON.stringify(command))}\n\n${HELP}`)
     return 2
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StoreError) {
-      process.stderr.write(`${printableLines(error.message)}\n`)
+      ctx.stderr.write(`${printableLines(error.message)}\n`)
       return 2
     }
     throw error

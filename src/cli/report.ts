@@ -11,7 +11,7 @@ import { StoreError } from '../store/store.js'
 import { colors } from '../report/color.js'
 import { printable } from '../report/printable.js'
 import { htmlForTerminal, jsonForTerminal } from './documents.js'
-import type { CliContext } from './main.js'
+import type { CommandContext } from './context.js'
 import { configFor, judgeStored, noSuchRun, parse, STORE_OPTIONS } from './common.js'
 
 export const REPORT_HELP = `Usage: perf-regression report [options]
@@ -48,7 +48,7 @@ function render(format: Format, model: ReportModel, color: boolean): string {
 }
 
 /** `perf-regression report`: returns the exit code. */
-export async function report(args: string[], ctx: CliContext): Promise<number> {
+export async function report(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse('report', args, {
     ...STORE_OPTIONS,
     format: { type: 'string' },
@@ -58,7 +58,7 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
     'fail-on': { type: 'string' },
   })
   if (values.help) {
-    process.stdout.write(REPORT_HELP)
+    ctx.stdout.write(REPORT_HELP)
     return 0
   }
   const format = (values.html ? 'html' : (values.format ?? 'terminal')) as Format
@@ -67,14 +67,14 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
   }
   const { config, storePath } = configFor(ctx, { store: values.store, failOn: values['fail-on'] })
   const outcome = await judgeStored(storePath, config, values.run)
-  if (!outcome) return noSuchRun(storePath, values.run)
+  if (!outcome) return noSuchRun(storePath, values.run, ctx.stderr)
   const model = buildReportModel(outcome)
   const out = values.out ?? (values.html ? path.join(path.dirname(storePath), 'dashboard.html') : undefined)
-  const text = render(format, model, out === undefined && colors(process.stdout, ctx.env).isColorSupported)
+  const text = render(format, model, out === undefined && colors(ctx.stdout, ctx.env).isColorSupported)
   if (out === undefined) {
     // Markdown escapes every name already (no line starts with one, no `#` or `[` unescaped).
     const shown = format === 'json' ? jsonForTerminal(text) : format === 'html' ? htmlForTerminal(text) : text
-    process.stdout.write(shown.endsWith('\n') ? shown : shown + '\n')
+    ctx.stdout.write(shown.endsWith('\n') ? shown : shown + '\n')
   } else {
     const file = path.resolve(ctx.cwd, out)
     try {
@@ -83,7 +83,7 @@ export async function report(args: string[], ctx: CliContext): Promise<number> {
     } catch (error) {
       throw new StoreError(`perf-regression: cannot write ${file}: ${(error as Error).message}`, file, { cause: error })
     }
-    process.stderr.write(`${colors(process.stderr, ctx.env).dim('perf-regression:')} wrote ${printable(file)}\n`)
+    ctx.stderr.write(`${colors(ctx.stderr, ctx.env).dim('perf-regression:')} wrote ${printable(file)}\n`)
   }
   return 0
 }

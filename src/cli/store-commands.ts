@@ -9,9 +9,9 @@ import { sparkline } from '../report/sparkline.js'
 import { printable, renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type BaselineEvent, type RunRecord } from '../types.js'
-import { formatNs } from '../util/format.js'
+import { formatNs, plural } from '../util/format.js'
 import { configFor, judgeStored, load, matcher, noSuchRun, parse, STORE_OPTIONS } from './common.js'
-import type { CliContext } from './main.js'
+import type { CommandContext } from './context.js'
 
 export const CHECK_HELP = `Usage: perf-regression check [--run <id>] [--fail-on <severity>] [--store <file>]
 
@@ -20,13 +20,13 @@ configuration, and prints the summary. Exit codes: 0 no failing regression,
 1 a regression at or above failOn, 2 usage or data error.
 `
 
-export async function check(args: string[], ctx: CliContext): Promise<number> {
+export async function check(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse('check', args, { ...STORE_OPTIONS, run: { type: 'string' }, 'fail-on': { type: 'string' } })
-  if (values.help) return (process.stdout.write(CHECK_HELP), 0)
+  if (values.help) return (ctx.stdout.write(CHECK_HELP), 0)
   const { config, storePath } = configFor(ctx, { store: values.store, failOn: values['fail-on'] })
   const outcome = await judgeStored(storePath, config, values.run)
-  if (!outcome) return noSuchRun(storePath, values.run)
-  process.stdout.write(renderTerminal(buildReportModel(outcome), { color: colors(process.stdout, ctx.env).isColorSupported }) + '\n')
+  if (!outcome) return noSuchRun(storePath, values.run, ctx.stderr)
+  ctx.stdout.write(renderTerminal(buildReportModel(outcome), { color: colors(ctx.stdout, ctx.env).isColorSupported }) + '\n')
   return outcome.failing.length > 0 ? 1 : 0
 }
 
@@ -36,13 +36,13 @@ Lists the runs of the tests whose name (or "file > name") matches the glob
 (* any characters, ? one), newest last, with a sparkline and the baseline band.
 `
 
-export async function history(args: string[], ctx: CliContext): Promise<number> {
+export async function history(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('history', args, { ...STORE_OPTIONS, runs: { type: 'string' } }, true)
-  if (values.help) return (process.stdout.write(HISTORY_HELP), 0)
+  if (values.help) return (ctx.stdout.write(HISTORY_HELP), 0)
   const limit = values.runs === undefined ? 20 : Number(values.runs)
-  if (!Number.isInteger(limit) || limit < 1) return (process.stderr.write(`perf-regression: --runs must be a positive integer (got ${printable(JSON.stringify(values.runs))})\n`), 2)
+  if (!Number.isInteger(limit) || limit < 1) return (ctx.stderr.write(`perf-regression: --runs must be a positive integer (got ${printable(JSON.stringify(values.runs))})\n`), 2)
   const { config, storePath } = configFor(ctx, { store: values.store })
-  const { runs, events } = await load(storePath)
+  const { runs, events } = await load(storePath, ctx.stderr)
   const matches = matcher(positionals[0])
   const series = new Map<string, { label: string; points: { run: RunRecord; value: number }[]; latest: RunRecord['results'][number] }>()
   for (const run of runs) {
@@ -56,7 +56,7 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
     }
   }
   if (series.size === 0) {
-    process.stderr.write(`perf-regression: no test in ${printable(storePath)} matches ${printable(JSON.stringify(positionals[0] ?? '*'))}\n`)
+    ctx.stderr.write(`perf-regression: no test in ${printable(storePath)} matches ${printable(JSON.stringify(positionals[0] ?? '*'))}\n`)
     return 2
   }
   const now = new Date()
@@ -65,12 +65,12 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
     const band =
       base.length === 0
         ? 'no baseline yet'
-        : `baseline ${formatNs(median(base))} over ${base.length} run${base.length === 1 ? '' : 's'} (band ÷/× ${config.thresholds.minor} = ${formatNs(median(base) / config.thresholds.minor)}–${formatNs(median(base) * config.thresholds.minor)})`
+        : `baseline ${formatNs(median(base))} over ${plural(base.length, 'run')} (band ÷/× ${config.thresholds.minor} = ${formatNs(median(base) / config.thresholds.minor)}–${formatNs(median(base) * config.thresholds.minor)})`
     const shown = points.slice(-limit)
-    process.stdout.write(`\n${printable(name)}  [${printable(`${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}`)}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
+    ctx.stdout.write(`\n${printable(name)}  [${printable(`${latest.runner.name} ${latest.runner.version}, ${latest.runner.pool}`)}]\n  ${sparkline(shown.map((p) => p.value))}  ${band}\n`)
     for (const p of shown) {
       const commit = p.run.git.commit ? printable(p.run.git.commit.slice(0, 7)) : '       '
-      process.stdout.write(`  ${printable(p.run.time.slice(0, 19).replace('T', ' '))}  ${p.run.mode.padEnd(8)}  ${commit}  ${formatNs(p.value).padStart(9)}  ${printable(p.run.id.slice(0, 8))}\n`)
+      ctx.stdout.write(`  ${printable(p.run.time.slice(0, 19).replace('T', ' '))}  ${p.run.mode.padEnd(8)}  ${commit}  ${formatNs(p.value).padStart(9)}  ${printable(p.run.id.slice(0, 8))}\n`)
     }
   }
   return 0
@@ -95,15 +95,15 @@ export function whoAmI(env: NodeJS.ProcessEnv, cwd: string): string {
   return git(['config', 'user.name'], cwd) ?? os.userInfo().username
 }
 
-export async function baseline(args: string[], ctx: CliContext): Promise<number> {
+export async function baseline(args: string[], ctx: CommandContext): Promise<number> {
   const [action, ...rest] = args
   const { values } = parse(`baseline ${action ?? ''}`.trim(), rest, { ...STORE_OPTIONS, run: { type: 'string' }, reason: { type: 'string' } })
   if (values.help || action === undefined || action === '--help' || action === '-h') {
-    process.stdout.write(BASELINE_HELP)
+    ctx.stdout.write(BASELINE_HELP)
     return action === undefined ? 2 : 0
   }
   const { config, storePath } = configFor(ctx, { store: values.store })
-  const { runs, events } = await load(storePath)
+  const { runs, events } = await load(storePath, ctx.stderr)
   if (action === 'show') {
     const latest = new Map<string, RunRecord['results'][number]>()
     for (const run of runs) for (const r of run.results) latest.set(`${testKey(r.test)}\u0000${r.env_key}`, r)
@@ -112,19 +112,19 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
       const base = selectBaselines({ current: [r], history: runs, events, config, now }).get(testKey(r.test)) ?? []
       const noise = base.length > 1 ? baselineSpread(base).noise : undefined
       const what = base.length === 0 ? 'no baseline' : `${base.length}/${config.minSamples} runs, median ${formatNs(median(base))}${noise ? `, noise ±${(noise * 100).toFixed(1)}%` : ''}`
-      process.stdout.write(`${printable(label(r.test))}  [${printable(`${r.runner.name} ${r.runner.pool}`)}]: ${what}\n`)
+      ctx.stdout.write(`${printable(label(r.test))}  [${printable(`${r.runner.name} ${r.runner.pool}`)}]: ${what}\n`)
     }
     for (const e of events) {
-      process.stdout.write(`event ${printable(e.time)}  ${e.action}${e.run_id ? ` run ${printable(e.run_id.slice(0, 8))}` : ''} by ${printable(e.who)}: ${printable(e.reason)}\n`)
+      ctx.stdout.write(`event ${printable(e.time)}  ${e.action}${e.run_id ? ` run ${printable(e.run_id.slice(0, 8))}` : ''} by ${printable(e.who)}: ${printable(e.reason)}\n`)
     }
     return 0
   }
   if (action !== 'accept' && action !== 'reset') {
-    process.stderr.write(`perf-regression: unknown baseline action ${printable(JSON.stringify(action))}\n\n${BASELINE_HELP}`)
+    ctx.stderr.write(`perf-regression: unknown baseline action ${printable(JSON.stringify(action))}\n\n${BASELINE_HELP}`)
     return 2
   }
   if (!values.reason || values.reason.trim() === '') {
-    process.stderr.write(`perf-regression: baseline ${action} needs --reason "why", which is kept in the store for whoever looks later\n`)
+    ctx.stderr.write(`perf-regression: baseline ${action} needs --reason "why", which is kept in the store for whoever looks later\n`)
     return 2
   }
   const event: BaselineEvent = {
@@ -140,9 +140,9 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
     // A/B runs are measured in paired rounds next to their base, not like history runs: never a baseline.
     const history = runs.filter((r) => !r.ab)
     const run = values.run === undefined ? history.at(-1) : runs.find((r) => r.id === values.run || r.id.startsWith(values.run!))
-    if (!run) return noSuchRun(storePath, values.run)
+    if (!run) return noSuchRun(storePath, values.run, ctx.stderr)
     if (run.ab) {
-      process.stderr.write(
+      ctx.stderr.write(
         `perf-regression: run ${printable(run.id.slice(0, 8))} is an A/B run (perf-regression ab), which never becomes a baseline. Accept a run recorded with perf-regression vitest or jest on the new code instead.\n`,
       )
       return 2
@@ -150,7 +150,7 @@ export async function baseline(args: string[], ctx: CliContext): Promise<number>
     event.run_id = run.id
   }
   await appendRecord(storePath, event)
-  process.stdout.write(
+  ctx.stdout.write(
     action === 'accept'
       ? `Accepted run ${printable(event.run_id!.slice(0, 8))} as the new baseline of its ${runs.find((r) => r.id === event.run_id)!.results.length} tests (by ${printable(event.who)}).\n`
       : `Reset every baseline (by ${printable(event.who)}); tests are judged again after ${config.minSamples} new baseline runs.\n`,

@@ -1,27 +1,11 @@
 import { SEVERITIES } from '../types.js'
+import { isRecord, show } from '../util/values.js'
 import type { Thresholds } from './options.js'
+
+export { isRecord, show }
 
 /** Problems found so far; every check appends to it rather than stopping at the first. */
 export type Problems = string[]
-
-/** Characters JSON.stringify leaves as they are but a terminal may act on: C1 controls, line separators, bidi controls. */
-const UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-
-/** A value as it appears in a message: strings quoted and escaped, so that config text cannot drive the terminal. */
-export const show = (value: unknown): string => {
-  if (value === undefined || typeof value === 'number' || typeof value === 'bigint') return String(value)
-  let text: string
-  try {
-    text = JSON.stringify(value) ?? String(value)
-  } catch {
-    // Circular or otherwise unserialisable: the type is still worth naming.
-    return Object.prototype.toString.call(value)
-  }
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string, problems: Problems): void {
   for (const key of Object.keys(obj)) {

@@ -2,6 +2,7 @@ import type { CustomMetric } from '../types.js'
 import { RESERVED_METRIC_NAMES } from '../detect/metrics.js'
 import type { MeasureOptions, ResolvedMeasureOptions } from './options.js'
 import { ConfigError, validateMeasure } from './validate.js'
+import { show } from '../util/values.js'
 
 /**
  * One custom metric, as `record` returns it: a number (lower is better, no unit), or
@@ -48,14 +49,6 @@ export interface PerfCall {
   overrides: Partial<ResolvedMeasureOptions>
   name: string | undefined
   record: ((result: unknown) => Promise<Record<string, CustomMetric>>) | undefined
-}
-
-const show = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined || value === null) return String(value)
-  if (typeof value === 'function') return 'a function'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? 'an object' : typeof value
 }
 
 /**

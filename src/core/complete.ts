@@ -6,6 +6,8 @@ import { printable } from '../report/printable.js'
 import { writeOutputs } from './outputs.js'
 import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
+import type { EnvInfo, GitInfo } from '../types.js'
+import type { TextOutput } from '../util/output.js'
 import { finishRun, REPEAT_GROUP_ENV, type CollectedSample } from './run.js'
 
 export interface CompleteInput {
@@ -20,6 +22,22 @@ export interface CompleteInput {
   log: (text: string) => void
 }
 
+/** What `completeRun` takes from the process, each replaceable (in tests); the process's own by default. */
+export interface CompleteDeps {
+  /** Environment variables: GitHub Actions, the job summary, the repeat group, CI git variables. @default process.env */
+  env: Record<string, string | undefined>
+  /** The time the run is recorded at and judged by. @default () => new Date() */
+  now: () => Date
+  /** Where workflow commands (annotations) go: the Actions runner reads them on stdout. @default process.stdout */
+  stdout: TextOutput
+  /** Where the report writer's notes (temporary files it swept) go. @default process.stderr */
+  stderr: TextOutput
+  /** The machine the run was measured on. @default collectEnv(env) */
+  machine: (env: Record<string, string | undefined>) => EnvInfo
+  /** The commit and branch of the run. @default gitInfo(env, root) */
+  git: (env: Record<string, string | undefined>, root: string) => GitInfo
+}
+
 export interface CompleteResult {
   /** Regressions that fail the run (already explained in the printed summary). */
   regressions: number
@@ -27,28 +45,39 @@ export interface CompleteResult {
   error?: string
 }
 
+const processDeps = (): CompleteDeps => ({
+  env: process.env,
+  now: () => new Date(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  machine: collectEnv,
+  git: gitInfo,
+})
+
 /**
  * What every runner's reporter does once the tests are done: judge and record
  * the run, print the summary, and say whether the run must fail and why.
  * Store and configuration errors are reported as a failure, never thrown.
  */
-export async function completeRun(input: CompleteInput): Promise<CompleteResult> {
+export async function completeRun(input: CompleteInput, deps: Partial<CompleteDeps> = {}): Promise<CompleteResult> {
+  const { env, now, stdout, stderr, machine, git } = { ...processDeps(), ...deps }
   try {
+    const group = env[REPEAT_GROUP_ENV]
     const outcome = await finishRun({
       samples: input.samples,
       config: input.config,
       root: input.root,
-      env: collectEnv(),
-      git: gitInfo(process.env, input.root),
-      now: new Date(),
+      env: machine(env),
+      git: git(env, input.root),
+      now: now(),
       record: input.record,
-      ...(process.env[REPEAT_GROUP_ENV] ? { group: process.env[REPEAT_GROUP_ENV] } : {}),
+      ...(group ? { group } : {}),
     })
     const model = buildReportModel(outcome)
     input.log(renderTerminal(model, { color: input.color, establishHint: input.establishHint }))
-    const outputs = await writeOutputs(model, input.config, input.root, process.env)
+    const outputs = await writeOutputs(model, input.config, input.root, env, stderr)
     // Workflow commands go to stdout, where the Actions runner reads them.
-    for (const line of outputs.annotations) process.stdout.write(line + '\n')
+    for (const line of outputs.annotations) stdout.write(line + '\n')
     for (const problem of outputs.problems) input.log(`perf-regression: warning: ${printable(problem)}`)
     return { regressions: outcome.failing.length }
   } catch (error) {

@@ -7,6 +7,7 @@ import { renderJson } from '../report/json.js'
 import { renderIssueFile, renderMarkdown, renderRegressionIssue } from '../report/markdown.js'
 import type { ReportModel } from '../report/model.js'
 import { describeSweep, sweepStaleTemps, writeFileAtomic } from '../util/atomic.js'
+import type { TextOutput } from '../util/output.js'
 
 export interface OutputResult {
   /** Files written, absolute. */
@@ -21,12 +22,12 @@ export interface OutputResult {
  * Writes through a synced temporary file and a rename (`writeFileAtomic`), so a
  * reader never sees half a report and a failed write leaves nothing behind.
  * Temporary files of earlier writes that died are swept first: a lot of freed
- * space is said on stderr, a leftover that cannot be removed is a problem.
+ * space is said on `stderr`, a leftover that cannot be removed is a problem.
  */
-async function writeAtomic(file: string, text: string, problems: string[]): Promise<void> {
+async function writeAtomic(file: string, text: string, problems: string[], stderr: TextOutput): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true })
   const { freed, failures } = describeSweep(await sweepStaleTemps(file))
-  if (freed) process.stderr.write(`perf-regression: ${freed}\n`)
+  if (freed) stderr.write(`perf-regression: ${freed}\n`)
   problems.push(...failures)
   await writeFileAtomic(file, text)
 }
@@ -34,12 +35,14 @@ async function writeAtomic(file: string, text: string, problems: string[]): Prom
 /**
  * Writes the configured report files for a judged run and, inside GitHub
  * Actions, appends the Markdown to the job summary and returns the annotations.
+ * Notes of swept temporary files go to `stderr`.
  */
 export async function writeOutputs(
   model: ReportModel,
   config: ResolvedConfig,
   root: string,
   env: Record<string, string | undefined>,
+  stderr: TextOutput = process.stderr,
 ): Promise<OutputResult> {
   const result: OutputResult = { written: [], annotations: [], problems: [] }
   const github = config.github === true || (config.github === 'auto' && env.GITHUB_ACTIONS === 'true')
@@ -56,22 +59,28 @@ export async function writeOutputs(
   const { reports } = config
   if (reports.markdown) {
     const file = path.resolve(root, reports.markdown)
-    await attempt('Markdown report', file, () => writeAtomic(file, markdown, result.problems))
+    await attempt('Markdown report', file, () => writeAtomic(file, markdown, result.problems, stderr))
   }
   if (reports.json) {
     const file = path.resolve(root, reports.json)
-    await attempt('JSON report', file, () => writeAtomic(file, renderJson(model), result.problems))
+    await attempt('JSON report', file, () => writeAtomic(file, renderJson(model), result.problems, stderr))
   }
   if (reports.html) {
     const file = path.resolve(root, reports.html)
-    await attempt('HTML dashboard', file, () => writeAtomic(file, renderHtml(model), result.problems))
+    await attempt('HTML dashboard', file, () => writeAtomic(file, renderHtml(model), result.problems, stderr))
   }
   if (reports.issue) {
     const file = path.resolve(root, reports.issue)
     const issue = renderRegressionIssue(model)
-    if (issue) await attempt('regression issue', file, () => writeAtomic(file, renderIssueFile(issue), result.problems))
-    // A file left from an earlier run must not open an issue for this one.
-    else await rm(file, { force: true })
+    if (issue) await attempt('regression issue', file, () => writeAtomic(file, renderIssueFile(issue), result.problems, stderr))
+    else {
+      // A file left from an earlier run must not open an issue for this one.
+      try {
+        await rm(file, { force: true })
+      } catch (error) {
+        result.problems.push(`cannot remove the regression issue ${file} left by an earlier run: ${(error as Error).message}`)
+      }
+    }
   }
   if (github) {
     const summary = env.GITHUB_STEP_SUMMARY

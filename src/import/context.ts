@@ -3,7 +3,6 @@
  * error they throw, and the assembly of the run record. Importers are pure: the
  * caller reads the file and supplies the machine, git state, time and run id.
  */
-import path from 'node:path'
 import { envKey } from '../env/environment.js'
 import { SCHEMA_VERSION, type CustomMetric, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef, type TestResult } from '../types.js'
 
@@ -50,29 +49,6 @@ export class ImportError extends Error {
 
 /** Milliseconds to nanoseconds, rounded to 3 decimals like `perf()` samples. */
 export const msToNs = (ms: number): number => Math.round(ms * 1e9) / 1000
-
-/** Rounds to 3 decimals. */
-export const r3 = (v: number): number => Math.round(v * 1000) / 1000
-
-/** `file` relative to `root` with `/` separators (as the adapters store test files). */
-export function relativeFile(root: string, file: string): string {
-  const rel = path.relative(root, path.resolve(root, file))
-  return rel.split(path.sep).join('/')
-}
-
-/** A short description of a JSON value, for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`
-  if (typeof value === 'object') {
-    const keys = Object.keys(value)
-    if (keys.length === 0) return 'an empty object'
-    const shown = keys.slice(0, 5).join(', ') + (keys.length > 5 ? ', ...' : '')
-    return `an object with keys ${shown}`
-  }
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`
-  return `${typeof value} ${String(value)}`
-}
 
 /** One result, with the compatibility key of its runner on the context's machine. */
 export function importedResult(context: ImportContext, test: TestRef, runner: RunnerInfo, sample: ImportedSample): TestResult {

@@ -19,14 +19,14 @@ import {
   importedRecord,
   importedResult,
   msToNs,
-  r3,
-  relativeFile,
   type ImportContext,
   type ImportWarn,
   type ImportedMetrics,
   type ImportedSample,
 } from './context.js'
 import { CsvError, parseCsv, type CsvRecord } from './csv.js'
+import { round3 } from '../util/format.js'
+import { relativeFile } from '../util/paths.js'
 
 export type { ImportContext, ImportWarn } from './context.js'
 
@@ -123,7 +123,7 @@ export function parseLocustStats(csv: string, context: ImportContext, warn?: Imp
       },
       raw_wall_ns: [],
       // Requests/s is the request count over the time between the first and the last request.
-      duration_ms: rps > 0 ? r3((count / rps) * 1000) : 0,
+      duration_ms: rps > 0 ? round3((count / rps) * 1000) : 0,
       metrics,
     }
     results.push(importedResult(context, { file, name, project: '' }, runner, sample))

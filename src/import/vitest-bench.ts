@@ -18,23 +18,22 @@ import { thin } from '../stats/summary.js'
 import type { RunRecord, RunnerInfo, TestResult } from '../types.js'
 import {
   ImportError,
-  describeValue,
   dropDuplicates,
   importedRecord,
   importedResult,
   msToNs,
-  r3,
-  relativeFile,
   type ImportContext,
   type ImportWarn,
   type ImportedSample,
 } from './context.js'
+import { round3 } from '../util/format.js'
+import { relativeFile } from '../util/paths.js'
+import { describeValue, isRecord } from '../util/values.js'
 
 export type { ImportContext, ImportedMetrics, ImportWarn } from './context.js'
 export { ImportError } from './context.js'
 
 type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 
 /** Raw per-iteration times kept, like `perf()`'s default `rawSamples`. */
@@ -58,28 +57,28 @@ export function parseVitestBench(json: string, context: ImportContext, warn?: Im
   } catch (error) {
     fail(`invalid JSON (${(error as Error).message})`)
   }
-  if (!isObj(report) || !Array.isArray(report.files)) {
-    const hint = isObj(report) && 'testResults' in report ? ' (this looks like a test report: write benchmarks with `vitest bench --outputJson`)' : ''
+  if (!isRecord(report) || !Array.isArray(report.files)) {
+    const hint = isRecord(report) && 'testResults' in report ? ' (this looks like a test report: write benchmarks with `vitest bench --outputJson`)' : ''
     return fail(`no "files" array: expected an object with a "files" array, found ${describeValue(report)}${hint}`)
   }
   const runner: RunnerInfo = { name: 'vitest', version: context.runnerVersion ?? 'unknown', pool: 'bench' }
   const results: TestResult[] = []
   report.files.forEach((file: unknown, f) => {
     const at = `files[${f}]`
-    if (!isObj(file)) return fail(`${at} should be an object, found ${describeValue(file)}`)
+    if (!isRecord(file)) return fail(`${at} should be an object, found ${describeValue(file)}`)
     if (typeof file.filepath !== 'string' || file.filepath === '') return fail(`${at}.filepath should be a path, found ${describeValue(file.filepath)}`)
     if (!Array.isArray(file.groups)) return fail(`${at}.groups should be an array, found ${describeValue(file.groups)}`)
     const filepath = file.filepath
     const testFile = relativeFile(context.root, filepath)
     file.groups.forEach((group: unknown, g) => {
       const gat = `${at}.groups[${g}]`
-      if (!isObj(group)) return fail(`${gat} should be an object, found ${describeValue(group)}`)
+      if (!isRecord(group)) return fail(`${gat} should be an object, found ${describeValue(group)}`)
       if (typeof group.fullName !== 'string') return fail(`${gat}.fullName should be a string, found ${describeValue(group.fullName)}`)
       if (!Array.isArray(group.benchmarks)) return fail(`${gat}.benchmarks should be an array, found ${describeValue(group.benchmarks)}`)
       const suite = withoutFile(group.fullName, filepath)
       group.benchmarks.forEach((bench: unknown, b) => {
         const bat = `${gat}.benchmarks[${b}]`
-        if (!isObj(bench)) return fail(`${bat} should be an object, found ${describeValue(bench)}`)
+        if (!isRecord(bench)) return fail(`${bat} should be an object, found ${describeValue(bench)}`)
         if (typeof bench.name !== 'string') return fail(`${bat}.name should be a string, found ${describeValue(bench.name)}`)
         const name = suite ? `${suite} > ${bench.name}` : bench.name
         const label = `${testFile} > ${name}`
@@ -131,7 +130,7 @@ function toSample(
       sd: msToNs(stat('sd')),
     },
     raw_wall_ns: thin(samples, RAW_SAMPLES).map(msToNs),
-    duration_ms: isNum(bench.totalTime) ? r3(bench.totalTime) : 0,
+    duration_ms: isNum(bench.totalTime) ? round3(bench.totalTime) : 0,
     metrics: { throughput_hz: { value: stat('hz'), better: 'higher', unit: 'ops/s' } },
   }
 }

@@ -11,6 +11,7 @@ import type { CollectedSample } from '../core/run.js'
 import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
 import { readSpool, SETTINGS_ENV, SPOOL_ENV, type SpooledSample } from './spool.js'
+import { relativeFile } from '../util/paths.js'
 
 /** The parts of Jest's reporter API this reporter uses (Jest 30). */
 interface GlobalConfig {
@@ -90,7 +91,7 @@ export function attribute(
     }
     samples.push({
       test: {
-        file: path.relative(rootDir, s.testPath).split(path.sep).join('/'),
+        file: relativeFile(rootDir, s.testPath),
         name: [...assertion.ancestorTitles, assertion.title].join(' > '),
         project: file?.displayName?.name ?? '',
         ...(s.sample.name !== undefined ? { bench: s.sample.name } : {}),

@@ -1,5 +1,6 @@
 import { tCdf, tQuantile } from '../stats/tdist.js'
 import type { PerfSample } from '../types.js'
+import { round3 } from '../util/format.js'
 
 /** Heap retained per call, as recorded on a sample with `metrics: ['leak']`. */
 export type HeapGrowth = NonNullable<PerfSample['heap_growth']>
@@ -98,9 +99,6 @@ export function fitHeapGrowth(
   return { bytes_per_iteration: slope, interval: [slope - half, slope + half], p_value: 1 - tCdf(slope / se, df) }
 }
 
-/** Rounds to 3 decimals (bytes per call to the thousandth), like the rest of a sample; never -0. */
-const r3 = (v: number) => Math.round(v * 1000) / 1000 + 0
-
 /**
  * The leak phase: a warm-up batch (see `warmupCalls`), two full GCs and a reading of the heap
  * in use, then `batches` batches of `k` calls (see `callsPerBatch`), each followed by a full GC
@@ -138,8 +136,8 @@ export async function leakPhase(
   const total = batches * k
   const fit = fitHeapGrowth(calls, heap, HEAP_RESOLUTION_BYTES)
   return {
-    bytes_per_iteration: r3(fit.bytes_per_iteration),
-    interval: [r3(fit.interval[0]), r3(fit.interval[1])],
+    bytes_per_iteration: round3(fit.bytes_per_iteration),
+    interval: [round3(fit.interval[0]), round3(fit.interval[1])],
     p_value: fit.p_value,
     iterations: total,
     batches,

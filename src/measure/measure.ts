@@ -4,6 +4,7 @@ import type { CustomMetric, PerfSample, SampleStats } from '../types.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
 import { leakPhase } from './leak.js'
 import { coreShare, type ThreadClock, type ThreadTimes } from './thread.js'
+import { round3 } from '../util/format.js'
 
 /** Process readings `measure()` takes around the timed phase; injectable for tests. */
 export interface Probes {
@@ -81,9 +82,7 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function'
 
 const MS_TO_NS = 1e6
-const roundShare = (c: { cpu: number; wait?: number }) => ({ cpu: Math.round(c.cpu * 1000) / 1000, ...(c.wait !== undefined ? { wait: Math.round(c.wait * 1000) / 1000 } : {}) })
-/** Rounds to 3 decimals: nanoseconds to the picosecond, milliseconds to the microsecond. Keeps records compact. */
-const r3 = (v: number) => Math.round(v * 1000) / 1000
+const roundShare = (c: { cpu: number; wait?: number }) => ({ cpu: round3(c.cpu), ...(c.wait !== undefined ? { wait: round3(c.wait) } : {}) })
 
 /**
  * Benchmarks `fn` with tinybench and reads CPU and memory around the timed phase.
@@ -233,7 +232,7 @@ export async function measure<T>(
   if (capped.length > 0 && options.budget?.onCapped) {
     options.budget.onCapped(`${capped.join(' and ')} to finish inside the test's timeout; raise the timeout for a steadier measurement`)
   }
-  const ns = (ms: number) => r3(ms * MS_TO_NS)
+  const ns = (ms: number) => round3(ms * MS_TO_NS)
   // tinybench has already sorted the samples and computed their statistics.
   const wallNs: SampleStats = {
     n: iterations,
@@ -248,21 +247,21 @@ export async function measure<T>(
 
   const sample: PerfSample = {
     iterations,
-    warmup: { iterations: warmupRuns, time_ms: r3(warmupMs) },
+    warmup: { iterations: warmupRuns, time_ms: round3(warmupMs) },
     wall_ns: wallNs,
     // A spread of the distribution (the retained samples are sorted).
     raw_wall_ns: thin(sorted, options.rawSamples).map(ns),
-    duration_ms: r3(probes.now() - started),
+    duration_ms: round3(probes.now() - started),
   }
   if (options.name !== undefined) sample.name = options.name
   if (wantCpu) {
     const cpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system)
-    sample.cpu_ns = r3((cpuUs * 1000) / iterations)
-    if (cpuPercent !== undefined) sample.cpu_percent = r3(cpuPercent)
+    sample.cpu_ns = round3((cpuUs * 1000) / iterations)
+    if (cpuPercent !== undefined) sample.cpu_percent = round3(cpuPercent)
   }
   const timedShare = timedThread ? coreShare(timedThread.before, timedThread.after, timedThread.end - timedThread.start) : undefined
   if (thread && timedThread && timedShare) {
-    sample.thread_cpu_ns = r3((timedThread.after.cpuNs - timedThread.before.cpuNs) / iterations)
+    sample.thread_cpu_ns = round3((timedThread.after.cpuNs - timedThread.before.cpuNs) / iterations)
     sample.core = { source: thread.source, timed: roundShare(timedShare), ...(warmupShare ? { warmup: roundShare(warmupShare) } : {}) }
   }
   if (wantMemory) {

@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto'
 import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { formatBytes } from './format.js'
+import { formatBytes, plural } from './format.js'
+import { quote } from './values.js'
 
 /** A temporary file this old is stale even when a process with its pid is running (the pid may have been reused). */
 export const STALE_TEMP_MS = 3_600_000
@@ -224,13 +225,8 @@ export function describeSweep(result: SweepResult): { freed: string | undefined;
   const n = result.removed.length
   const freed =
     result.bytes >= SWEEP_NOTICE_BYTES
-      ? `removed ${n} temporary file${n === 1 ? '' : 's'} left by interrupted writes in ${quote(path.dirname(result.removed[0]!))} (${formatBytes(result.bytes)} freed)`
+      ? `removed ${plural(n, 'temporary file')} left by interrupted writes in ${quote(path.dirname(result.removed[0]!))} (${formatBytes(result.bytes)} freed)`
       : undefined
   const failures = result.failed.map((f) => `cannot ${f.listing ? 'look for stale temporary files in' : 'remove the stale temporary file'} ${quote(f.file)}: ${quote(f.reason)}`)
   return { freed, failures }
-}
-
-/** A path or message as a quoted string with every control, separator and direction character escaped. */
-function quote(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

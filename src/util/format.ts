@@ -47,3 +47,18 @@ export function formatChange(ratio: number): string {
   const pct = (ratio - 1) * 100
   return `${pct >= 0 ? '+' : ''}${pct.toFixed(Math.abs(pct) < 10 ? 1 : 0)}%`
 }
+
+/** A fraction as a whole percentage: `0.95` → `95%`. */
+export function formatPercent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`
+}
+
+/** A count and its noun: `1 test`, `3 tests`; `many` for nouns that do not take an s (`2 processes`). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`
+}
+
+/** Rounds to 3 decimals, the precision samples are stored with; never -0. */
+export function round3(v: number): number {
+  return Math.round(v * 1000) / 1000 + 0
+}

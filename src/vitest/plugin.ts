@@ -106,27 +106,38 @@ export function pairedRunConfig(config: { root?: string; test?: { include?: stri
  * export default defineConfig({ plugins: [perfRegression({ failOn: 'moderate' })] })
  */
 export function perfRegression(options: PerfRegressionOptions = {}): PerfRegressionPlugin {
+  return createPlugin(options, process)
+}
+
+/** What the plugin reads from the process, read when its hooks run. */
+export interface PluginProcess {
+  readonly env: Record<string, string | undefined>
+  readonly argv: readonly string[]
+}
+
+/** {@link perfRegression}, reading the environment and the command line from `from` (the process, outside tests). */
+export function createPlugin(options: PerfRegressionOptions, from: PluginProcess): PerfRegressionPlugin {
   // Resolved once per Vitest instance (configureVitest runs once per project) and handed to the reporter.
   const resolved = new WeakMap<object, ResolvedConfig>()
   return {
     name: 'perf-regression',
     // Test lines, for GitHub annotations that point at the test.
-    config: (config) => ({ test: { includeTaskLocation: true, ...pairedRunConfig(config) } }),
-    resolveId: baseTreeResolver(),
+    config: (config) => ({ test: { includeTaskLocation: true, ...pairedRunConfig(config, from.env) } }),
+    resolveId: baseTreeResolver(from.env),
     configureVitest({ vitest, project }) {
       const reporters = vitest.config.reporters as unknown as ReporterEntry[]
       let config = resolved.get(vitest)
       if (!config) {
         // The reporter entry's options with the plugin's over them: what the reporter below runs with.
         const withEntry = { ...entryOptions(reporters), ...options }
-        config = resolveConfig({ options: withEntry, source: 'perfRegression() options', env: process.env, argv: process.argv, root: vitest.config.root })
+        config = resolveConfig({ options: withEntry, source: 'perfRegression() options', env: from.env, argv: from.argv, root: vitest.config.root })
         resolved.set(vitest, config)
       }
       project.provide(PROVIDE_KEY, { measure: config.measure, rawSamples: config.rawSamples, baselineMode: config.baselineMode })
       const pool = String(project.config.pool)
       if (pool !== 'forks') {
         vitest.logger.warn(
-          colors(process.stderr, process.env).yellow(
+          colors(process.stderr, from.env).yellow(
             `perf-regression: project "${printable(project.name || 'default')}" runs in the "${printable(pool)}" pool; per-process CPU and memory readings mix workers there. Use pool: 'forks' for benchmarks.`,
           ),
         )

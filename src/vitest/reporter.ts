@@ -1,4 +1,3 @@
-import path from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
@@ -10,20 +9,36 @@ import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
+import { relativeFile } from '../util/paths.js'
 import { META_KEY } from './meta.js'
 
 const BRAND = Symbol.for('perf-regression.vitest-reporter')
 
+/** The parts of Vitest's `TestCase` that {@link collectSamples} reads. */
+export interface FinishedTest {
+  fullName: string
+  meta(): object
+  result(): { state: string }
+  project: { name: string; config: { pool: unknown } }
+  location?: { line: number } | undefined
+}
+
+/** The parts of Vitest's `TestModule` that {@link collectSamples} reads. */
+export interface FinishedModule {
+  moduleId: string
+  children: { allTests(): Iterable<FinishedTest> }
+}
+
 /** Collects `perf()` samples from finished tests. Samples of tests that did not pass are left out. */
 export function collectSamples(
-  testModules: ReadonlyArray<TestModule>,
+  testModules: ReadonlyArray<FinishedModule>,
   root: string,
   version: string,
 ): { samples: CollectedSample[]; notes: string[] } {
   const samples: CollectedSample[] = []
   const notes: string[] = []
   for (const mod of testModules) {
-    const file = path.relative(root, mod.moduleId).split(path.sep).join('/')
+    const file = relativeFile(root, mod.moduleId)
     for (const testCase of mod.children.allTests()) {
       const raw = (testCase.meta() as Record<string, unknown>)[META_KEY]
       if (raw === undefined) continue

@@ -94,15 +94,13 @@ function cycles(graph: ReadonlyMap<string, readonly Import[]>, edges: (i: Import
 }
 
 /**
- * Cycles that exist outside detect/, stats/ and config/ and are left for their owners: the A/B
- * command and the CLI's entry import each other (main dispatches to `ab`, which takes main's
- * context type and helpers), and the CLI's commands take `CliContext` from main.ts.
- * A new cycle, or a file joining one of these, fails the test.
+ * The one cycle outside detect/, stats/ and config/, left for its owners: the A/B command and
+ * the CLI's entry import each other (main dispatches to `ab`, which takes main's helpers).
+ * The commands take their context from cli/context.ts. A new cycle, or a file joining this
+ * one, fails the test.
  */
 const KNOWN_VALUE_CYCLES = [['ab/command.ts', 'cli/main.ts']]
-const KNOWN_CYCLES = [
-  ['ab/command.ts', 'cli/common.ts', 'cli/import-command.ts', 'cli/main.ts', 'cli/maintenance-commands.ts', 'cli/report.ts', 'cli/store-commands.ts'],
-]
+const KNOWN_CYCLES = KNOWN_VALUE_CYCLES
 
 describe('architecture', () => {
   test('the import graph was read: every relative import names a file of src/', () => {

@@ -15,14 +15,14 @@ import {
   tempPath,
   writeFileAtomic,
 } from '../../src/util/atomic.js'
-import { config, outputCapture, run, tempDir } from './helpers.js'
+import { config, processOutputSpy, run, tempDir } from './helpers.js'
 import { buildFixtureModel } from './report-fixtures.js'
 
 /** No process has this pid: Linux allows at most 2^22, macOS 99999. */
 const DEAD_PID = 2 ** 30
 const HEX = 'a1b2c3d4e5f6'
 
-const { err, capture, reset } = outputCapture()
+const { err, capture, reset } = processOutputSpy()
 let dir: string
 let cleanup: () => Promise<void>
 beforeEach(async () => {

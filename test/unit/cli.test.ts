@@ -1,21 +1,14 @@
-import { afterEach, beforeEach, describe, test, expect, vi, type MockInstance } from 'vitest'
+import { afterEach, describe, test, expect } from 'vitest'
 import path from 'node:path'
 import { extractRepeatFlag, HELP, main, resolveRunnerBin } from '../../src/cli/main.js'
 import { ConfigError } from '../../src/config/validate.js'
-import { tempDir } from './helpers.js'
+import { outputCapture, tempDir } from './helpers.js'
 
-let stdout: MockInstance
-let stderr: MockInstance
-beforeEach(() => {
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const { out: stdout, err: stderr, outputs, reset } = outputCapture()
+afterEach(reset)
 
-const written = (spy: MockInstance) => spy.mock.calls.map((c) => String(c[0])).join('')
-const ctx = () => ({ cwd: process.cwd(), env: {} as NodeJS.ProcessEnv })
+const written = (lines: string[]) => lines.join('')
+const ctx = () => ({ cwd: process.cwd(), env: {} as NodeJS.ProcessEnv, ...outputs })
 
 describe('main', () => {
   test.each([['--help'], ['-h'], ['help']])('%s prints the help and exits 0', async (flag) => {

@@ -56,7 +56,7 @@ describe('checkMetrics', () => {
   test.each<[string, unknown, string]>([
     ['undefined', undefined, "record must return an object of metrics like { 'bytes out': 1234 } or { 'bytes out': { value: 1234, unit: 'B', better: 'lower' } } (got undefined)"],
     ['null', null, 'record must return an object of metrics like'],
-    ['an array', [1, 2], '(got an array)'],
+    ['an array', [1, 2], '(got [1,2])'],
     ['a number', 5, '(got 5)'],
     ['an empty name', { '': 1 }, `metric names must not be empty or blank (got ""): name it, like 'bytes out'`],
     ['a blank name', { '  ': 1 }, 'metric names must not be empty or blank (got "  ")'],
@@ -103,7 +103,7 @@ describe('checkPerfCall: record', () => {
   test('must be a function', () => {
     expect(() => checkPerfCall(() => 1, { record: 'size' as never })).toThrow(ConfigError)
     expect(() => checkPerfCall(() => 1, { record: { size: 1 } as never })).toThrow(
-      `perf() record must be a function like (result) => ({ 'bytes out': result.length }) (got an object)`,
+      `perf() record must be a function like (result) => ({ 'bytes out': result.length }) (got {"size":1})`,
     )
   })
 

@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest'
-import { formatBytes, formatChange, formatInterval, formatNs, formatRatio } from '../../src/util/format.js'
+import { formatBytes, formatChange, formatInterval, formatNs, formatPercent, formatRatio, plural, round3 } from '../../src/util/format.js'
 
 describe('formatNs', () => {
   test.each<[number, string]>([
@@ -63,4 +63,37 @@ test('formatBytes', () => {
   expect(formatBytes(1536)).toBe('1.50 KiB')
   expect(formatBytes(24e6)).toBe('22.9 MiB')
   expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB')
+})
+
+describe('formatPercent', () => {
+  test('a fraction as a whole percentage, rounded half up', () => {
+    expect(formatPercent(0.95)).toBe('95%')
+    expect(formatPercent(0.999)).toBe('100%')
+    expect(formatPercent(0.005)).toBe('1%')
+    expect(formatPercent(0)).toBe('0%')
+    expect(formatPercent(1.5)).toBe('150%')
+  })
+})
+
+describe('plural', () => {
+  test('the count and the noun, with an s unless the count is 1', () => {
+    expect(plural(1, 'test')).toBe('1 test')
+    expect(plural(0, 'test')).toBe('0 tests')
+    expect(plural(2, 'failing test')).toBe('2 failing tests')
+  })
+
+  test('nouns with their own plural', () => {
+    expect(plural(1, 'process', 'processes')).toBe('1 process')
+    expect(plural(3, 'process', 'processes')).toBe('3 processes')
+  })
+})
+
+describe('round3', () => {
+  test('three decimals, never -0', () => {
+    expect(round3(1.23456)).toBe(1.235)
+    expect(round3(1000.0004)).toBe(1000)
+    expect(round3(-2.0004)).toBe(-2)
+    expect(Object.is(round3(-0.0001), 0)).toBe(true)
+    expect(Object.is(round3(-0), 0)).toBe(true)
+  })
 })

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { DEFAULTS, type ResolvedConfig, type ResolvedMeasureOptions } from '../../src/config/options.js'
 import type { DetectConfig } from '../../src/detect/detect.js'
+import type { TextOutput } from '../../src/util/output.js'
 import {
   SCHEMA_VERSION,
   type EnvInfo,
@@ -118,10 +119,30 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 }
 
 /**
- * Collects what the code under test writes to stdout and stderr. Call `capture()`
- * inside a test and `reset()` after each (it also restores the streams).
+ * Outputs to hand to the code under test (`main(args, { cwd, env, ...io.outputs })`) and
+ * what was written to them. Call `reset()` after each test.
  */
 export function outputCapture() {
+  const out: string[] = []
+  const err: string[] = []
+  const sink = (into: string[]): TextOutput => ({ write: (text: string) => (into.push(text), true) })
+  return {
+    out,
+    err,
+    outputs: { stdout: sink(out), stderr: sink(err) },
+    reset() {
+      out.length = 0
+      err.length = 0
+    },
+  }
+}
+
+/**
+ * Collects what code that writes to the process's own streams prints there: the store's
+ * notices of swept temporary files and the Jest reporter. Call `capture()` inside a test
+ * and `reset()` after each (it also restores the streams).
+ */
+export function processOutputSpy() {
   const out: string[] = []
   const err: string[] = []
   return {

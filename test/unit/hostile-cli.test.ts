@@ -46,7 +46,7 @@ afterAll(async () => {
   await cleanup()
 })
 
-const { out, err, capture, reset } = outputCapture()
+const { out, err, outputs, reset } = outputCapture()
 afterEach(reset)
 
 const env = () => ({ NO_COLOR: '1', GITHUB_ACTOR: hostile('actor') }) as NodeJS.ProcessEnv
@@ -54,8 +54,7 @@ const store = ['--store', STORE]
 
 /** Runs a command in the project folder; returns its exit code and what it printed. */
 async function cli(args: string[]): Promise<{ code: number | undefined; printed: string }> {
-  capture()
-  const code = await main(args, { cwd: dir, env: env() })
+  const code = await main(args, { ...outputs, cwd: dir, env: env() })
   const printed = out.join('') + err.join('')
   expectSafe(out.join(''))
   expectSafe(err.join(''))

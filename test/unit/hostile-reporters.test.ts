@@ -16,7 +16,7 @@ import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from '../../src/jest/spool.js'
 import { META_KEY } from '../../src/vitest/meta.js'
 import PerfRegressionReporter from '../../src/vitest/reporter.js'
 import type { RunnerInfo, TestRef } from '../../src/types.js'
-import { config, outputCapture, tempDir } from './helpers.js'
+import { config, processOutputSpy, tempDir } from './helpers.js'
 import { countAnnotations, expectSafe, hostile, HOSTILE_DIR, scenarioSample, writeHostileStore, type StoreScenario } from './hostile-output.js'
 
 type Kind = 'completeRun' | 'vitest' | 'jest'
@@ -31,7 +31,7 @@ afterAll(async () => {
   await cleanup()
 })
 
-const capture = outputCapture()
+const capture = processOutputSpy()
 afterEach(() => {
   capture.reset()
   vi.unstubAllEnvs()
@@ -73,7 +73,10 @@ async function runReporter(kind: Kind, s: (tag: string) => string): Promise<Prin
   try {
     if (kind === 'completeRun') {
       const logged: string[] = []
-      const done = await completeRun({ samples, config: config(options), root, record: true, color: false, establishHint: 'npx perf-regression vitest run --baseline-mode=establish', log: (t) => logged.push(t + '\n') })
+      const done = await completeRun(
+        { samples, config: config(options), root, record: true, color: false, establishHint: 'npx perf-regression vitest run --baseline-mode=establish', log: (t) => logged.push(t + '\n') },
+        { stdout: { write: (t: string) => capture.out.push(t) } },
+      )
       expect(done.regressions).toBe(1)
       capture.err.push(...logged)
     } else if (kind === 'vitest') {

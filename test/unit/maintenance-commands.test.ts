@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main.js'
 import { appendRecord, readStore } from '../../src/store/store.js'
 import { run, tempDir, outputCapture } from './helpers.js'
 
-const { out, err, capture, reset } = outputCapture()
+const { out, err, outputs, reset } = outputCapture()
 afterEach(reset)
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000)
 
@@ -25,8 +25,7 @@ async function withStore(fn: (dir: string, file: string) => Promise<void>) {
 describe('prune, compact and merge commands', () => {
   test('prune drops old runs and keeps the baseline in use', async () => {
     await withStore(async (dir, file) => {
-      capture()
-      expect(await main(['prune', '--keep-days', '1'], { cwd: dir, env: {} })).toBe(0)
+      expect(await main(['prune', '--keep-days', '1'], { ...outputs, cwd: dir, env: {} })).toBe(0)
       const { runs } = await readStore(file)
       expect(runs.map((r) => r.id)).toEqual(['base-0', 'base-1', 'base-2', 'base-3', 'base-4'])
       expect(out.join('')).toMatch(/9 → 5 records/)
@@ -35,9 +34,8 @@ describe('prune, compact and merge commands', () => {
 
   test('prune needs a limit and valid numbers', async () => {
     await withStore(async (dir) => {
-      capture()
-      expect(await main(['prune'], { cwd: dir, env: {} })).toBe(2)
-      expect(await main(['prune', '--keep-runs=-1'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['prune'], { ...outputs, cwd: dir, env: {} })).toBe(2)
+      expect(await main(['prune', '--keep-runs=-1'], { ...outputs, cwd: dir, env: {} })).toBe(2)
       expect(err.join('')).toContain('--keep-runs an integer >= 0')
     })
   })
@@ -49,8 +47,7 @@ describe('prune, compact and merge commands', () => {
       const before = await readFile(file, 'utf8')
       await readStore(file)
       expect(await readFile(file, 'utf8')).toBe(before)
-      capture()
-      expect(await main(['compact'], { cwd: dir, env: {} })).toBe(0)
+      expect(await main(['compact'], { ...outputs, cwd: dir, env: {} })).toBe(0)
       expect(err.join('')).toMatch(/dropped .*benchmarks\.jsonl:10: not valid JSON/)
       const after = await readFile(file, 'utf8')
       expect(after).not.toContain('garbage')
@@ -64,13 +61,12 @@ describe('prune, compact and merge commands', () => {
       // The same record as in the store (a duplicate), and a new one.
       await appendRecord(other, (await readStore(file)).runs.find((r) => r.id === 'base-4')!)
       await appendRecord(other, run({ id: 'job2-run', time: daysAgo(2.5), mode: 'compare', medians: { parse: 1.1e6 } }))
-      capture()
-      expect(await main(['merge', 'job-2.jsonl'], { cwd: dir, env: {} })).toBe(0)
+      expect(await main(['merge', 'job-2.jsonl'], { ...outputs, cwd: dir, env: {} })).toBe(0)
       const { runs } = await readStore(file)
       expect(runs.map((r) => r.id)).toEqual(['old-0', 'old-1', 'old-2', 'old-3', 'base-0', 'base-1', 'base-2', 'job2-run', 'base-3', 'base-4'])
       expect(out.join('')).toContain('1 duplicates skipped')
-      expect(await main(['merge', 'missing.jsonl'], { cwd: dir, env: {} })).toBe(2)
-      expect(await main(['merge'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['merge', 'missing.jsonl'], { ...outputs, cwd: dir, env: {} })).toBe(2)
+      expect(await main(['merge'], { ...outputs, cwd: dir, env: {} })).toBe(2)
     })
   })
 
@@ -82,17 +78,16 @@ describe('prune, compact and merge commands', () => {
         ',Aggregated,100,0,12,13.5,5,40,512,50.2,0,12,13,14,15,18,20,25,30,38,40,40',
       ].join('\n')
       await writeFile(path.join(dir, 'load_stats.csv'), csv)
-      capture()
-      expect(await main(['import', 'locust', 'load_stats.csv', '--mode', 'baseline'], { cwd: dir, env: {} })).toBe(0)
+      expect(await main(['import', 'locust', 'load_stats.csv', '--mode', 'baseline'], { ...outputs, cwd: dir, env: {} })).toBe(0)
       const { runs } = await readStore(file)
       const last = runs.at(-1)!
       expect(last.mode).toBe('baseline')
       expect(last.results.map((r) => r.test.name)).toEqual(['GET /api', 'Aggregated'])
       expect(last.results[0]!.sample.wall_ns.median).toBe(12e6)
       await writeFile(path.join(dir, 'bench.json'), '{"nope": true}')
-      expect(await main(['import', 'vitest-bench', 'bench.json'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['import', 'vitest-bench', 'bench.json'], { ...outputs, cwd: dir, env: {} })).toBe(2)
       expect(err.join('')).toContain('not a vitest bench JSON file')
-      expect(await main(['import', 'pdf', 'x'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['import', 'pdf', 'x'], { ...outputs, cwd: dir, env: {} })).toBe(2)
     })
   })
 })

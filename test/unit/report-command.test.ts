@@ -60,7 +60,7 @@ describe('rejudge', () => {
 })
 
 describe('perf-regression report', () => {
-  const { out, err, capture, reset } = outputCapture()
+  const { out, err, outputs, reset } = outputCapture()
   afterEach(reset)
   const withStore = async (fn: (dir: string) => Promise<void>) => {
     const { dir, cleanup } = await tempDir()
@@ -74,8 +74,7 @@ describe('perf-regression report', () => {
 
   test('renders the latest run as JSON on standard output', async () => {
     await withStore(async (dir) => {
-      capture()
-      const code = await main(['report', '--format', 'json'], { cwd: dir, env: {} })
+      const code = await main(['report', '--format', 'json'], { ...outputs, cwd: dir, env: {} })
       expect(code).toBe(0)
       const doc = JSON.parse(out.join('')) as { schema: number; failed: boolean; run: { id: string } }
       expect(doc.schema).toBe(1)
@@ -86,8 +85,7 @@ describe('perf-regression report', () => {
 
   test('--html writes the dashboard next to the store; --fail-on is honoured', async () => {
     await withStore(async (dir) => {
-      capture()
-      expect(await main(['report', '--html', '--fail-on', 'never'], { cwd: dir, env: {} })).toBe(0)
+      expect(await main(['report', '--html', '--fail-on', 'never'], { ...outputs, cwd: dir, env: {} })).toBe(0)
       const html = await readFile(path.join(dir, '.perf/dashboard.html'), 'utf8')
       expect(html).toMatch(/^<!doctype html>/i)
       expect(err.join('')).toContain('wrote')
@@ -96,31 +94,40 @@ describe('perf-regression report', () => {
 
   test('terminal output without colour when NO_COLOR is set; markdown to a file', async () => {
     await withStore(async (dir) => {
-      capture()
-      expect(await main(['report'], { cwd: dir, env: { NO_COLOR: '1' } })).toBe(0)
+      expect(await main(['report'], { ...outputs, cwd: dir, env: { NO_COLOR: '1' } })).toBe(0)
       expect(out.join('')).toContain('✗ regression (critical)')
       expect(out.join('')).not.toContain('\u001b[')
-      expect(await main(['report', '--format', 'md', '--out', 'r.md'], { cwd: dir, env: {} })).toBe(0)
+      expect(await main(['report', '--format', 'md', '--out', 'r.md'], { ...outputs, cwd: dir, env: {} })).toBe(0)
       expect(await readFile(path.join(dir, 'r.md'), 'utf8')).toContain('<!-- perf-regression -->')
     })
   })
 
   test('usage and data errors exit 2 with a message', async () => {
     await withStore(async (dir) => {
-      capture()
-      expect(await main(['report', '--format', 'pdf'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['report', '--format', 'pdf'], { ...outputs, cwd: dir, env: {} })).toBe(2)
       expect(err.join('')).toContain('--format must be one of "terminal", "md", "json", "html" (got "pdf")')
-      expect(await main(['report', '--bogus'], { cwd: dir, env: {} })).toBe(2)
-      expect(await main(['report', '--run', 'zzz'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['report', '--bogus'], { ...outputs, cwd: dir, env: {} })).toBe(2)
+      expect(await main(['report', '--run', 'zzz'], { ...outputs, cwd: dir, env: {} })).toBe(2)
       expect(err.join('')).toContain('has no run with the id "zzz"')
-      expect(await main(['report', '--store', 'missing.jsonl'], { cwd: dir, env: {} })).toBe(2)
+      expect(await main(['report', '--store', 'missing.jsonl'], { ...outputs, cwd: dir, env: {} })).toBe(2)
       expect(err.join('')).toContain('has no runs')
     })
   })
 
+  test('colour follows the output it is given: a terminal gets it, a capture does not', async () => {
+    await withStore(async (dir) => {
+      const terminal: string[] = []
+      const tty = { write: (t: string) => (terminal.push(t), true), isTTY: true }
+      expect(await main(['report'], { cwd: dir, env: {}, stdout: tty, stderr: outputs.stderr })).toBe(0)
+      expect(terminal.join('')).toContain('\u001b[')
+      expect(await main(['report'], { ...outputs, cwd: dir, env: {} })).toBe(0)
+      expect(out.join('')).toContain('✗ regression (critical)')
+      expect(out.join('')).not.toContain('\u001b[')
+    })
+  })
+
   test('--help', async () => {
-    capture()
-    expect(await main(['report', '--help'], { cwd: '/', env: {} })).toBe(0)
+    expect(await main(['report', '--help'], { ...outputs, cwd: '/', env: {} })).toBe(0)
     expect(out.join('')).toContain('Usage: perf-regression report')
   })
 })

@@ -50,7 +50,7 @@ describe('baseline events in the detector', () => {
 })
 
 describe('check, history and baseline commands', () => {
-  const { out, err, capture, reset } = outputCapture()
+  const { out, err, outputs, reset } = outputCapture()
   afterEach(reset)
   const store = async (fn: (dir: string, file: string) => Promise<void>) => {
     const { dir, cleanup } = await tempDir()
@@ -71,53 +71,49 @@ describe('check, history and baseline commands', () => {
 
   test('check exits 1 on a regression, 0 with failOn never, 2 on bad input', async () => {
     await store(async (dir) => {
-      capture()
-      expect(await main(['check'], { cwd: dir, env })).toBe(1)
+      expect(await main(['check'], { ...outputs, cwd: dir, env })).toBe(1)
       expect(out.join('')).toContain('✗ regression (critical)')
-      expect(await main(['check', '--fail-on', 'never'], { cwd: dir, env })).toBe(0)
-      expect(await main(['check', '--fail-on', 'sometimes'], { cwd: dir, env })).toBe(2)
+      expect(await main(['check', '--fail-on', 'never'], { ...outputs, cwd: dir, env })).toBe(0)
+      expect(await main(['check', '--fail-on', 'sometimes'], { ...outputs, cwd: dir, env })).toBe(2)
       expect(err.join('')).toContain('failOn must be one of')
-      expect(await main(['check', '--nope'], { cwd: dir, env })).toBe(2)
+      expect(await main(['check', '--nope'], { ...outputs, cwd: dir, env })).toBe(2)
     })
   })
 
   test('history lists the runs of matching tests with the baseline band', async () => {
     await store(async (dir) => {
-      capture()
-      expect(await main(['history', 'par*'], { cwd: dir, env })).toBe(0)
+      expect(await main(['history', 'par*'], { ...outputs, cwd: dir, env })).toBe(0)
       const text = out.join('')
       expect(text).toContain('test/bench.test.ts > parse')
       expect(text).toMatch(/baseline 1\.00 ms over 5 runs/)
       expect(text.match(/ baseline {2}/g)).toHaveLength(5)
       expect(text.match(/ compare {3}/g)).toHaveLength(1)
-      expect(await main(['history', 'nothing*'], { cwd: dir, env })).toBe(2)
-      expect(await main(['history', '--runs', '0'], { cwd: dir, env })).toBe(2)
+      expect(await main(['history', 'nothing*'], { ...outputs, cwd: dir, env })).toBe(2)
+      expect(await main(['history', '--runs', '0'], { ...outputs, cwd: dir, env })).toBe(2)
     })
   })
 
   test('baseline accept needs a reason, is recorded with who and why, and makes check pass', async () => {
     await store(async (dir, file) => {
-      capture()
-      expect(await main(['baseline', 'accept'], { cwd: dir, env })).toBe(2)
+      expect(await main(['baseline', 'accept'], { ...outputs, cwd: dir, env })).toBe(2)
       expect(err.join('')).toContain('needs --reason')
-      expect(await main(['baseline', 'accept', '--reason', 'parser does more work now'], { cwd: dir, env })).toBe(0)
+      expect(await main(['baseline', 'accept', '--reason', 'parser does more work now'], { ...outputs, cwd: dir, env })).toBe(0)
       const { events } = await readStore(file)
       expect(events).toHaveLength(1)
       expect(events[0]).toMatchObject({ action: 'accept', run_id: 'slow-run', who: 'octocat', reason: 'parser does more work now' })
-      expect(await main(['check'], { cwd: dir, env })).toBe(0)
-      expect(await main(['baseline', 'show'], { cwd: dir, env })).toBe(0)
+      expect(await main(['check'], { ...outputs, cwd: dir, env })).toBe(0)
+      expect(await main(['baseline', 'show'], { ...outputs, cwd: dir, env })).toBe(0)
       expect(out.join('')).toContain('accept run slow-run by octocat: parser does more work now')
     })
   })
 
   test('baseline reset, unknown actions and runs', async () => {
     await store(async (dir, file) => {
-      capture()
-      expect(await main(['baseline', 'reset', '--reason', 'new CI machines'], { cwd: dir, env })).toBe(0)
+      expect(await main(['baseline', 'reset', '--reason', 'new CI machines'], { ...outputs, cwd: dir, env })).toBe(0)
       expect((await readStore(file)).events[0]!.action).toBe('reset')
-      expect(await main(['baseline', 'drop'], { cwd: dir, env })).toBe(2)
-      expect(await main(['baseline', 'accept', '--run', 'zzz', '--reason', 'x'], { cwd: dir, env })).toBe(2)
-      expect(await main(['baseline'], { cwd: dir, env })).toBe(2)
+      expect(await main(['baseline', 'drop'], { ...outputs, cwd: dir, env })).toBe(2)
+      expect(await main(['baseline', 'accept', '--run', 'zzz', '--reason', 'x'], { ...outputs, cwd: dir, env })).toBe(2)
+      expect(await main(['baseline'], { ...outputs, cwd: dir, env })).toBe(2)
     })
   })
 
@@ -125,12 +121,11 @@ describe('check, history and baseline commands', () => {
     await store(async (dir, file) => {
       const ab = run({ id: 'ab-run', time: new Date(), mode: 'compare', medians: { parse: 1e6 } })
       await appendRecord(file, { ...ab, ab: { base_commit: 'abcdef1234567', base_ref: 'origin/main', design: 'paired', base_results: ab.results } })
-      capture()
       // The latest history run is still the slow one.
-      expect(await main(['check'], { cwd: dir, env })).toBe(1)
-      expect(await main(['baseline', 'accept', '--run', 'ab-run', '--reason', 'x'], { cwd: dir, env })).toBe(2)
+      expect(await main(['check'], { ...outputs, cwd: dir, env })).toBe(1)
+      expect(await main(['baseline', 'accept', '--run', 'ab-run', '--reason', 'x'], { ...outputs, cwd: dir, env })).toBe(2)
       expect(err.join('')).toContain('is an A/B run (perf-regression ab), which never becomes a baseline')
-      expect(await main(['baseline', 'accept', '--reason', 'intended'], { cwd: dir, env })).toBe(0)
+      expect(await main(['baseline', 'accept', '--reason', 'intended'], { ...outputs, cwd: dir, env })).toBe(0)
       expect((await readStore(file)).events[0]).toMatchObject({ action: 'accept', run_id: 'slow-run' })
     })
   })

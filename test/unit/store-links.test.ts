@@ -13,7 +13,7 @@ import { appendRecord, readStore, StoreError, withStoreLock } from '../../src/st
 import type { StoreRecord } from '../../src/types.js'
 import { outputCapture, run, tempDir } from './helpers.js'
 
-const { out, err, capture, reset } = outputCapture()
+const { out, err, outputs, reset } = outputCapture()
 const line = (r: StoreRecord) => JSON.stringify(r) + '\n'
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000)
 
@@ -55,7 +55,7 @@ async function linkedStore(how: 'file' | 'folder'): Promise<{ project: string; l
 describe.each(['file', 'folder'] as const)('a store whose %s is a symbolic link', (how) => {
   test('every command that writes keeps the link and writes the real file', async () => {
     const { project, link, real, isLink } = await linkedStore(how)
-    const cli = (...args: string[]) => main(args, { cwd: project, env: {} })
+    const cli = (...args: string[]) => main(args, { ...outputs, cwd: project, env: {} })
     const old = Array.from({ length: 3 }, (_, i) => run({ id: `old-${i}`, time: daysAgo(40 - i), mode: 'compare', medians: { parse: 1e6 } }))
     const base = Array.from({ length: 5 }, (_, i) => run({ id: `base-${i}`, time: daysAgo(5 - i), medians: { parse: 1e6 } }))
     // With only the folder linked, the first append creates the real file through the link.
@@ -63,7 +63,6 @@ describe.each(['file', 'folder'] as const)('a store whose %s is a symbolic link'
     await isLink()
     expect((await readStore(real)).runs.map((r) => r.id)).toEqual([...old, ...base].map((r) => r.id))
 
-    capture()
     expect(await cli('baseline', 'reset', '--reason', 'new runners')).toBe(0)
     await isLink()
     expect(await cli('baseline', 'accept', '--run', 'base-4', '--reason', 'intended')).toBe(0)

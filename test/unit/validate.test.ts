@@ -215,7 +215,7 @@ describe('error messages name the key, the value and what is allowed', () => {
     const circular: Record<string, unknown> = {}
     circular.self = circular
     expect(problemsOf({ thresholds: { minor: circular } })).toEqual([
-      'thresholds.minor must be a number greater than 1 (got [object Object])',
+      'thresholds.minor must be a number greater than 1 (got an object with keys self)',
     ])
   })
 
