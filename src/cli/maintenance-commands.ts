@@ -60,7 +60,8 @@ export async function compact(args: string[], ctx: CliContext): Promise<number> 
   const { storePath } = configFor(ctx, { store: values.store })
   const result = await compactStore(storePath, (records) => records)
   reportDropped(result.droppedLines, storePath)
-  process.stdout.write(`Compacted ${storePath}: ${result.after} records kept, ${result.droppedLines.length} invalid line${result.droppedLines.length === 1 ? '' : 's'} dropped.\n`)
+  const dropped = result.droppedLines.reduce((sum, d) => sum + (d.count ?? 1), 0)
+  process.stdout.write(`Compacted ${storePath}: ${result.after} records kept, ${dropped} invalid line${dropped === 1 ? '' : 's'} dropped.\n`)
   return 0
 }
 

@@ -193,8 +193,11 @@ export interface CompactResult {
   before: number
   /** Records written. */
   after: number
-  /** Lines that were not valid records and are now gone (1-based line numbers of the old file). */
-  droppedLines: { line: number; message: string }[]
+  /**
+   * Lines that were not valid records and are now gone (1-based line numbers of the old file).
+   * After the first few, one entry sums up the rest: `count` lines from `line` on.
+   */
+  droppedLines: { line: number; message: string; count?: number }[]
 }
 
 /** Same as store.ts, so that compaction and appends exclude each other. */
@@ -239,7 +242,7 @@ export async function compactStore(
   try {
     const droppedLines: CompactResult['droppedLines'] = []
     const records: StoreRecord[] = []
-    for await (const record of readRecords(file, (w) => droppedLines.push({ line: w.line, message: w.message }))) records.push(record)
+    for await (const record of readRecords(file, ({ line, message, count }) => droppedLines.push({ line, message, ...(count ? { count } : {}) }))) records.push(record)
     const mode = await stat(file).then((s) => s.mode & 0o7777, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)))
     let output: StoreRecord[]
     try {
