@@ -4,7 +4,7 @@ import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
 import { measure } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
-import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
+import { parseSettings, SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
 
 export type { PerfOptions }
@@ -20,7 +20,7 @@ declare const expect: { getState(): ExpectState } | undefined
 function settings(): { measure: ResolvedMeasureOptions; rawSamples: number } {
   const raw = process.env[SETTINGS_ENV]
   if (!raw) return { measure: DEFAULTS.measure, rawSamples: DEFAULTS.rawSamples }
-  return JSON.parse(raw) as { measure: ResolvedMeasureOptions; rawSamples: number }
+  return parseSettings(raw)
 }
 
 let inFlight = 0
