@@ -97,8 +97,8 @@ export function preview(value: unknown): string {
   if (typeof value === 'string') return quote(value)
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
   if (Array.isArray(value)) {
-    const simple = value.length <= 4 && value.every((x) => typeof x === 'number' || typeof x === 'boolean' || x === null)
-    return simple ? `[${value.map(String).join(', ')}]` : `an array of ${value.length} item${value.length === 1 ? '' : 's'}`
+    const simple = value.length <= 4 && value.every((x) => typeof x === 'number' || typeof x === 'boolean' || x === null || (typeof x === 'string' && x.length <= 8))
+    return simple ? `[${value.map((x) => (typeof x === 'string' ? quote(x) : String(x))).join(', ')}]` : `an array of ${value.length} item${value.length === 1 ? '' : 's'}`
   }
   if (typeof value === 'object') return 'an object'
   return `a ${typeof value}`

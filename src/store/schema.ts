@@ -60,6 +60,12 @@ const oneOf = <const T extends readonly string[]>(options: T) => {
   return v.picklist(options, quoted.length > 2 ? `one of ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted.join(' or '))
 }
 const list = <T extends v.GenericSchema>(item: T, what: string) => v.array(item, `an array of ${what}`)
+const isFiniteNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x)
+/** Raw samples are most of a record: checked in one loop rather than item by item. */
+const finiteNumbers = v.custom<number[]>(
+  (x) => Array.isArray(x) && x.every(isFiniteNumber),
+  (issue) => (Array.isArray(issue.input) ? `an array of finite numbers (item ${issue.input.findIndex((x) => !isFiniteNumber(x))} is not)` : 'an array of finite numbers'),
+)
 
 /** ISO 8601 date and time, as `Date#toISOString` writes it (seconds and fraction optional, `Z` or an offset). */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i
@@ -116,7 +122,7 @@ export const PerfSampleSchema = struct({
   /** Wall time per iteration, in nanoseconds. */
   wall_ns: SampleStatsSchema,
   /** A bounded, evenly spaced subset of the per-iteration wall times, in nanoseconds. */
-  raw_wall_ns: list(num, 'finite numbers'),
+  raw_wall_ns: finiteNumbers,
   /** Process CPU time (user + system) per timed iteration, in nanoseconds. */
   cpu_ns: v.optional(num),
   /** Process CPU use during the timed phase, in percent of one core (pidusage). */

@@ -93,7 +93,7 @@ describe('checkSample', () => {
     ['median zero', wall({ median: 0 }), 'sample.wall_ns.median: expected a number above 0, got 0'],
     ['median negative', wall({ median: -1 }), 'sample.wall_ns.median: expected a number above 0, got -1'],
     ['raw not an array', broken({ raw_wall_ns: 5 }), 'sample.raw_wall_ns: expected an array of finite numbers, got 5'],
-    ['raw with a string', broken({ raw_wall_ns: [1, '2'] }), 'sample.raw_wall_ns[1]: expected a number, got "2"'],
+    ['raw with a string', broken({ raw_wall_ns: [1, '2'] }), 'sample.raw_wall_ns: expected an array of finite numbers (item 1 is not), got [1, "2"]'],
     ['cpu_ns a string', broken({ cpu_ns: '5' }), 'sample.cpu_ns: expected a number, got "5"'],
     ['rss_bytes infinite', broken({ rss_bytes: Infinity }), 'sample.rss_bytes: expected a finite number, got Infinity'],
     ['name a number', broken({ name: 7 }), 'sample.name: expected a string, got 7'],
@@ -157,7 +157,7 @@ describe('checkRecord: every field has its type', () => {
     ['a null commit', (r) => ({ ...r, git: { commit: null } }), 'git.commit: expected a string, got null'],
     ['a group of another type', (r) => ({ ...r, group: 7 }), 'group: expected a string, got 7'],
     ['a time Date.parse takes but that is not ISO 8601', (r) => ({ ...r, time: 'x 2025' }), 'time: expected an ISO 8601 date and time like "2025-06-01T12:00:00.000Z", got "x 2025"'],
-    ['a raw time of another type', (r) => ({ ...r, results: [{ ...r.results[0], sample: { ...r.results[0].sample, raw_wall_ns: [1, [2]] } }] }), 'results[0].sample.raw_wall_ns[1]: expected a number, got [2]'],
+    ['a raw time of another type', (r) => ({ ...r, results: [{ ...r.results[0], sample: { ...r.results[0].sample, raw_wall_ns: [1, [2]] } }] }), 'results[0].sample.raw_wall_ns: expected an array of finite numbers (item 1 is not), got an array of 2 items'],
     ['results that are an object with indices', (r) => ({ ...r, results: { 0: r.results[0] } }), 'results: expected an array of results, got an object'],
     ['a sample that is an array', (r) => ({ ...r, results: [{ ...r.results[0], sample: [] }] }), 'results[0].sample: expected an object, got []'],
   ])('rejects %s', (_label, mutate, reason) => {
@@ -168,7 +168,7 @@ describe('checkRecord: every field has its type', () => {
     ['a numeric run_id', { run_id: 5 }, 'run_id: expected a string, got 5'],
     ['an accept without its run', { run_id: undefined }, 'run_id: expected the id of the accepted run, got nothing'],
     ['an accept with an empty run id', { run_id: '' }, 'run_id: expected the id of the accepted run, got ""'],
-    ['a reason that is not text', { reason: ['a'] }, 'reason: expected a string, got an array of 1 item'],
+    ['a reason that is not text', { reason: ['a'] }, 'reason: expected a string, got ["a"]'],
     ['an unknown action', { action: 'delete' }, 'action: expected "accept" or "reset", got "delete"'],
   ])('rejects a baseline event with %s', (_label, patch, reason) => {
     expect(reasonOf(JSON.parse(JSON.stringify(event(patch))))).toBe(reason)

@@ -29,7 +29,7 @@ describe('readSpool', () => {
     expect(readSpool(dir, (m) => problems.push(m))).toEqual([])
     expect(problems).toEqual([
       '1.jsonl:1: invalid measurement from a test worker (testPath: expected a string, got 42); skipped',
-      '1.jsonl:2: invalid measurement from a test worker (testName: expected a string, got an array of 1 item); skipped',
+      '1.jsonl:2: invalid measurement from a test worker (testName: expected a string, got ["a"]); skipped',
       '1.jsonl:3: invalid measurement from a test worker (concurrent: expected true or false, got "yes"); skipped',
       '1.jsonl:4: invalid measurement from a test worker (sample.wall_ns.median: expected a number, got "5"); skipped',
     ])
