@@ -61,10 +61,15 @@ const oneOf = <const T extends readonly string[]>(options: T) => {
 }
 const list = <T extends v.GenericSchema>(item: T, what: string) => v.array(item, `an array of ${what}`)
 const isFiniteNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x)
+/** Index of the first item that is not a finite number (holes of a sparse array included), or -1. */
+function firstNotFinite(items: readonly unknown[]): number {
+  for (let i = 0; i < items.length; i++) if (!isFiniteNumber(items[i])) return i
+  return -1
+}
 /** Raw samples are most of a record: checked in one loop rather than item by item. */
 const finiteNumbers = v.custom<number[]>(
-  (x) => Array.isArray(x) && x.every(isFiniteNumber),
-  (issue) => (Array.isArray(issue.input) ? `an array of finite numbers (item ${issue.input.findIndex((x) => !isFiniteNumber(x))} is not)` : 'an array of finite numbers'),
+  (x) => Array.isArray(x) && firstNotFinite(x) === -1,
+  (issue) => (Array.isArray(issue.input) ? `an array of finite numbers (item ${firstNotFinite(issue.input)} is not)` : 'an array of finite numbers'),
 )
 
 /** ISO 8601 date and time, as `Date#toISOString` writes it (seconds and fraction optional, `Z` or an offset). */

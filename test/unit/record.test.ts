@@ -220,3 +220,9 @@ describe('checkRecord: every field has its type', () => {
     expect(checkSample(cyclic)).toBe('sample: nested deeper than 32 levels of objects and arrays')
   })
 })
+
+describe('checkSample: values handed over in memory', () => {
+  test('a hole in the raw samples is not a number', () => {
+    expect(checkSample(sample(100, { raw_wall_ns: [1, , 3] as number[] }))).toBe('sample.raw_wall_ns: expected an array of finite numbers (item 1 is not), got [1, , 3]')
+  })
+})
