@@ -50,7 +50,8 @@ function explain(error: unknown, file: string, doing: string): StoreError {
 /**
  * Reads every valid run of the store in file order (baseline events are left out).
  * Lines that are not valid records (garbage, a torn last line, a newer schema, a line
- * over `MAX_LINE_BYTES`) are passed to `onWarning` and skipped; the file is never modified.
+ * over `MAX_LINE_BYTES`) are passed to `onWarning` and skipped, the first `LINE_WARNINGS`
+ * of a file one by one and the rest in one warning that counts them; the file is never modified.
  * A missing file reads as empty. Streams the file, so memory stays bounded by what the caller keeps.
  */
 export async function* readRuns(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<RunRecord> {
@@ -93,7 +94,9 @@ export async function* readRecords(file: string, onWarning: (w: StoreWarning) =>
       }
     }
   } finally {
-    await handle.close()
+    await handle.close().catch((error: unknown) => {
+      throw explain(error, file, 'close the history store')
+    })
   }
   for (const line of splitter.end()) {
     const record = parse(line)
