@@ -62,7 +62,8 @@ export async function compact(args: string[], ctx: CommandContext): Promise<numb
   const { storePath } = configFor(ctx, { store: values.store })
   const result = await compactStore(storePath, (records) => records)
   reportDropped(result.droppedLines, storePath, ctx.stderr)
-  ctx.stdout.write(`Compacted ${printable(storePath)}: ${result.after} records kept, ${plural(result.droppedLines.length, 'invalid line')} dropped.\n`)
+  const dropped = result.droppedLines.reduce((sum, d) => sum + (d.count ?? 1), 0)
+  ctx.stdout.write(`Compacted ${printable(storePath)}: ${result.after} records kept, ${plural(dropped, 'invalid line')} dropped.\n`)
   return 0
 }
 

@@ -6,7 +6,7 @@ import { measure, timeBudget } from '../measure/measure.js'
 import { printable } from '../report/printable.js'
 import { runningTest, type RunningTest } from './circus.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
-import { SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
+import { parseSettings, SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
 
 export type { PerfOptions }
@@ -22,7 +22,7 @@ declare const expect: { getState(): ExpectState } | undefined
 function settings(): { measure: ResolvedMeasureOptions; rawSamples: number } {
   const raw = process.env[SETTINGS_ENV]
   if (!raw) return { measure: DEFAULTS.measure, rawSamples: DEFAULTS.rawSamples }
-  return JSON.parse(raw) as { measure: ResolvedMeasureOptions; rawSamples: number }
+  return parseSettings(raw)
 }
 
 /** perf() calls in progress in this file, with the test each belongs to. */

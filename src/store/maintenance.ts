@@ -192,8 +192,11 @@ export interface CompactResult {
   before: number
   /** Records written. */
   after: number
-  /** Lines that were not valid records and are now gone (1-based line numbers of the old file). */
-  droppedLines: { line: number; message: string }[]
+  /**
+   * Lines that were not valid records and are now gone (1-based line numbers of the old file).
+   * After the first few, one entry sums up the rest: `count` lines from `line` on.
+   */
+  droppedLines: { line: number; message: string; count?: number }[]
 }
 
 /** A StoreError for a failed compaction (a StoreError of the lock or of reading passes through as it is). */
@@ -229,7 +232,7 @@ export async function compactStore(
     try {
       const droppedLines: CompactResult['droppedLines'] = []
       const records: StoreRecord[] = []
-      for await (const record of readRecords(real, (w) => droppedLines.push({ line: w.line, message: w.message }))) records.push(record)
+      for await (const record of readRecords(real, ({ line, message, count }) => droppedLines.push({ line, message, ...(count ? { count } : {}) }))) records.push(record)
       const exists = await stat(real).then(() => true, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)))
       let output: StoreRecord[]
       try {

@@ -1,81 +1,23 @@
-import { SCHEMA_VERSION, type BaselineEvent, type RunRecord, type StoreRecord } from '../types.js'
+import * as v from 'valibot'
+import { SCHEMA_VERSION, type PerfSample, type StoreRecord } from '../types.js'
+import { BaselineEventSchema, BoundedSampleSchema, RunRecordSchema } from './schema.js'
+
+/** Result of checking one parsed value against a schema: the typed value, or the first problem in plain words. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string }
 
 /** Result of checking one parsed line of the store. */
 export type Checked = { ok: true; record: StoreRecord } | { ok: false; reason: string }
 
-type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
-const isStr = (v: unknown): v is string => typeof v === 'string'
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
 
-const RUNNERS = ['vitest', 'jest', 'locust']
-const STAT_KEYS = ['n', 'mean', 'median', 'p75', 'p99', 'min', 'max', 'sd'] as const
-const OPTIONAL_NUMBERS = ['cpu_ns', 'cpu_percent', 'thread_cpu_ns', 'heap_used_bytes', 'heap_delta_bytes', 'rss_bytes'] as const
-
-function checkResult(r: unknown, i: number): string | undefined {
-  const at = `results[${i}]`
-  if (!isObj(r)) return `${at} is not an object`
-  const { test, runner, env_key: key, sample } = r
-  if (!isObj(test) || !isStr(test.file) || !isStr(test.name) || !isStr(test.project)) {
-    return `${at}.test must have string file, name and project`
-  }
-  if (test.bench !== undefined && !isStr(test.bench)) return `${at}.test.bench must be a string`
-  if (test.line !== undefined && !isNum(test.line)) return `${at}.test.line must be a number`
-  if (!isObj(runner) || !RUNNERS.includes(runner.name as string) || !isStr(runner.version) || !isStr(runner.pool)) {
-    return `${at}.runner must have name (${RUNNERS.join(', ')}), version and pool`
-  }
-  if (!isStr(key)) return `${at}.env_key must be a string`
-  return checkSample(sample, `${at}.sample`)
-}
-
-/** Checks one `perf()` sample; returns the problem, or undefined when it is valid. */
-export function checkSample(sample: unknown, at = 'sample'): string | undefined {
-  if (!isObj(sample)) return `${at} is not an object`
-  if (!isNum(sample.iterations) || sample.iterations < 1) return `${at}.iterations must be a positive number`
-  if (!isNum(sample.duration_ms)) return `${at}.duration_ms must be a number`
-  const warmup = sample.warmup
-  if (!isObj(warmup) || !isNum(warmup.iterations) || !isNum(warmup.time_ms)) {
-    return `${at}.warmup must have numeric iterations and time_ms`
-  }
-  const wall = sample.wall_ns
-  if (!isObj(wall)) return `${at}.wall_ns is not an object`
-  for (const k of STAT_KEYS) {
-    if (!isNum(wall[k])) return `${at}.wall_ns.${k} must be a finite number`
-  }
-  if (!((wall.median as number) > 0)) return `${at}.wall_ns.median must be positive`
-  if (!Array.isArray(sample.raw_wall_ns) || !sample.raw_wall_ns.every(isNum)) {
-    return `${at}.raw_wall_ns must be an array of numbers`
-  }
-  for (const k of OPTIONAL_NUMBERS) {
-    if (sample[k] !== undefined && !isNum(sample[k])) return `${at}.${k} must be a number`
-  }
-  if (sample.name !== undefined && !isStr(sample.name)) return `${at}.name must be a string`
-  if (sample.metrics !== undefined) {
-    if (!isObj(sample.metrics)) return `${at}.metrics must be an object`
-    for (const [name, m] of Object.entries(sample.metrics)) {
-      if (!isObj(m) || !isNum(m.value) || (m.better !== 'lower' && m.better !== 'higher') || !isStr(m.unit) || (m.absolute !== undefined && typeof m.absolute !== 'boolean')) {
-        return `${at}.metrics.${name} must have a numeric value, better "lower" or "higher", a unit and an optional boolean absolute`
-      }
-    }
-  }
-  if (sample.heap_growth !== undefined) return checkHeapGrowth(sample.heap_growth, `${at}.heap_growth`)
-  return undefined
-}
-
-const isCount = (v: unknown): v is number => isNum(v) && Number.isInteger(v) && v >= 1
-
-/** Checks the leak phase's result (`PerfSample.heap_growth`). */
-function checkHeapGrowth(g: unknown, at: string): string | undefined {
-  if (!isObj(g)) return `${at} is not an object`
-  if (!isNum(g.bytes_per_iteration)) return `${at}.bytes_per_iteration must be a finite number`
-  const interval = g.interval
-  if (!Array.isArray(interval) || interval.length !== 2 || !isNum(interval[0]) || !isNum(interval[1]) || interval[0] > interval[1]) {
-    return `${at}.interval must be two finite numbers, low to high`
-  }
-  if (!isNum(g.p_value) || g.p_value < 0 || g.p_value > 1) return `${at}.p_value must be a number from 0 to 1`
-  if (!isCount(g.iterations)) return `${at}.iterations must be a positive integer`
-  if (!isCount(g.batches)) return `${at}.batches must be a positive integer`
-  return undefined
+/**
+ * Checks `value` against `schema`. Never throws; the reason names where the first
+ * problem is and what was expected there, echoing the value only short and printable.
+ */
+export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown, at = ''): Parsed<v.InferOutput<S>> {
+  const result = v.safeParse(schema, value, { abortEarly: true, abortPipeEarly: true })
+  if (result.success) return { ok: true, value: result.output }
+  return { ok: false, reason: describeIssue(result.issues[0], at) }
 }
 
 /**
@@ -83,58 +25,81 @@ function checkHeapGrowth(g: unknown, at: string): string | undefined {
  * at the boundary, and trusted everywhere after.
  */
 export function checkRecord(value: unknown): Checked {
-  if (!isObj(value)) return { ok: false, reason: 'not a JSON object' }
-  if (!isNum(value.schema)) return { ok: false, reason: 'no schema version' }
-  if (value.schema > SCHEMA_VERSION) {
+  if (!isObj(value)) return { ok: false, reason: `not a JSON object (got ${preview(value)})` }
+  const schema = value.schema
+  if (typeof schema !== 'number' || !Number.isFinite(schema)) return { ok: false, reason: 'no schema version' }
+  if (schema > SCHEMA_VERSION) {
     return {
       ok: false,
-      reason: `written by a newer perf-regression (schema ${value.schema}; this version reads ${SCHEMA_VERSION}): upgrade perf-regression to use it`,
+      reason: `written by a newer perf-regression (schema ${schema}; this version reads ${SCHEMA_VERSION}): upgrade perf-regression to use it`,
     }
   }
-  if (value.schema !== SCHEMA_VERSION) return { ok: false, reason: `unknown schema version ${value.schema}` }
-  if (value.kind === 'baseline-event') return checkEvent(value)
-  if (value.kind !== 'run') return { ok: false, reason: `unknown record kind ${JSON.stringify(value.kind)}` }
-  if (!isStr(value.id) || value.id === '') return { ok: false, reason: 'run without an id' }
-  if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { ok: false, reason: 'run without a valid time' }
-  if (value.mode !== 'baseline' && value.mode !== 'compare') return { ok: false, reason: `unknown mode ${JSON.stringify(value.mode)}` }
-  if (!isObj(value.git)) return { ok: false, reason: 'git must be an object' }
-  if (value.group !== undefined && (!isStr(value.group) || value.group === '')) return { ok: false, reason: 'group must be a non-empty string' }
-  const env = value.env
-  if (!isObj(env) || !isStr(env.cpu_model) || !isNum(env.cpu_count) || !isStr(env.os) || !isStr(env.arch) || !isStr(env.node_version)) {
-    return { ok: false, reason: 'env must describe cpu_model, cpu_count, os, arch and node_version' }
-  }
-  if (!Array.isArray(value.results)) return { ok: false, reason: 'results must be an array' }
-  for (let i = 0; i < value.results.length; i++) {
-    const problem = checkResult(value.results[i], i)
-    if (problem) return { ok: false, reason: problem }
-  }
-  if (value.ab !== undefined) {
-    const problem = checkAb(value.ab)
-    if (problem) return { ok: false, reason: problem }
-    if (value.mode !== 'compare') return { ok: false, reason: 'an A/B run must have mode "compare"' }
-  }
-  return { ok: true, record: value as unknown as RunRecord }
+  if (schema !== SCHEMA_VERSION) return { ok: false, reason: `unknown schema version ${schema}` }
+  const parsed =
+    value.kind === 'run'
+      ? parseWith(RunRecordSchema, value)
+      : value.kind === 'baseline-event'
+        ? parseWith(BaselineEventSchema, value)
+        : { ok: false as const, reason: `kind: expected "run" or "baseline-event", got ${preview(value.kind)}` }
+  return parsed.ok ? { ok: true, record: parsed.value } : parsed
 }
 
-/** Checks the base side of an A/B run (`RunRecord.ab`). */
-function checkAb(ab: unknown): string | undefined {
-  if (!isObj(ab)) return 'ab must be an object'
-  if (!isStr(ab.base_commit) || !/^[0-9a-f]{4,64}$/.test(ab.base_commit)) return 'ab.base_commit must be a hexadecimal commit id'
-  if (!isStr(ab.base_ref)) return 'ab.base_ref must be a string'
-  if (ab.design !== 'paired' && ab.design !== 'processes') return 'ab.design must be "paired" or "processes"'
-  if (!Array.isArray(ab.base_results)) return 'ab.base_results must be an array'
-  for (let i = 0; i < ab.base_results.length; i++) {
-    const problem = checkResult(ab.base_results[i], i)
-    if (problem) return `ab.base_${problem}`
-  }
-  return undefined
+/** Checks one `perf()` sample; returns the problem, or undefined when it is valid. */
+export function checkSample(sample: unknown, at = 'sample'): string | undefined {
+  const parsed = parseSample(sample, at)
+  return parsed.ok ? undefined : parsed.reason
 }
 
-function checkEvent(value: Obj): Checked {
-  if (!isStr(value.id) || value.id === '') return { ok: false, reason: 'baseline event without an id' }
-  if (!isStr(value.time) || Number.isNaN(Date.parse(value.time))) return { ok: false, reason: 'baseline event without a valid time' }
-  if (value.action !== 'accept' && value.action !== 'reset') return { ok: false, reason: `unknown baseline action ${JSON.stringify(value.action)}` }
-  if (value.action === 'accept' && (!isStr(value.run_id) || value.run_id === '')) return { ok: false, reason: 'baseline accept without a run_id' }
-  if (!isStr(value.reason) || !isStr(value.who)) return { ok: false, reason: 'baseline event without a reason and who' }
-  return { ok: true, record: value as unknown as BaselineEvent }
+/** Checks one `perf()` sample handed over from a test worker. */
+export function parseSample(sample: unknown, at = 'sample'): Parsed<PerfSample> {
+  return parseWith(BoundedSampleSchema, sample, at)
+}
+
+type PathItem = { key?: unknown; origin?: string }
+
+/** "path: expected …, got …" for valibot's first issue. */
+function describeIssue(issue: v.BaseIssue<unknown> | undefined, at: string): string {
+  if (!issue) return `${at || 'value'}: not valid`
+  const path = (issue.path ?? []) as readonly PathItem[]
+  const where = at + path.map((p, i) => step(p.key, at === '' && i === 0)).join('')
+  const last = path.at(-1) as (PathItem & { value?: unknown }) | undefined
+  if (last?.origin === 'key') return `${where} is missing`
+  // A check of the whole value (its depth) says what is wrong in its own words.
+  if (path.length === 0 && issue.type === 'check') return where === '' ? issue.message : `${where}: ${issue.message}`
+  const got = last ? last.value : issue.input
+  const expected = `expected ${issue.message}, got ${preview(got)}`
+  return where === '' ? expected : `${where}: ${expected}`
+}
+
+/** One step of a path: `.name`, `[3]`, or `["odd key"]` for keys that are not plain names. */
+function step(key: unknown, first: boolean): string {
+  if (typeof key === 'number') return `[${key}]`
+  const name = String(key)
+  if (/^[A-Za-z_$][\w$]*$/.test(name)) return first ? name : `.${name}`
+  return `[${quote(name)}]`
+}
+
+const SHOWN = 40
+
+/** C0 and C1 controls, line and paragraph separators, bidirectional controls, lone surrogates. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** A string in double quotes, cut to its first characters, with unprintable characters escaped. */
+function quote(text: string): string {
+  const cut = text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text
+  const escaped = cut.replace(/["\\]/g, '\\$&').replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return `"${escaped}"`
+}
+
+/** A value as shown in a problem: short and printable whatever it holds. */
+export function preview(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (typeof value === 'string') return quote(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
+  if (Array.isArray(value)) {
+    const simple = value.length <= 4 && value.every((x) => typeof x === 'number' || typeof x === 'boolean' || x === null || (typeof x === 'string' && x.length <= 8))
+    return simple ? `[${value.map((x) => (typeof x === 'string' ? quote(x) : String(x))).join(', ')}]` : `an array of ${value.length} item${value.length === 1 ? '' : 's'}`
+  }
+  if (typeof value === 'object') return 'an object'
+  return `a ${typeof value}`
 }

@@ -1,9 +1,10 @@
-import { createReadStream } from 'node:fs'
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import lockfile from 'proper-lockfile'
 import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
 import { DanglingLinkError, describeSweep, resolveTarget, sweepStaleTemps } from '../util/atomic.js'
+import { formatBytes } from '../util/format.js'
+import { LineSplitter, MAX_LINE_BYTES, type RawLine } from './lines.js'
 import { checkRecord } from './record.js'
 
 /** A store problem that stops an operation (unreadable or unwritable file). */
@@ -24,6 +25,11 @@ export interface StoreWarning {
   /** 1-based line number. */
   line: number
   message: string
+  /**
+   * How many skipped lines this warning stands for, when it sums up the bad lines after
+   * the first few of a file (from `line` on); absent for a warning about one line.
+   */
+  count?: number
 }
 
 /** `real` is the file `file` leads to, when symbolic links were followed to get there. */
@@ -46,62 +52,106 @@ function explain(error: unknown, file: string, doing: string, real?: string): St
 
 /**
  * Reads every valid run of the store in file order (baseline events are left out).
- * Lines that are not valid records (garbage, a torn last line, a newer schema)
- * are passed to `onWarning` and skipped; the file is never modified. A missing
- * file reads as empty. Streams the file, so memory stays bounded by what the caller keeps.
+ * Lines that are not valid records (garbage, a torn last line, a newer schema, a line
+ * over `MAX_LINE_BYTES`) are passed to `onWarning` and skipped, the first `LINE_WARNINGS`
+ * of a file one by one and the rest in one warning that counts them; the file is never modified.
+ * A missing file reads as empty. Streams the file, so memory stays bounded by what the caller keeps.
  */
 export async function* readRuns(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<RunRecord> {
   for await (const record of readRecords(file, onWarning)) if (record.kind === 'run') yield record
 }
 
+/** Bytes read at a time. */
+const READ_CHUNK = 1 << 16
+
+/** Bad lines of a file reported one by one; the rest are summed up in one warning at the end. */
+export const LINE_WARNINGS = 5
+
 /** Like `readRuns`, with the baseline events too. */
 export async function* readRecords(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<StoreRecord> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })
-  const pending: string[] = []
-  let lineNo = 0
-  const parse = (text: string, terminated: boolean): StoreRecord | undefined => {
-    lineNo++
-    // A byte-order mark left by an editor at the start of the file is not part of the record.
-    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-    if (text.trim() === '') return undefined
-    let value: unknown
-    try {
-      value = JSON.parse(text)
-    } catch {
-      const message = terminated
-        ? 'not valid JSON; skipped'
-        : 'the last line is cut short (an interrupted write?); skipped, and the next run is appended on a new line'
-      onWarning({ file, line: lineNo, message })
-      return undefined
-    }
-    const checked = checkRecord(value)
-    if (!checked.ok) {
-      onWarning({ file, line: lineNo, message: `${checked.reason}; skipped` })
-      return undefined
-    }
-    return checked.record
+  const warnings = new WarningLimiter(file, onWarning)
+  const splitter = new LineSplitter()
+  const parse = (line: RawLine): StoreRecord | undefined => {
+    const problem = problemOf(line)
+    if (typeof problem === 'string') warnings.add(line.number, problem)
+    else return problem?.record
   }
+  let handle: FileHandle
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      // Pieces of an unfinished line are joined once its end arrives: linear in the line's length.
-      let start = 0
-      let nl: number
-      while ((nl = chunk.indexOf('\n', start)) !== -1) {
-        pending.push(chunk.slice(start, nl))
-        const record = parse(pending.join(''), true)
-        pending.length = 0
-        start = nl + 1
-        if (record) yield record
-      }
-      if (start < chunk.length) pending.push(chunk.slice(start))
-    }
+    handle = await open(file, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
     throw explain(error, file, 'read the history store')
   }
-  if (pending.length > 0) {
-    const record = parse(pending.join(''), false)
+  try {
+    for (;;) {
+      // A fresh buffer per read: the splitter keeps pieces of an unfinished line.
+      const chunk = Buffer.allocUnsafe(READ_CHUNK)
+      const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null).catch((error: unknown) => {
+        throw explain(error, file, 'read the history store')
+      })
+      if (bytesRead === 0) break
+      for (const line of splitter.push(chunk.subarray(0, bytesRead))) {
+        const record = parse(line)
+        if (record) yield record
+      }
+    }
+  } finally {
+    await handle.close().catch((error: unknown) => {
+      throw explain(error, file, 'close the history store')
+    })
+  }
+  for (const line of splitter.end()) {
+    const record = parse(line)
     if (record) yield record
+  }
+  warnings.finish()
+}
+
+/** The record on a line, undefined for a blank line, or why the line is skipped. */
+function problemOf(line: RawLine): { record: StoreRecord } | string | undefined {
+  if ('tooLong' in line) return `longer than ${formatBytes(MAX_LINE_BYTES)} (${formatBytes(line.tooLong)}), far more than any record; skipped without reading it`
+  if (line.text.trim() === '') return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(line.text)
+  } catch {
+    return line.terminated ? 'not valid JSON; skipped' : 'the last line is cut short (an interrupted write?); skipped, and the next run is appended on a new line'
+  }
+  const checked = checkRecord(value)
+  return checked.ok ? { record: checked.record } : `${checked.reason}; skipped`
+}
+
+/** Passes on the first `LINE_WARNINGS` bad lines of a file, then counts them and sums them up once. */
+class WarningLimiter {
+  private seen = 0
+  private held: StoreWarning | undefined
+  private last = 0
+
+  constructor(
+    private readonly file: string,
+    private readonly onWarning: (w: StoreWarning) => void,
+  ) {}
+
+  add(line: number, message: string): void {
+    if (++this.seen <= LINE_WARNINGS) this.onWarning({ file: this.file, line, message })
+    else {
+      this.held ??= { file: this.file, line, message }
+      this.last = line
+    }
+  }
+
+  finish(): void {
+    const held = this.held
+    if (!held) return
+    const more = this.seen - LINE_WARNINGS
+    if (more === 1) return this.onWarning(held)
+    this.onWarning({
+      file: this.file,
+      line: held.line,
+      count: more,
+      message: `${more} more lines that are not valid records either, from this one to line ${this.last}; skipped (perf-regression compact removes them)`,
+    })
   }
 }
 

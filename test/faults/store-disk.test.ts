@@ -283,7 +283,7 @@ describe('bad lines in the file', () => {
       expect(warnings[1]!.message).toBe(
         'written by a newer perf-regression (schema 99; this version reads 1): upgrade perf-regression to use it; skipped',
       )
-      expect(warnings[2]!.message).toBe('unknown baseline action "delete"; skipped')
+      expect(warnings[2]!.message).toBe('action: expected "accept" or "reset", got "delete"; skipped')
       expect(warnings[3]!.message).toBe(NOT_JSON)
       expect(warnings[4]!.message).toBe(TORN)
 

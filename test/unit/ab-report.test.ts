@@ -99,16 +99,16 @@ describe('stored A/B records', () => {
   })
 
   test.each([
-    ['a base commit that is not hexadecimal', { base_commit: 1234 }, 'ab.base_commit must be a hexadecimal commit id'],
-    ['an unknown design', { design: 'magic' }, 'ab.design must be "paired" or "processes"'],
-    ['base results that are not results', { base_results: [{ test: 1 }] }, 'ab.base_results[0].test must have string file, name and project'],
+    ['a base commit that is not hexadecimal', { base_commit: 1234 }, 'ab.base_commit: expected a hexadecimal commit id, got 1234'],
+    ['an unknown design', { design: 'magic' }, 'ab.design: expected "paired" or "processes", got "magic"'],
+    ['base results that are not results', { base_results: [{ test: 1 }] }, 'ab.base_results[0].test: expected an object, got 1'],
   ])('%s is refused', (_label, change, reason) => {
     const bad = { ...record, ab: { ...record.ab, ...change } }
     expect(checkRecord(JSON.parse(JSON.stringify(bad)))).toEqual({ ok: false, reason })
   })
 
   test('an A/B record is never a baseline run', () => {
-    expect(checkRecord(JSON.parse(JSON.stringify({ ...record, mode: 'baseline' })))).toEqual({ ok: false, reason: 'an A/B run must have mode "compare"' })
+    expect(checkRecord(JSON.parse(JSON.stringify({ ...record, mode: 'baseline' })))).toEqual({ ok: false, reason: 'mode: expected "compare" on an A/B run (ab is set), got "baseline"' })
   })
 })
 

@@ -95,7 +95,7 @@ describe('spool', () => {
       expect(read[0]!.testName).toBe('parser parses rows')
       expect(problems).toHaveLength(2)
       expect(problems[0]).toMatch(/^999\.jsonl:1: .*not valid JSON/)
-      expect(problems[1]).toMatch(/^999\.jsonl:2: invalid measurement .*iterations must be a positive number/)
+      expect(problems[1]).toMatch(/^999\.jsonl:2: invalid measurement .*sample\.iterations: expected a number of 1 or more, got 0/)
     } finally {
       await cleanup()
     }

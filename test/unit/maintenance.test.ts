@@ -218,7 +218,7 @@ describe('compactStore', () => {
       after: 2,
       droppedLines: [
         { line: 2, message: 'not valid JSON; skipped' },
-        { line: 4, message: 'run without an id; skipped' },
+        { line: 4, message: 'id is missing; skipped' },
         { line: 6, message: 'the last line is cut short (an interrupted write?); skipped, and the next run is appended on a new line' },
       ],
     })
@@ -270,7 +270,7 @@ describe('compactStore', () => {
     const original = await readFile(file)
     const error = await compactStore(file, (all) => [...all, { ...all[0]!, id: '' }]).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StoreError)
-    expect((error as StoreError).message).toContain('invalid record at index 1: run without an id')
+    expect((error as StoreError).message).toContain('invalid record at index 1: id: expected a non-empty string')
     expect((await readFile(file)).equals(original)).toBe(true)
     expect(await readdir(dir)).toEqual(['h.jsonl'])
   })

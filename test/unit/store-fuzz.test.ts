@@ -1,21 +1,33 @@
 /**
- * Seeded fuzzing of the store reader: files mixing valid records with random
- * bytes, random JSON values and mutated records (truncated, flipped bytes,
- * unbalanced braces, \r, NUL, invalid UTF-8, huge numbers, deep nesting, very
- * long lines). readRecords must never throw, never hang, recover every valid
- * line and give exactly one warning per bad line.
+ * Seeded fuzzing of the store reader and of everything that reads the store.
  *
- * The expected outcome of a file comes from a plain, non-streaming reference
- * reader (decode all, split on \n, JSON.parse + checkRecord per line): the
- * streaming reader must agree with it line for line.
+ * 1. Line-level: files mixing valid records with random bytes, random JSON and
+ *    byte-level mutations (fuzz-lines.ts). The streaming reader must agree line for
+ *    line with a plain reference reader (decode all, split on \n, strip BOMs,
+ *    JSON.parse + checkRecord per line), never throw or hang, and keep every valid line.
+ * 2. Record-level: 10,000 stores whose every line is known valid or invalid by
+ *    construction (fuzz-records.ts), read by the reader and by `finishRun` (the
+ *    reporter's path) and rendered. No uncaught exception, no valid record lost,
+ *    short printable warnings. The CLI commands: store-fuzz-commands.test.ts.
  */
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
+import { writeFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { finishRun } from '../../src/core/run.js'
+import { renderAnnotations } from '../../src/report/github.js'
+import { renderHtml } from '../../src/report/html.js'
+import { renderJson } from '../../src/report/json.js'
+import { renderMarkdown, renderRegressionIssue } from '../../src/report/markdown.js'
+import { buildReportModel } from '../../src/report/model.js'
+import { renderTerminal } from '../../src/report/terminal.js'
 import { checkRecord } from '../../src/store/record.js'
-import { readRecords, type StoreWarning } from '../../src/store/store.js'
-import { SCHEMA_VERSION, type BaselineEvent, type StoreRecord } from '../../src/types.js'
-import { mulberry32, noisy, run, tempDir } from './helpers.js'
+import { LINE_WARNINGS, readRecords, type StoreWarning } from '../../src/store/store.js'
+import type { GitInfo, StoreRecord } from '../../src/types.js'
+import { makeCase } from './fuzz-lines.js'
+import { fuzzDir, readAll as readStoreFile, storeProblems } from './fuzz-check.js'
+import { Gen, store, TEST_NAMES } from './fuzz-records.js'
+import { config, ENV, mulberry32, NOW, run, RUNNER, sample, tempDir } from './helpers.js'
 
 const ITERATIONS = 300
 const SEED = 0x5eed_2025
@@ -33,166 +45,17 @@ afterAll(async () => {
   await cleanup()
 })
 
-type Rand = () => number
-
-class Gen {
-  constructor(readonly rand: Rand) {}
-  int(n: number): number {
-    return Math.floor(this.rand() * n)
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!
-  }
-  chance(p: number): boolean {
-    return this.rand() < p
-  }
-}
-
-const NAMES = ['parse', 'häßlich ✓ 😀', 'ščř > 日本語', 'a\u0000b', 'tab\tand\nnewline', '\u202eevil', 'emoji 👩‍👩‍👧‍👦', 'x'.repeat(300)]
-
-/** A valid record: a run with 1–4 results of 64 raw samples, or a baseline event. */
-function validRecord(g: Gen, id: string): StoreRecord {
-  if (g.chance(0.2)) {
-    const accept = g.chance(0.5)
-    const e: BaselineEvent = {
-      schema: SCHEMA_VERSION,
-      kind: 'baseline-event',
-      id,
-      time: '2025-06-01T10:00:00.000Z',
-      action: accept ? 'accept' : 'reset',
-      reason: g.pick(NAMES),
-      who: 'fuzz',
-    }
-    if (accept) e.run_id = 'some-run'
-    return e
-  }
-  const medians: Record<string, number> = {}
-  const n = 1 + g.int(4)
-  for (let i = 0; i < n; i++) medians[`${g.pick(NAMES)} #${i}`] = 1 + g.int(1e7)
-  const r = run({ id, mode: g.pick(['baseline', 'compare'] as const), medians })
-  for (const res of r.results) res.sample.raw_wall_ns = noisy(res.sample.wall_ns.median, 64, 0.1, g.int(1e9))
-  return r
-}
-
-function randomBytes(g: Gen, length: number): Buffer {
-  const b = Buffer.alloc(length)
-  for (let i = 0; i < length; i++) {
-    const v = g.int(256)
-    b[i] = v === 0x0a ? 0x20 : v
-  }
-  return b
-}
-
-function randomJson(g: Gen, depth = 0): unknown {
-  const kind = g.int(depth > 3 ? 5 : 8)
-  switch (kind) {
-    case 0:
-      return null
-    case 1:
-      return g.chance(0.5)
-    case 2:
-      return g.pick([0, -1, 1.5, 1e308, -1e-308, 2 ** 53 + 1, g.rand() * 1e6])
-    case 3:
-      return g.pick(['', 'run', 'baseline-event', '\n', '\u2028', '}{', '"', '\\', '\u0000', '😀'])
-    case 4:
-      return g.int(1e6).toString(36)
-    case 5:
-      return Array.from({ length: g.int(5) }, () => randomJson(g, depth + 1))
-    case 6: {
-      // Something shaped like a record, wrong somewhere.
-      const o: Record<string, unknown> = {
-        schema: g.pick([1, 1, 99, 0, '1', null, 1.5, -1]),
-        kind: g.pick(['run', 'baseline-event', 'other', undefined]),
-        id: g.pick(['x', '', 7, undefined]),
-        time: g.pick(['2025-06-01T00:00:00Z', 'yesterday', undefined]),
-        mode: g.pick(['baseline', 'compare', 'establish']),
-        action: g.pick(['accept', 'reset', 'delete', undefined]),
-        git: g.pick([{}, null, []]),
-        results: g.pick([[], [{}], null, undefined]),
-      }
-      return o
-    }
-    default: {
-      const o: Record<string, unknown> = {}
-      for (let i = g.int(5); i > 0; i--) o[g.int(1e4).toString(36)] = randomJson(g, depth + 1)
-      return o
-    }
-  }
-}
-
-const INVALID_UTF8 = [[0xff], [0xc3], [0x80], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98]]
-
-function insertAt(b: Buffer, at: number, bytes: Buffer): Buffer {
-  return Buffer.concat([b.subarray(0, at), bytes, b.subarray(at)])
-}
-
-/** A mutation of a valid line; returns the bytes (no \n) and what was done. */
-function mutate(g: Gen, base: Buffer): { bytes: Buffer; what: string } {
-  const at = () => g.int(base.length + 1)
-  const text = base.toString('utf8')
-  const replaceNumber = (by: string) => {
-    const m = [...text.matchAll(/(?<=[:,[])-?\d+(\.\d+)?(e[+-]?\d+)?(?=[,\]}])/g)]
-    if (m.length === 0) return Buffer.from(text)
-    const hit = g.pick(m)
-    return Buffer.from(text.slice(0, hit.index) + by + text.slice(hit.index! + hit[0].length))
-  }
-  switch (g.int(12)) {
-    case 0:
-      return { bytes: base.subarray(0, g.int(base.length)), what: 'truncated' }
-    case 1: {
-      const b = Buffer.from(base)
-      for (let i = 1 + g.int(5); i > 0; i--) {
-        const k = g.int(b.length)
-        b[k] = b[k]! ^ (1 << g.int(8))
-        if (b[k] === 0x0a) b[k] = 0x0b
-      }
-      return { bytes: b, what: 'flipped bits' }
-    }
-    case 2:
-      return { bytes: insertAt(base, at(), Buffer.from(g.pick(['{', '}', '[', ']', '}}', '{{']))), what: 'extra brace' }
-    case 3: {
-      const braces = [...text.matchAll(/[{}[\]]/g)]
-      const hit = g.pick(braces)
-      return { bytes: Buffer.from(text.slice(0, hit.index) + text.slice(hit.index! + 1)), what: 'dropped brace' }
-    }
-    case 4: {
-      let b: Buffer = base
-      for (let i = 1 + g.int(3); i > 0; i--) b = insertAt(b, g.int(b.length + 1), Buffer.from('\r'))
-      return { bytes: b, what: 'inserted \\r' }
-    }
-    case 5:
-      return { bytes: insertAt(base, at(), Buffer.alloc(1 + g.int(4))), what: 'inserted NUL' }
-    case 6:
-      return { bytes: insertAt(base, at(), Buffer.from(g.pick(INVALID_UTF8))), what: 'invalid UTF-8' }
-    case 7:
-      return {
-        bytes: replaceNumber(g.pick(['1e400', '-1e400', '123456789012345678901234567890', '0.' + '1'.repeat(5000), '1e-400', 'NaN', '-0'])),
-        what: 'huge number',
-      }
-    case 8: {
-      const depth = g.pick([100, 10_000, 100_000])
-      const nest = g.chance(0.5) ? '['.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth)
-      const mode = g.int(3)
-      if (mode === 0) return { bytes: Buffer.from(nest), what: `deep nesting ${depth} alone` }
-      if (mode === 1) return { bytes: Buffer.from(text.replace('"git":{}', `"git":${nest}`)), what: `deep nesting ${depth} as git` }
-      return { bytes: Buffer.from(text.replace(/"raw_wall_ns":\[/, `"raw_wall_ns":[${nest},`)), what: `deep nesting ${depth} in samples` }
-    }
-    case 9: {
-      // A very long line: valid (a long string inside) or not (long garbage), 100 KB – 2 MB.
-      const long = 'é🙂x'.repeat(Math.floor((100_000 + g.int(1_900_000)) / 7))
-      if (g.chance(0.5)) return { bytes: Buffer.from(text.replace('"who":"', `"who":"${long}`).replace('"file":"', `"file":"${long}`)), what: 'very long valid' }
-      return { bytes: Buffer.from(long + text), what: 'very long garbage' }
-    }
-    case 10:
-      return { bytes: Buffer.concat([randomBytes(g, 1 + g.int(20)), base]), what: 'junk before a record' }
-    default:
-      return { bytes: Buffer.concat([base, Buffer.from(g.pick([',', '}', ' x', '\u0000', '{}']))]), what: 'junk after a record' }
-  }
-}
-
 interface Expected {
   records: StoreRecord[]
   warnings: StoreWarning[]
+}
+
+/** The reader's limit on warnings: the first few bad lines one by one, then one line for the rest. */
+function limited(file: string, all: StoreWarning[]): StoreWarning[] {
+  if (all.length <= LINE_WARNINGS + 1) return all
+  const rest = all.slice(LINE_WARNINGS)
+  const message = `${rest.length} more lines that are not valid records either, from this one to line ${rest.at(-1)!.line}; skipped (perf-regression compact removes them)`
+  return [...all.slice(0, LINE_WARNINGS), { file, line: rest[0]!.line, count: rest.length, message }]
 }
 
 /** The reference reader: the whole file at once. */
@@ -200,9 +63,10 @@ function reference(file: string, bytes: Buffer): Expected {
   const parts = bytes.toString('utf8').split('\n')
   const records: StoreRecord[] = []
   const warnings: StoreWarning[] = []
-  parts.forEach((text, i) => {
+  parts.forEach((raw, i) => {
     const last = i === parts.length - 1
-    if (last && text === '') return
+    if (last && raw === '') return
+    const text = raw.replace(/^\ufeff+/, '')
     if (text.trim() === '') return
     let value: unknown
     try {
@@ -215,58 +79,7 @@ function reference(file: string, bytes: Buffer): Expected {
     if (checked.ok) records.push(checked.record)
     else warnings.push({ file, line: i + 1, message: `${checked.reason}; skipped` })
   })
-  return { records, warnings }
-}
-
-interface Case {
-  bytes: Buffer
-  /** Ids of the valid records planted among the garbage. */
-  planted: StoreRecord[]
-  kinds: string[]
-}
-
-function makeCase(g: Gen, iteration: number): Case {
-  const lines: Buffer[] = []
-  const planted: StoreRecord[] = []
-  const kinds: string[] = []
-  const crlf = g.chance(0.15)
-  const count = 3 + g.int(10)
-  for (let k = 0; k < count; k++) {
-    const roll = g.int(10)
-    if (roll < 4) {
-      const r = validRecord(g, `it${iteration}-v${k}`)
-      planted.push(r)
-      lines.push(Buffer.from(JSON.stringify(r)))
-      kinds.push('valid')
-    } else if (roll < 5) {
-      lines.push(randomBytes(g, 1 + g.int(g.chance(0.1) ? 200_000 : 300)))
-      kinds.push('random bytes')
-    } else if (roll < 6) {
-      lines.push(Buffer.from(JSON.stringify(randomJson(g)) ?? 'undefined'))
-      kinds.push('random JSON')
-    } else if (roll < 7) {
-      lines.push(Buffer.from(g.pick(['', ' ', '\t', '\r', '   \r'])))
-      kinds.push('blank')
-    } else {
-      const m = mutate(g, Buffer.from(JSON.stringify(validRecord(g, `it${iteration}-m${k}`))))
-      lines.push(m.bytes)
-      kinds.push(m.what)
-    }
-  }
-  const eol = Buffer.from(crlf ? '\r\n' : '\n')
-  const body = Buffer.concat(lines.flatMap((l) => [l, eol]))
-  // Sometimes the last line is torn (cut anywhere in its last line) or simply not terminated.
-  const end = g.int(4)
-  if (end === 0 && lines.length > 0) {
-    const lastStart = body.length - lines.at(-1)!.length - eol.length
-    const cut = lastStart + g.int(lines.at(-1)!.length + 1)
-    const bytes = body.subarray(0, cut)
-    // A planted record whose line was cut is no longer expected.
-    if (kinds.at(-1) === 'valid' && cut < body.length - eol.length) planted.pop()
-    return { bytes, planted, kinds: [...kinds, 'torn end'] }
-  }
-  if (end === 1) return { bytes: body.subarray(0, body.length - eol.length), planted, kinds: [...kinds, 'no final newline'] }
-  return { bytes: body, planted, kinds }
+  return { records, warnings: limited(file, warnings) }
 }
 
 async function readAll(file: string): Promise<Expected & { ms: number }> {
@@ -349,4 +162,88 @@ describe('readRecords under fuzzing', () => {
     expect(got.warnings).toEqual([{ file, line: 1, message: 'no schema version; skipped' }])
     expect(got.ms).toBeLessThan(MAX_MS)
   }, 120_000)
+})
+
+/**
+ * 10,000 stores through the reader and `finishRun`; every 5th run is also rendered
+ * every way. The CLI commands, which lock, rewrite and sync the store and so cost far
+ * more per store, get a seeded 1,000 of their own in store-fuzz-commands.test.ts.
+ */
+const STORES = 10_000
+const RENDER_EVERY = 5
+const BATCH = 8
+const RECORD_SEED = 0x5eed_0001
+const ODD_GIT: GitInfo[] = [{}, { commit: '' }, { commit: 'x', branch: 'y' }, { commit: '😀'.repeat(9), branch: '\u202e' }, { commit: 'abc' }]
+
+describe('generated stores through the reader and the reporter', () => {
+  let fuzz: Awaited<ReturnType<typeof fuzzDir>>
+  beforeAll(async () => {
+    fuzz = await fuzzDir()
+  })
+  afterAll(async () => {
+    await fuzz.cleanup()
+  })
+
+  test(`${STORES} stores: no uncaught exception, no valid record lost, a few printable warnings per store`, async () => {
+    const g = new Gen(mulberry32(RECORD_SEED))
+    const uncaught: string[] = []
+    const totals = { valid: 0, read: 0, bad: 0, rendered: 0 }
+    const attempt = async <T>(where: string, what: string, fn: () => Promise<T> | T): Promise<T | undefined> => {
+      try {
+        return await fn()
+      } catch (error) {
+        uncaught.push(`${where}: ${what} threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+        return undefined
+      }
+    }
+    // Batches of stores, each generated in seed order, then read concurrently: the reads' file
+    // system round trips overlap. Every store has its own file, so the order does not matter.
+    for (let first = 0; first < STORES && uncaught.length < 10; first += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, STORES - first) }, (_, k) => {
+        const i = first + k
+        const s = store(g, `s${i}`)
+        const samples = Array.from({ length: 1 + g.int(2) }, () => ({
+          test: { file: 'test/bench.test.ts', name: g.pick(TEST_NAMES), project: g.pick(['', 'node']) },
+          runner: RUNNER,
+          sample: sample(1 + g.int(1e6)),
+        }))
+        const settings = { baselineMode: g.chance(0.2) ? ('establish' as const) : ('compare' as const), git: g.pick(ODD_GIT) }
+        return { i, s, samples, ...settings, file: path.join(fuzz.dir, `store-${k}.jsonl`), where: `store ${i} (seed ${RECORD_SEED}; lines: ${s.lines.join(', ')})` }
+      })
+      await Promise.all(
+        batch.map(async ({ i, s, samples, baselineMode, git, file, where }) => {
+          writeFileSync(file, s.bytes)
+          const got = await attempt(where, 'readRecords', () => readStoreFile(file))
+          if (!got) return
+          const problems = storeProblems(got, s)
+          if (problems.length > 0) {
+            expect(got.records, where).toEqual(s.records)
+            expect(problems, where).toEqual([])
+          }
+          totals.valid += s.records.length
+          totals.read += got.records.length
+          totals.bad += s.bad.length
+          // The reporter's path: judge a run of tests the store knows (appending it now and then), then render it.
+          const outcome = await attempt(where, 'finishRun', () =>
+            finishRun({ samples, config: config({ store: file, baselineMode, minSamples: 2 }), root: fuzz.dir, env: ENV, git, now: NOW, record: i % 50 === 0 }),
+          )
+          if (outcome) expect(outcome.warnings, where).toEqual(got.warnings)
+          if (outcome && i % RENDER_EVERY === 0) {
+            totals.rendered++
+            await attempt(where, 'the renderers', () => {
+              const model = buildReportModel(outcome)
+              return [renderTerminal(model, { color: false }), renderMarkdown(model), renderJson(model), renderHtml(model), ...renderAnnotations(model), renderRegressionIssue(model)?.body]
+            })
+          }
+        }),
+      )
+    }
+    expect(uncaught).toEqual([])
+    expect(totals.read).toBe(totals.valid)
+    if (process.env.FUZZ_STATS) console.log(totals)
+    // The generator exercised both sides.
+    expect(totals.valid).toBeGreaterThan(STORES * 1.5)
+    expect(totals.bad).toBeGreaterThan(STORES)
+    expect(totals.rendered).toBe(STORES / RENDER_EVERY)
+  }, 600_000)
 })

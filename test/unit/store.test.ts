@@ -1,9 +1,13 @@
+import type { CommandContext } from '../../src/cli/context.js'
 import { afterEach, beforeEach, describe, test, expect } from 'vitest'
-import { readFile, writeFile } from 'node:fs/promises'
+import { open, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { appendRun, readRuns, readStore, StoreError, type StoreWarning } from '../../src/store/store.js'
+import { compact } from '../../src/cli/maintenance-commands.js'
+import { MAX_LINE_BYTES } from '../../src/store/lines.js'
+import { appendRun, LINE_WARNINGS, readRuns, readStore, StoreError, type StoreWarning } from '../../src/store/store.js'
+import { formatBytes } from '../../src/util/format.js'
 import type { RunRecord } from '../../src/types.js'
-import { run, tempDir } from './helpers.js'
+import { outputCapture, run, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => Promise<void>
@@ -163,6 +167,15 @@ describe('appendRun', () => {
 })
 
 describe('a byte-order mark', () => {
+  test('at the start of any line (`cat` of stores that each start with one) is not part of the record', async () => {
+    const file = path.join(dir, 'cat.jsonl')
+    const a = run({ id: 'a', medians: { t: 1 } })
+    const b = run({ id: 'b', medians: { t: 2 } })
+    const c = run({ id: 'c', medians: { t: 3 } })
+    await writeFile(file, '\ufeff' + line(a) + '\ufeff' + line(b) + line(c).replace('{', '\ufeff\ufeff{'))
+    expect(await readStore(file)).toEqual({ runs: [a, b, c], events: [], warnings: [] })
+  })
+
   test('at the start of the file is not part of the first record', async () => {
     const { dir, cleanup } = await tempDir()
     try {
@@ -173,5 +186,65 @@ describe('a byte-order mark', () => {
     } finally {
       await cleanup()
     }
+  })
+})
+
+describe('many bad lines', () => {
+  test('the first five are reported one by one, the rest in one warning that counts them', async () => {
+    const file = path.join(dir, 'bad.jsonl')
+    const good = run({ id: 'good', medians: { t: 1 } })
+    const bad = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ ...good, id: `b${i}`, git: { commit: i } }) + '\n')
+    await writeFile(file, line(good) + bad.join('') + line({ ...good, id: 'last' }))
+    const { runs, warnings } = await readStore(file)
+    expect(runs.map((r) => r.id)).toEqual(['good', 'last'])
+    expect(warnings.slice(0, LINE_WARNINGS)).toEqual([2, 3, 4, 5, 6].map((n) => ({ file, line: n, message: `git.commit: expected a string, got ${n - 2}; skipped` })))
+    expect(warnings.slice(LINE_WARNINGS)).toEqual([
+      { file, line: 7, count: 1995, message: '1995 more lines that are not valid records either, from this one to line 2001; skipped (perf-regression compact removes them)' },
+    ])
+  })
+
+  test('six bad lines are six warnings: a summary would not be shorter', async () => {
+    const file = path.join(dir, 'six.jsonl')
+    await writeFile(file, 'x\n'.repeat(6))
+    const { warnings } = await readStore(file)
+    expect(warnings.map((w) => [w.line, w.count])).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, undefined]))
+  })
+})
+
+/** What a command returned and printed. */
+async function captured(command: (ctx: CommandContext) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  const output = outputCapture()
+  const code = await command({ cwd: dir, env: {}, ...output.outputs })
+  return { code, out: output.out.join(''), err: output.err.join('') }
+}
+
+describe('a line over MAX_LINE_BYTES', () => {
+  test('600 MB on one line: skipped unread with a warning, the records around it read, and compact drops only it', async () => {
+    // A sparse file: the 600 MB of NUL bytes take no disk space, and are never made a string.
+    const file = path.join(dir, 'huge.jsonl')
+    const a = run({ id: 'a', medians: { t: 1 } })
+    const b = run({ id: 'b', medians: { t: 2 } })
+    const handle = await open(file, 'w')
+    await handle.write(line(a), 0)
+    const hole = Buffer.byteLength(line(a)) + 600_000_000
+    await handle.write('\n' + line(b), hole)
+    await handle.close()
+    const message = `longer than ${formatBytes(MAX_LINE_BYTES)} (572 MiB), far more than any record; skipped without reading it`
+    expect(await readStore(file)).toEqual({ runs: [a, b], events: [], warnings: [{ file, line: 2, message }] })
+
+    const { code, out, err } = await captured((ctx) => compact(['--store', file], ctx))
+    expect(code).toBe(0)
+    expect(err).toBe(`perf-regression: dropped ${file}:2: ${message}\n`)
+    expect(out).toBe(`Compacted ${file}: 2 records kept, 1 invalid line dropped.\n`)
+    expect(await readFile(file, 'utf8')).toBe(line(a) + line(b))
+  }, 60_000)
+
+  test('compact counts the lines a summed-up warning stands for', async () => {
+    const file = path.join(dir, 'many.jsonl')
+    await writeFile(file, line(run({ id: 'a', medians: { t: 1 } })) + 'garbage\n'.repeat(100))
+    const { code, out, err } = await captured((ctx) => compact(['--store', file], ctx))
+    expect(code).toBe(0)
+    expect(err.split('\n').filter(Boolean)).toHaveLength(LINE_WARNINGS + 1)
+    expect(out).toBe(`Compacted ${file}: 1 records kept, 100 invalid lines dropped.\n`)
   })
 })

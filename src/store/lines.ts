@@ -1,0 +1,83 @@
+/**
+ * Splitting JSON-lines files into lines, on bytes. A line is only decoded when
+ * it is at most `MAX_LINE_BYTES` long: a longer one (a corrupt file, a runaway
+ * writer) is counted and passed over without ever becoming a string, so it
+ * cannot exhaust memory or hit V8's string length limit.
+ */
+
+/** Longest line decoded, in bytes: far above any real record (about 1.2 KB per test and run). */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024
+
+export type RawLine =
+  /** A line within the cap, decoded as UTF-8 (invalid bytes become U+FFFD), without leading byte-order marks. */
+  | { number: number; terminated: boolean; text: string }
+  /** A line over the cap: only its length is known. */
+  | { number: number; terminated: boolean; tooLong: number }
+
+const NEWLINE = 0x0a
+
+/**
+ * Cuts a stream of chunks into lines. `push` each chunk as it arrives, then `end`.
+ * Lines are numbered from 1; `terminated` is false for a last line without `\n`.
+ * An unfinished line is kept as its pieces and joined once its end arrives
+ * (linear in its length), and dropped as soon as it grows past the cap.
+ */
+export class LineSplitter {
+  private pieces: Buffer[] = []
+  private bytes = 0
+  private tooLong = false
+  private count = 0
+
+  constructor(private readonly maxBytes = MAX_LINE_BYTES) {}
+
+  /** The lines that `chunk` completes. */
+  *push(chunk: Buffer): Generator<RawLine> {
+    let start = 0
+    let nl: number
+    while ((nl = chunk.indexOf(NEWLINE, start)) !== -1) {
+      this.take(chunk.subarray(start, nl))
+      yield this.finish(true)
+      start = nl + 1
+    }
+    if (start < chunk.length) this.take(chunk.subarray(start))
+  }
+
+  /** The last line, when the input does not end with `\n`. */
+  *end(): Generator<RawLine> {
+    if (this.bytes > 0) yield this.finish(false)
+  }
+
+  private take(piece: Buffer): void {
+    this.bytes += piece.length
+    if (this.tooLong) return
+    if (this.bytes > this.maxBytes) {
+      this.tooLong = true
+      this.pieces = []
+    } else if (piece.length > 0) this.pieces.push(piece)
+  }
+
+  private finish(terminated: boolean): RawLine {
+    const number = ++this.count
+    const line: RawLine = this.tooLong
+      ? { number, terminated, tooLong: this.bytes }
+      : { number, terminated, text: withoutBom(Buffer.concat(this.pieces, this.bytes).toString('utf8')) }
+    this.pieces = []
+    this.bytes = 0
+    this.tooLong = false
+    return line
+  }
+}
+
+/** Every line of a whole buffer (a small file read at once). */
+export function* linesOf(buffer: Buffer, maxBytes = MAX_LINE_BYTES): Generator<RawLine> {
+  const splitter = new LineSplitter(maxBytes)
+  yield* splitter.push(buffer)
+  yield* splitter.end()
+}
+
+/** An editor, or `cat` of files that each start with one, can leave byte-order marks at the start of any line. */
+function withoutBom(text: string): string {
+  let start = 0
+  while (text.charCodeAt(start) === 0xfeff) start++
+  return start === 0 ? text : text.slice(start)
+}
