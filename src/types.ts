@@ -55,7 +55,8 @@ export type GitInfo = InferOutput<typeof GitInfoSchema>
 /** One benchmarked test inside a stored run. */
 export type TestResult = InferOutput<typeof TestResultSchema>
 
-export const SCHEMA_VERSION = 1
+/** Version of the stored record format. */
+export { SCHEMA_VERSION } from './store/schema.js'
 
 /**
  * An audited change of baseline, stored between runs (`perf-regression baseline accept|reset`).

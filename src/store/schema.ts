@@ -9,7 +9,9 @@
  * value says what is wrong instead).
  */
 import * as v from 'valibot'
-import { SCHEMA_VERSION } from '../types.js'
+
+/** Version of the stored record format. */
+export const SCHEMA_VERSION = 1
 
 /** Deepest nesting of objects and arrays accepted in a record (a valid one has about 7 levels). */
 export const MAX_DEPTH = 32

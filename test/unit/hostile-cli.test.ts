@@ -111,7 +111,7 @@ describe('the CLI over a hostile store', () => {
     await cp(path.join(dir, OTHER), path.join(dir, 'fresh', 'store.jsonl'))
     const check = await cli(['check', '--store', path.join('fresh', 'store.jsonl')])
     expect(check.printed).toContain('warning: ')
-    expect(check.printed).toContain('unknown record kind')
+    expect(check.printed).toContain('kind: expected "run" or "baseline-event"')
     const ab = await cli(['report', '--run', abId, '--store', path.join('fresh', 'store.jsonl')])
     expect(ab.printed).toContain('A/B: HEAD against base abcdef1234 (:∶error::base ref')
   })

@@ -85,8 +85,8 @@ export async function writeHostileStore(file: string, sc: StoreScenario): Promis
     schema: SCHEMA_VERSION,
     kind: 'baseline-event',
     id: s('event id'),
-    // Date.parse takes a comment in parentheses after this form.
-    time: `${new Date(sc.now.getTime() - 60 * 86_400_000).toUTCString()} (${s('event time')})`,
+    // The store's schema accepts only ISO 8601 times, so the hostile strings are in the other fields.
+    time: new Date(sc.now.getTime() - 60 * 86_400_000).toISOString(),
     action: 'reset',
     reason: s('reason'),
     who: s('who'),

@@ -107,8 +107,8 @@ describe('collectSamples', () => {
     const { samples, notes } = collect(testModule('test/a.test.ts', [testCase({ name: 'mixed', meta: [broken, 'nonsense', sample(2e6, { name: 'ok' })] })]))
     expect(samples.map((s) => s.test.bench)).toEqual(['ok'])
     expect(notes).toEqual([
-      '"mixed": invalid measurement (sample.wall_ns.median must be positive); not recorded',
-      '"mixed": invalid measurement (sample is not an object); not recorded',
+      '"mixed": invalid measurement (sample.wall_ns.median: expected a number above 0, got -5); not recorded',
+      '"mixed": invalid measurement (sample: expected an object, got "nonsense"); not recorded',
     ])
   })
 })
