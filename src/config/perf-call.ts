@@ -1,3 +1,4 @@
+import { printable } from '../report/printable.js'
 import type { CustomMetric } from '../types.js'
 import { RESERVED_METRIC_NAMES } from '../detect/metrics.js'
 import type { MeasureOptions, ResolvedMeasureOptions } from './options.js'
@@ -146,7 +147,7 @@ export function claimName(used: Set<string | undefined>, name: string | undefine
     throw new Error(
       name === undefined
         ? 'perf() was already called without a name in this test: name each benchmark, perf(fn, { name: "..." })'
-        : `perf() was already called with the name ${JSON.stringify(name)} in this test: names must be unique`,
+        : `perf() was already called with the name ${printable(JSON.stringify(name))} in this test: names must be unique`,
     )
   }
   used.add(name)

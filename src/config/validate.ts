@@ -1,3 +1,4 @@
+import { printable } from '../report/printable.js'
 import { SEVERITIES, type BaselineMode, type OptionalMetric } from '../types.js'
 import { checkMergedBands } from './bands.js'
 import { checkKeys, checkOrder, isRecord, number, oneOf, show, thresholds, type Problems } from './checks.js'
@@ -20,11 +21,17 @@ import { checkPaths, type PathOption } from './paths.js'
 /** A configuration problem. `problems` lists every problem found, not just the first. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
+  /**
+   * Each problem is made printable here, since the runners print these messages
+   * themselves: a value from a test name or a config file can never carry a CI
+   * workflow command or a control character into their output.
+   */
   constructor(readonly problems: string[]) {
+    const safe = problems.map((p) => printable(p))
     super(
-      problems.length === 1
-        ? `perf-regression: invalid configuration: ${problems[0]}`
-        : `perf-regression: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      safe.length === 1
+        ? `perf-regression: invalid configuration: ${safe[0]}`
+        : `perf-regression: invalid configuration:\n${safe.map((p) => `  - ${p}`).join('\n')}`,
     )
   }
 }

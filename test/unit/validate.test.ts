@@ -430,3 +430,19 @@ describe('paths stay inside the project root', () => {
     expect(problem).not.toMatch(/[\u0000-\u001f]/)
   })
 })
+
+describe('messages the runners print themselves', () => {
+  test('a ConfigError cannot carry a workflow command or a control character', async () => {
+    const { claimName } = await import('../../src/config/perf-call.js')
+    const error = new ConfigError(['tests["x ##[stop-commands]tok"]: bad', '::error::fake\nline'])
+    expect(error.message).not.toMatch(/##\[|^::|\n::/m)
+    expect(error.message.split('\n')).toHaveLength(3)
+    const names = new Set<string | undefined>(['dup ##[add-mask]x'])
+    expect(() => claimName(names, 'dup ##[add-mask]x')).toThrow(/names must be unique/)
+    try {
+      claimName(names, 'dup ##[add-mask]x')
+    } catch (e) {
+      expect((e as Error).message).not.toContain('##[')
+    }
+  })
+})
