@@ -35,7 +35,8 @@ export function configFor(ctx: CliContext, options: { store?: string | undefined
   const config = resolveConfig({
     root: ctx.cwd,
     options: {
-      ...(options.store !== undefined ? { store: options.store } : {}),
+      // A store named on the command line is the user's explicit choice, wherever it is.
+      ...(options.store !== undefined ? { store: options.store, allowOutsideRoot: true } : {}),
       ...(options.failOn !== undefined ? { failOn: options.failOn as ResolvedConfig['failOn'] } : {}),
     },
   })

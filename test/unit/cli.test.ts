@@ -55,6 +55,28 @@ describe('main', () => {
   })
 })
 
+describe('paths outside the project', () => {
+  test('a --store given on the command line is used wherever it is; one from the config file outside the project is refused', async () => {
+    const project = await tempDir()
+    const elsewhere = await tempDir()
+    try {
+      const store = path.join(elsewhere.dir, 'history.jsonl')
+      // Read, not refused: the store is empty, so history has no test to show.
+      expect(await main(['history', '--store', store], { ...ctx(), cwd: project.dir })).toBe(2)
+      expect(written(stderr)).toContain(`no test in ${store} matches`)
+      expect(written(stderr)).not.toContain('allowOutsideRoot')
+      reset()
+      const { writeFile } = await import('node:fs/promises')
+      await writeFile(path.join(project.dir, 'perf-regression.config.json'), JSON.stringify({ store: store }))
+      expect(await main(['history'], { ...ctx(), cwd: project.dir })).toBe(2)
+      expect(written(stderr)).toMatch(/allowOutsideRoot/)
+    } finally {
+      await project.cleanup()
+      await elsewhere.cleanup()
+    }
+  })
+})
+
 describe('resolveRunnerBin (resolution only, nothing is run)', () => {
   test("finds Vitest's command in this project", async () => {
     const bin = await resolveRunnerBin('vitest', process.cwd())
