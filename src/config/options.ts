@@ -112,6 +112,21 @@ export interface PerfRegressionOptions {
   github?: boolean | 'auto'
   /** A/B runs (`perf-regression ab`): the head measured next to its base commit in the same job. */
   ab?: AbOptions
+  /**
+   * Confirmation of suspects: when a compare run has a regression or an inconclusive
+   * verdict, those tests alone are measured again in fresh runner processes and judged
+   * on all their runs; a regression fails the run only when it survives. `false` turns
+   * it off. @default { runs: 4, budget: 60 }
+   */
+  confirm?: false | ConfirmOptions
+}
+
+/** Options of the confirmation of suspect tests. */
+export interface ConfirmOptions {
+  /** Extra runs at most, each a fresh runner process with only the suspect tests. @default 4 */
+  runs?: number
+  /** Seconds after which no further confirmation run starts (one that would outlast it is stopped). @default 60 */
+  budget?: number
 }
 
 /** Options of A/B runs (`perf-regression ab`); the command's flags override them. */
@@ -215,6 +230,8 @@ export interface ResolvedConfig {
   readonly reports: Readonly<ReportPaths>
   readonly github: boolean | 'auto'
   readonly ab: ResolvedAb
+  /** `false`: no confirmation. */
+  readonly confirm: false | Readonly<Required<ConfirmOptions>>
 }
 
 /** Freezes `value` and every object reachable from it; returns it. */
@@ -264,4 +281,5 @@ export const DEFAULTS: ResolvedConfig = deepFreeze({
   reports: { markdown: '.perf/report.md', json: '.perf/analysis.json', html: '.perf/dashboard.html', issue: '.perf/regression-issue.md' },
   github: 'auto',
   ab: DEFAULT_AB,
+  confirm: { runs: 4, budget: 60 },
 })

@@ -94,6 +94,7 @@ const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'reports',
   'github',
   'ab',
+  'confirm',
 ]
 
 /**
@@ -166,6 +167,7 @@ function check(input: unknown, source: string, whole: boolean, root: string | un
   }
 
   const ab = abOptions(opts.ab, whole, problems)
+  const confirm = confirmOptions(opts.confirm, problems)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze({
@@ -185,7 +187,22 @@ function check(input: unknown, source: string, whole: boolean, root: string | un
     reports,
     github,
     ab,
+    confirm,
   })
+}
+
+function confirmOptions(value: unknown, problems: Problems): ResolvedConfig['confirm'] {
+  if (value === undefined) return DEFAULTS.confirm
+  if (value === false) return false
+  if (!isRecord(value)) {
+    problems.push(`confirm must be false or an object like { runs: 4, budget: 60 } (got ${show(value)})`)
+    return DEFAULTS.confirm
+  }
+  checkKeys(value, ['runs', 'budget'], 'confirm.', problems)
+  const defaults = DEFAULTS.confirm || { runs: 4, budget: 60 }
+  const runs = number(value.runs, 'confirm.runs', { integer: true, min: 0 }, problems)
+  const budget = number(value.budget, 'confirm.budget', { above: 0 }, problems)
+  return { runs: runs ?? defaults.runs, budget: budget ?? defaults.budget }
 }
 
 /**

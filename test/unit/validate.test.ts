@@ -16,7 +16,7 @@ function problemsOf(input: unknown): string[] {
   throw new Error('expected validateOptions to throw a ConfigError')
 }
 
-const ALLOWED = 'baselineMode, store, allowOutsideRoot, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab'
+const ALLOWED = 'baselineMode, store, allowOutsideRoot, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab, confirm'
 
 describe('defaults', () => {
   test('every default', () => {
@@ -46,6 +46,7 @@ describe('defaults', () => {
         roundTime: 5,
         setup: undefined,
       },
+      confirm: { runs: 4, budget: 60 },
     })
     expect(DEFAULTS.measure).toEqual(DEFAULT_MEASURE)
   })
@@ -444,5 +445,21 @@ describe('messages the runners print themselves', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('##[')
     }
+  })
+})
+
+describe('confirm', () => {
+  test('defaults to 4 runs within 60 seconds; false turns it off; parts merge over the defaults', () => {
+    expect(validateOptions({}).confirm).toEqual({ runs: 4, budget: 60 })
+    expect(validateOptions({ confirm: false }).confirm).toBe(false)
+    expect(validateOptions({ confirm: { runs: 2 } }).confirm).toEqual({ runs: 2, budget: 60 })
+    expect(validateOptions({ confirm: { budget: 10.5 } }).confirm).toEqual({ runs: 4, budget: 10.5 })
+  })
+
+  test('bad values are refused with what is wrong', () => {
+    expect(() => validateOptions({ confirm: true })).toThrow('confirm must be false or an object like { runs: 4, budget: 60 } (got true)')
+    expect(() => validateOptions({ confirm: { runs: 1.5 } })).toThrow('confirm.runs must be an integer')
+    expect(() => validateOptions({ confirm: { budget: 0 } })).toThrow('confirm.budget must be a number greater than 0')
+    expect(() => validateOptions({ confirm: { run: 3 } })).toThrow(/confirm\.run/)
   })
 })
