@@ -19,6 +19,7 @@ import { median } from 'simple-statistics'
 import type { Bands, Thresholds } from '../config/options.js'
 import { hodgesLehmann, mannKendall, mannWhitney, theilSen, twoSided } from '../stats/rank.js'
 import type { Severity } from '../types.js'
+import { NOISE_FLOOR, robustSd } from './noise.js'
 import { reaches, severityOf } from './verdict.js'
 
 export interface TrendOptions {
@@ -69,10 +70,6 @@ const DRIFT_SPANS = [12, 16, 24]
 /** The last runs that must all sit at the drift's new level (more for an improvement, as for a step). */
 const DRIFT_END = 4
 const DRIFT_END_BETTER = 5
-/** MAD to standard deviation for normal data. */
-const MAD_TO_SD = 1.4826
-/** Smallest noise assumed (robust SD of log values), as in the detector. */
-const NOISE_FLOOR = 0.01
 /**
  * A level already visited: earlier runs count as "at the new level" when they
  * lie at least MODE_NEAR_SD robust SDs and half-way out from the earlier
@@ -286,7 +283,7 @@ function mainMode(xs: readonly number[]): { main: number[]; center: number; nois
     if (next.length < h) break
     main = next
     center = median(main)
-    noise = Math.max(MAD_TO_SD * median(main.map((x) => Math.abs(x - center))), NOISE_FLOOR)
+    noise = Math.max(robustSd(main, center), NOISE_FLOOR)
   }
   return { main, center, noise }
 }
