@@ -8,7 +8,7 @@ import { printable } from '../report/printable.js'
 import { loadRunForJudging } from '../core/load.js'
 import { rejudge } from '../core/rejudge.js'
 import { historyLimits, type RunOutcome } from '../core/run.js'
-import type { CliContext } from './main.js'
+import type { CliContext } from './context.js'
 
 /** Options every store command takes. */
 export const STORE_OPTIONS = {

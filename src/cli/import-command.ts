@@ -8,7 +8,7 @@ import { parseVitestBench } from '../import/vitest-bench.js'
 import { printable } from '../report/printable.js'
 import { appendRecord } from '../store/store.js'
 import { configFor, parse, STORE_OPTIONS } from './common.js'
-import type { CliContext } from './main.js'
+import type { CliContext } from './context.js'
 
 export const IMPORT_HELP = `Usage: perf-regression import <vitest-bench|locust> <file> [--mode compare|baseline] [--store <file>]
 

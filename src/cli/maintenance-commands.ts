@@ -4,7 +4,7 @@ import { compactStore, mergeRecords, planPrune } from '../store/maintenance.js'
 import { readStore } from '../store/store.js'
 import type { StoreRecord } from '../types.js'
 import { configFor, parse, STORE_OPTIONS } from './common.js'
-import type { CliContext } from './main.js'
+import type { CliContext } from './context.js'
 
 export const PRUNE_HELP = `Usage: perf-regression prune (--keep-days <n> | --keep-runs <n>) [--store <file>]
 

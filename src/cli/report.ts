@@ -11,7 +11,7 @@ import { StoreError } from '../store/store.js'
 import { colors } from '../report/color.js'
 import { printable } from '../report/printable.js'
 import { htmlForTerminal, jsonForTerminal } from './documents.js'
-import type { CliContext } from './main.js'
+import type { CliContext } from './context.js'
 import { configFor, judgeStored, noSuchRun, parse, STORE_OPTIONS } from './common.js'
 
 export const REPORT_HELP = `Usage: perf-regression report [options]

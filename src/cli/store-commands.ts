@@ -13,7 +13,7 @@ import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type BaselineEvent, type RunRecord } from '../types.js'
 import { formatNs } from '../util/format.js'
 import { configFor, judgeStored, load, matcher, noSuchRun, parse, STORE_OPTIONS } from './common.js'
-import type { CliContext } from './main.js'
+import type { CliContext } from './context.js'
 
 export const CHECK_HELP = `Usage: perf-regression check [--run <id>] [--fail-on <severity>] [--store <file>]
 
