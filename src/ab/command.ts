@@ -9,7 +9,7 @@ import { resolveConfig } from '../config/resolve.js'
 import { writeOutputs } from '../core/outputs.js'
 import type { RunOutcome } from '../core/run.js'
 import { testKey } from '../detect/identity.js'
-import { fails, type TestVerdict } from '../detect/verdict.js'
+import { failingVerdicts, type TestVerdict } from '../detect/verdict.js'
 import { collectEnv, envKey, gitInfo } from '../env/environment.js'
 import { colors } from '../report/color.js'
 import { buildReportModel } from '../report/model.js'
@@ -239,7 +239,8 @@ export async function abCommand(args: string[], ctx: CliContext): Promise<number
     const storePath = path.resolve(ctx.cwd, config.store)
     const recorded = !values['no-record'] && record.results.length > 0
     if (recorded) await appendRecord(storePath, record)
-    const failing = verdicts.filter((v) => fails(v, config.failOn))
+    // An A/B run is a compare run, whatever the baseline mode.
+    const failing = failingVerdicts(verdicts, 'compare', config.failOn)
     const outcome: RunOutcome = { record, verdicts, failing, warnings: [], storePath, recorded, history: [], config }
     const model = buildReportModel(outcome)
     log(renderTerminal(model, { color, establishHint: 'npx perf-regression ab' }))
