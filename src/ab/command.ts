@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process'
+/** `perf-regression ab`: the whole command, from the base's worktree to the verdicts. */
+import type { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
-import { ConfigError } from '../config/validate.js'
 import { writeOutputs } from '../core/outputs.js'
 import type { RunOutcome } from '../core/run.js'
-import { testKey } from '../detect/detect.js'
-import { fails, type TestVerdict } from '../detect/verdict.js'
+import { testKey } from '../detect/identity.js'
+import { failingVerdicts, type TestVerdict } from '../detect/verdict.js'
 import { collectEnv, envKey, gitInfo } from '../env/environment.js'
 import { colors } from '../report/color.js'
 import { buildReportModel } from '../report/model.js'
@@ -18,188 +18,16 @@ import { plural } from '../util/format.js'
 import { renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type RunRecord, type RunnerInfo, type TestResult } from '../types.js'
-import { parse } from '../cli/common.js'
-import type { CliContext, CommandContext } from '../cli/context.js'
-import { resolveRunnerBin, type Runner } from '../cli/main.js'
-import { AbCollector, checkOutput, sampleFromRounds, type TestAccumulator } from './collect.js'
-import { installCommand, linkDependencies, outputTail, runLogged, sameDependencies } from './deps.js'
+import { resolveRunnerBin, type CommandContext } from '../cli/context.js'
+import { abOptionsFromFlags, AB_HELP, parseAbFlags, runnerFrom } from './args.js'
+import { AbCollector, sampleFromRounds } from './collect.js'
+import { installCommand, linkDependencies, runLogged, sameDependencies } from './deps.js'
 import { AbError, addWorktree, assertNotShallow, mergeBase, repoRoot, resolveBaseRef, shortCommit, type Worktree } from './git.js'
 import { jestPairedArgs } from './jest-args.js'
 import { judgeAb } from './judge.js'
 import { nextStep, plan } from './plan.js'
-import { AB_ENV, type AbDesign, type AbOutput, type AbWorkerSettings } from './settings.js'
-
-export const AB_HELP = `Usage: perf-regression ab [options] [-- <vitest|jest> [runner arguments]]
-
-Measures HEAD (with uncommitted changes, as it is) next to its merge-base with a base
-branch, in this job, and judges each marked test against the base's version of it.
-The base is checked out as a git worktree in the temp folder and removed afterwards.
-
-Options:
-  --base <ref>          Branch, tag or commit to compare with (default: the pull
-                        request's base branch from the CI variables, else the
-                        remote's default branch)
-  --design <design>     paired: base and head alternate in rounds inside one process
-                        processes: fresh processes of each, interleaved
-                        auto (default): paired where it works
-  --processes <n>       Processes (paired) or process pairs of the first pass
-  --max-rounds <n>      Most processes (or pairs) an undecided test is measured in
-  --budget <seconds>    No further pass starts after this many seconds (default 300)
-  --setup <command>     Shell command run in both trees first (a build, say)
-  --fail-on <severity>  minor, moderate, critical or never
-  --store <path>        History store (the A/B run is recorded there, never as a baseline)
-  --no-record           Do not record the A/B run in the history
-  -h, --help            Show this help
-
-Without a runner after --, Vitest or Jest is found in package.json.
-Exit codes: 0 no regression, 1 regression (or failing tests), 2 usage, git or setup error.
-
-Examples:
-  npx perf-regression ab --base origin/main
-  npx perf-regression ab -- vitest run test/perf
-  NODE_OPTIONS=--experimental-vm-modules npx perf-regression ab -- jest
-`
-
-const OPTIONS = {
-  base: { type: 'string' },
-  design: { type: 'string' },
-  processes: { type: 'string' },
-  'max-rounds': { type: 'string' },
-  budget: { type: 'string' },
-  setup: { type: 'string' },
-  'fail-on': { type: 'string' },
-  store: { type: 'string' },
-  'no-record': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const
-
-/** Which runner, and its arguments: after `--`, or found in package.json. */
-export function runnerFrom(args: readonly string[], cwd: string): { runner: Runner; args: string[] } {
-  if (args.length > 0) {
-    const [first, ...rest] = args
-    const name = path.basename(first!).replace(/\.[cm]?js$/, '')
-    if (name !== 'vitest' && name !== 'jest') {
-      throw new ConfigError([`perf-regression ab runs Vitest or Jest: name it after --, like -- vitest run test/perf or -- jest (got ${JSON.stringify(first)})`])
-    }
-    if (name === 'vitest' && rest[0] !== 'run') rest.unshift('run')
-    return { runner: name, args: rest }
-  }
-  let pkg: Record<string, Record<string, string> | undefined> = {}
-  const file = path.join(cwd, 'package.json')
-  if (existsSync(file)) pkg = JSON.parse(readFileSync(file, 'utf8')) as typeof pkg
-  const has = (n: string) => Boolean(pkg.devDependencies?.[n] ?? pkg.dependencies?.[n])
-  if (has('vitest')) return { runner: 'vitest', args: ['run'] }
-  if (has('jest')) return { runner: 'jest', args: [] }
-  throw new ConfigError([`neither vitest nor jest is a dependency in ${file}: name the runner after --, like perf-regression ab -- vitest run`])
-}
-
-const integer = (raw: string | undefined, flag: string, min: number): number | undefined => {
-  if (raw === undefined) return undefined
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < min) throw new ConfigError([`${flag} must be a whole number of at least ${min} (got ${JSON.stringify(raw)})`])
-  return n
-}
-
-interface Trees {
-  headProject: string
-  baseProject: string
-  runner: Runner
-  runnerArgs: string[]
-  userFilters: boolean
-  /** Jest, paired design: the arguments that add the base's test files. */
-  jestPaired?: string[]
-}
-
-/** `jest --showConfig` of the head, parsed. */
-function jestShowConfig(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, children: Set<ReturnType<typeof spawn>>): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args, '--showConfig'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.add(child)
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      children.delete(child)
-      try {
-        resolve(JSON.parse(out))
-      } catch {
-        reject(new AbError(`perf-regression ab: jest --showConfig failed (exit code ${code}) in ${cwd}:\n${printable(err.trim())}`))
-      }
-    })
-  })
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/**
- * A test-name pattern that selects these tests. Jest matches it against the suite and test
- * names joined by spaces, Vitest against the same with the file's name in front. A test whose
- * full name ends like a selected one is measured too, and left out of the result.
- */
-export function namePattern(names: readonly string[]): string {
-  return `(?:^| )(?:${[...new Set(names)].map((n) => escapeRegExp(n.split(' > ').join(' '))).join('|')})$`
-}
-
-/** One test process; resolves with its output, or rejects when it wrote none. */
-function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', settings: Omit<AbWorkerSettings, 'out' | 'design'>, bin: string, files: readonly string[], names: readonly string[], outDir: string, ctx: CliContext, children: Set<ReturnType<typeof spawn>>): Promise<{ output: AbOutput; code: number; seconds: number }> {
-  const out = path.join(outDir, `${randomUUID()}.json`)
-  const env = { ...ctx.env, [AB_ENV]: JSON.stringify({ ...settings, design, out }) }
-  const cwd = side === 'base' ? trees.baseProject : trees.headProject
-  const args = [...trees.runnerArgs]
-  if (trees.runner === 'jest' && design === 'paired') args.push(...(trees.jestPaired ?? []))
-  if (trees.runner === 'jest' && design === 'processes') args.push('--runInBand')
-  if (!trees.userFilters) args.push(...files.map((f) => (trees.runner === 'jest' ? escapeRegExp(f) : f)))
-  if (names.length > 0 && !trees.runnerArgs.some((a) => a === '-t' || a.startsWith('--testNamePattern') || a.startsWith('-t='))) {
-    args.push('--testNamePattern', namePattern(names))
-  }
-  const started = Date.now()
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.add(child)
-    let log = ''
-    const keep = (d: Buffer) => {
-      log = (log + d.toString()).slice(-20_000)
-    }
-    child.stdout.on('data', keep)
-    child.stderr.on('data', keep)
-    child.on('error', reject)
-    child.on('close', (status, signal) => {
-      children.delete(child)
-      const code = status ?? (signal ? 1 : 0)
-      let output: AbOutput | undefined
-      let problem: string | undefined
-      try {
-        if (existsSync(out)) {
-          const parsed: unknown = JSON.parse(readFileSync(out, 'utf8'))
-          problem = checkOutput(parsed)
-          if (!problem) output = parsed as AbOutput
-        }
-      } catch (error) {
-        problem = (error as Error).message
-      } finally {
-        rmSync(out, { force: true })
-      }
-      if (problem) return reject(new AbError(`perf-regression ab: the measurements the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} handed over are unreadable (${problem}); is the same perf-regression installed in both trees?`))
-      const seconds = (Date.now() - started) / 1000
-      if (output) return resolve({ output, code, seconds })
-      const tail = outputTail(log, 25)
-      reject(
-        new AbError(
-          `perf-regression ab: the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} ended (${signal ? `signal ${signal}` : `exit code ${code}`}) without perf-regression's reporter handing over its measurements. Is the reporter configured (plugins: [perfRegression()] in vitest.config, or reporters: ['default', 'perf-regression'] for Jest)? Last lines of its output:\n${tail}`,
-        ),
-      )
-    })
-  })
-}
-
-const shuffledOrder = (): ['base', 'head'] | ['head', 'base'] => (Math.random() < 0.5 ? ['base', 'head'] : ['head', 'base'])
-
-/** Files holding the given tests, relative to the head project folder. */
-function filesOf(tests: readonly TestAccumulator[]): string[] {
-  return [...new Set(tests.map((t) => t.test.file))]
-}
+import { filesOf, jestShowConfig, runProcess, shuffledOrder, type Trees } from './processes.js'
+import type { AbDesign, AbOutput } from './settings.js'
 
 function resultsOf(collector: AbCollector, keys: ReadonlySet<string>, side: 'base' | 'head', runner: RunnerInfo, rawSamples: number): TestResult[] {
   const env = envKey(collectEnv(), runner)
@@ -226,7 +54,7 @@ export async function abCommand(args: string[], ctx: CommandContext): Promise<nu
   const split = args.indexOf('--')
   const own = split === -1 ? args : args.slice(0, split)
   const after = split === -1 ? [] : args.slice(split + 1)
-  const { values } = parse('ab', own, OPTIONS)
+  const values = parseAbFlags(own)
   if (values.help) {
     ctx.stdout.write(AB_HELP)
     return 0
@@ -251,17 +79,7 @@ export async function abCommand(args: string[], ctx: CommandContext): Promise<nu
   process.once('SIGHUP', onSignal)
   process.once('exit', cleanup)
   try {
-    const fromFlags: Record<string, unknown> = {}
-    if (values.base !== undefined) fromFlags.base = values.base
-    if (values.design !== undefined) fromFlags.design = values.design
-    if (values.processes !== undefined) fromFlags.processes = integer(values.processes, '--processes', 2)
-    if (values['max-rounds'] !== undefined) fromFlags.maxRounds = integer(values['max-rounds'], '--max-rounds', 2)
-    if (values.budget !== undefined) {
-      const b = Number(values.budget)
-      if (!(b > 0)) throw new ConfigError([`--budget must be a number of seconds greater than 0 (got ${JSON.stringify(values.budget)})`])
-      fromFlags.budget = b
-    }
-    if (values.setup !== undefined) fromFlags.setup = values.setup
+    const fromFlags = abOptionsFromFlags(values)
     // The flags over the config file's `ab` (merged one level deep, like every nested option).
     const config = resolveConfig({
       root: ctx.cwd,
@@ -422,7 +240,8 @@ export async function abCommand(args: string[], ctx: CommandContext): Promise<nu
     const storePath = path.resolve(ctx.cwd, config.store)
     const recorded = !values['no-record'] && record.results.length > 0
     if (recorded) await appendRecord(storePath, record)
-    const failing = verdicts.filter((v) => fails(v, config.failOn))
+    // An A/B run is a compare run, whatever the baseline mode.
+    const failing = failingVerdicts(verdicts, 'compare', config.failOn)
     const outcome: RunOutcome = { record, verdicts, failing, warnings: [], storePath, recorded, history: [], config }
     const model = buildReportModel(outcome)
     log(renderTerminal(model, { color, establishHint: 'npx perf-regression ab' }))

@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BASELINE_MODE_ENV, extractBaselineModeFlag } from '../config/resolve.js'
 import { BASELINE_MODES, ConfigError } from '../config/validate.js'
@@ -15,9 +12,9 @@ import { StoreError } from '../store/store.js'
 import { printable, printableLines } from '../report/printable.js'
 import { REPEAT_GROUP_ENV } from '../core/run.js'
 import { MIN_POOLED_RUNS } from '../detect/detect.js'
-import { commandContext, type CliContext, type CommandContext } from './context.js'
+import { commandContext, resolveRunnerBin, type CliContext, type CommandContext } from './context.js'
 
-export type { CliContext, CommandContext, TextOutput } from './context.js'
+export type { CommandContext, TextOutput } from './context.js'
 
 export const HELP = `Usage: perf-regression <command> [options]
 
@@ -56,22 +53,8 @@ Examples:
   npx perf-regression jest --baseline-mode=establish
 `
 
-export type Runner = 'vitest' | 'jest'
-
-/** Resolves the runner's own command-line entry (`vitest` or `jest`) from the user's project. */
-export async function resolveRunnerBin(runner: Runner, cwd: string): Promise<string> {
-  const require = createRequire(path.join(cwd, 'package.json'))
-  let pkgPath: string
-  try {
-    pkgPath = require.resolve(`${runner}/package.json`)
-  } catch {
-    throw new ConfigError([`${runner} is not installed in ${cwd}: install it with npm i -D ${runner}`])
-  }
-  const pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as { bin?: string | Record<string, string> }
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.[runner]
-  if (!bin) throw new ConfigError([`cannot find the ${runner} command in ${pkgPath}`])
-  return path.resolve(path.dirname(pkgPath), bin)
-}
+// The commands take these from context.ts; kept here for callers of the entry.
+export { resolveRunnerBin, type CliContext, type Runner } from './context.js'
 
 /** Takes `--repeat <n>` / `--repeat=<n>` out of the runner's arguments. */
 export function extractRepeatFlag(argv: readonly string[]): { times: number; rest: string[] } {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { ResolvedConfig } from '../config/options.js'
 import { detect, testKey } from '../detect/detect.js'
-import { fails, type TestVerdict } from '../detect/verdict.js'
+import { failingVerdicts, type TestVerdict } from '../detect/verdict.js'
 import { envKey } from '../env/environment.js'
 import { appendRecord, readRecords, type StoreWarning } from '../store/store.js'
 import { HistoryCollector, type HistoryLimits } from './history.js'
@@ -36,7 +36,7 @@ export interface FinishInput {
 export interface RunOutcome {
   record: RunRecord
   verdicts: TestVerdict[]
-  /** Verdicts that fail the run (regressions at or above `failOn`). */
+  /** Verdicts that fail the run (`failingVerdicts`: at or above `failOn`, none in establish mode). */
   failing: TestVerdict[]
   /** Store lines skipped while reading the history. */
   warnings: StoreWarning[]
@@ -91,6 +91,6 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
   const verdicts = detect({ current: record.results, history, events, config: input.config, now: input.now, runId, ...(record.group ? { group: record.group } : {}) })
   const recorded = input.record !== false && record.results.length > 0
   if (recorded) await appendRecord(storePath, record)
-  const failing = input.config.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, input.config.failOn))
+  const failing = failingVerdicts(verdicts, input.config.baselineMode, input.config.failOn)
   return { record, verdicts, failing, warnings, storePath, recorded, history, config: input.config }
 }

@@ -1,17 +1,12 @@
 import { median } from 'simple-statistics'
 import type { Bands, MetricRule, Thresholds } from '../config/options.js'
-import type { PerfSample, RunRecord } from '../types.js'
+import type { PerfSample } from '../types.js'
+import type { BaselineEntry } from './baseline.js'
 import { formatInterval, formatRatio } from '../util/format.js'
 import { DEFAULT_LEAK_FLOOR, formatMetric, judgedMetrics, WALL_METRIC, type MetricDef } from './metrics.js'
 import { baselineModel, compareToModel } from './modes.js'
 import { trendOf } from './trend.js'
 import { reaches, severityOf, type Finding } from './verdict.js'
-
-/** One baseline run of a test: the run and the test's sample in it. */
-export interface BaselineEntry {
-  run: Pick<RunRecord, 'id' | 'time' | 'git'>
-  sample: PerfSample
-}
 
 const pct = (c: number) => `${Math.round(c * 100)}%`
 

@@ -1,13 +1,7 @@
 import { median } from 'simple-statistics'
 import { tCdf, tQuantile } from '../stats/tdist.js'
+import { NOISE_FLOOR, robustSd } from './noise.js'
 
-/**
- * Smallest run-to-run noise assumed (standard deviation of log run values).
- * Below about 1% a shared machine cannot tell runs apart, and a baseline that
- * happens to be very quiet must not turn tiny changes into alarms.
- */
-export const NOISE_FLOOR = 0.01
-const MAD_TO_SD = 1.4826
 /** Baseline runs further than this many robust SDs from the median are not part of the main mode. */
 const CORE_SDS = 4
 /** Outlying runs closer than this many SDs to each other form one group. */
@@ -40,8 +34,6 @@ export interface BaselineModel {
   /** All baseline runs. */
   runs: number
 }
-
-const robustSd = (logs: readonly number[], center: number) => MAD_TO_SD * median(logs.map((l) => Math.abs(l - center)))
 
 /**
  * Builds the baseline model from positive values, newest first.

@@ -11,7 +11,9 @@
  * p-values are exact and multiplied by the number of splits (or spans) tried.
  * A significant change is only reported when it reaches the minor band, has
  * brought the last runs to a new level (persistence), and that level is not
- * one the series already visited and left (a mode).
+ * one the series already visited and left (a mode). The level of the runs
+ * before a change is estimated by trend-level.ts, which says why that is not
+ * the baseline model of modes.ts.
  * Pure: no I/O, no clock, no randomness.
  */
 
@@ -19,6 +21,7 @@ import { median } from 'simple-statistics'
 import type { Bands, Thresholds } from '../config/options.js'
 import { hodgesLehmann, mannKendall, mannWhitney, theilSen, twoSided } from '../stats/rank.js'
 import type { Severity } from '../types.js'
+import { MAIN_SD, mainMode } from './trend-level.js'
 import { reaches, severityOf } from './verdict.js'
 
 export interface TrendOptions {
@@ -69,10 +72,6 @@ const DRIFT_SPANS = [12, 16, 24]
 /** The last runs that must all sit at the drift's new level (more for an improvement, as for a step). */
 const DRIFT_END = 4
 const DRIFT_END_BETTER = 5
-/** MAD to standard deviation for normal data. */
-const MAD_TO_SD = 1.4826
-/** Smallest noise assumed (robust SD of log values), as in the detector. */
-const NOISE_FLOOR = 0.01
 /**
  * A level already visited: earlier runs count as "at the new level" when they
  * lie at least MODE_NEAR_SD robust SDs and half-way out from the earlier
@@ -81,8 +80,6 @@ const NOISE_FLOOR = 0.01
  */
 const MODE_NEAR_SD = 2.5
 const MODE_FAR = 1.6
-/** Runs within this many robust SDs of the shortest half of the earlier runs are their main mode. */
-const MAIN_SD = 3.5
 /** Earlier runs at the new level that make it a known mode rather than a change. */
 const MODE_RUNS = 2
 
@@ -264,31 +261,6 @@ function visits(xs: readonly number[], center: number, noise: number, shift: num
     const d = sign * (x - center)
     return d >= near && d <= far && counts(i)
   }).length
-}
-
-/**
- * The main mode of some log values: those within MAIN_SD robust SDs of the
- * level most of them share, found from the shortest half of them (which a
- * minority of runs in a fast or slow mode cannot move) and refined twice;
- * with their median and robust SD.
- */
-function mainMode(xs: readonly number[]): { main: number[]; center: number; noise: number } {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const h = Math.floor(sorted.length / 2) + 1
-  let lo = 0
-  for (let i = 1; i + h <= sorted.length; i++) if (sorted[i + h - 1]! - sorted[i]! < sorted[lo + h - 1]! - sorted[lo]!) lo = i
-  let center = (sorted[lo]! + sorted[lo + h - 1]!) / 2
-  // The shortest half of a normal sample spans about 1.349 SD.
-  let noise = Math.max((sorted[lo + h - 1]! - sorted[lo]!) / 1.349, NOISE_FLOOR)
-  let main: number[] = [...xs]
-  for (let round = 0; round < 3; round++) {
-    const next = xs.filter((x) => Math.abs(x - center) <= MAIN_SD * noise)
-    if (next.length < h) break
-    main = next
-    center = median(main)
-    noise = Math.max(MAD_TO_SD * median(main.map((x) => Math.abs(x - center))), NOISE_FLOOR)
-  }
-  return { main, center, noise }
 }
 
 function checkOptions(options: TrendOptions, minBefore: number, better: string): void {

@@ -1,5 +1,5 @@
 import type { Thresholds } from '../config/options.js'
-import type { Severity, TestRef } from '../types.js'
+import type { BaselineMode, Severity, TestRef } from '../types.js'
 
 export type VerdictKind = 'regression' | 'improvement' | 'unchanged' | 'inconclusive' | 'insufficient-data' | 'new'
 
@@ -162,6 +162,15 @@ export function findingFails(finding: Finding, failOn: Severity | 'never'): bool
 export function fails(verdict: TestVerdict, failOn: Severity | 'never'): boolean {
   if (verdict.kind === 'regression' && ORDER[verdict.severity] >= ORDER[failOn]) return true
   return (verdict.findings ?? []).some((f) => findingFails(f, failOn))
+}
+
+/**
+ * The run's failure policy, in one place: the verdicts that fail a run in `mode` at
+ * `failOn`. A run that establishes a baseline never fails; a compare run fails on
+ * every verdict that `fails` at `failOn`.
+ */
+export function failingVerdicts<V extends TestVerdict>(verdicts: readonly V[], mode: BaselineMode, failOn: Severity | 'never'): V[] {
+  return mode === 'establish' ? [] : verdicts.filter((v) => fails(v, failOn))
 }
 
 /** Why a failing verdict fails, one line per cause: its own reason and those of its failing findings. */

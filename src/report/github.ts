@@ -1,5 +1,5 @@
-import { findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
-import { label, type ReportModel } from './model.js'
+import type { Finding } from '../detect/verdict.js'
+import { label, type ReportModel, type ReportVerdict } from './model.js'
 import { printable } from './printable.js'
 
 /**
@@ -23,7 +23,7 @@ export function escapeProperty(text: string): string {
  * (one line, no control characters, no command of its own) and then escaped, so the
  * runner reads exactly one annotation from the line, ours, whatever the names hold.
  */
-function annotation(level: 'error' | 'warning', v: TestVerdict, title: string, reason = v.reason): string {
+function annotation(level: 'error' | 'warning', v: ReportVerdict, title: string, reason = v.reason): string {
   const props = [`file=${escapeProperty(printable(v.test.file))}`]
   if (v.test.line !== undefined) props.push(`line=${v.test.line}`)
   props.push(`title=${escapeProperty(printable(title))}`)
@@ -43,17 +43,16 @@ const FINDING_TITLE: Record<Finding['kind'], string> = {
  * fail the run, `::warning` for those below `failOn` and for steps and drifts. Pure; one command per line.
  */
 export function renderAnnotations(model: ReportModel): string[] {
-  const failing = new Set(model.failing)
   const out: string[] = []
   for (const v of model.verdicts) {
     if (v.kind !== 'regression') continue
     const title = `Performance regression (${v.severity}, ${v.evidence.ratio.toFixed(2)}×)`
-    out.push(annotation(failing.has(v.key) ? 'error' : 'warning', v, title))
+    out.push(annotation(v.failing ? 'error' : 'warning', v, title))
   }
   for (const v of model.verdicts) {
     for (const f of v.findings ?? []) {
       if (f.direction !== 'worse') continue
-      const level = model.run.mode !== 'establish' && findingFails(f, model.fail_on) ? 'error' : 'warning'
+      const level = f.failing ? 'error' : 'warning'
       out.push(annotation(level, v, `${FINDING_TITLE[f.kind]} (${f.metric}, ${f.severity})`, f.reason))
     }
   }

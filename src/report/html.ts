@@ -1,9 +1,8 @@
-import type { TestVerdict } from '../detect/verdict.js'
 import { formatBytes, formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { band, chartSvg, escapeHtml, legendSvg, type Metric } from './html-chart.js'
 import { DASHBOARD_SCRIPT } from './html-script.js'
 import { DASHBOARD_STYLE } from './html-style.js'
-import { worstFirst, type HistoryPoint, type ReportModel } from './model.js'
+import { worstFirst, type HistoryPoint, type ReportModel, type ReportVerdict } from './model.js'
 
 export interface HtmlOptions {
   /** Page title and heading. @default 'perf-regression dashboard' */
@@ -31,7 +30,7 @@ function showTime(iso: string): string {
   return m ? `${m[1]} ${m[2]} UTC` : iso
 }
 
-function verdictText(v: TestVerdict): string {
+function verdictText(v: ReportVerdict): string {
   switch (v.kind) {
     case 'regression':
     case 'improvement':
@@ -46,16 +45,16 @@ function verdictText(v: TestVerdict): string {
 }
 
 /** CSS classes of a verdict: `v-<kind>` and, for regressions and improvements, `s-<severity>`. */
-function verdictClasses(v: TestVerdict): string {
+function verdictClasses(v: ReportVerdict): string {
   return `v-${v.kind}${v.kind === 'regression' || v.kind === 'improvement' ? ` s-${v.severity}` : ''}`
 }
 
-const SUMMARY: { filter: string; label: string; match: (v: TestVerdict) => boolean }[] = [
+const SUMMARY: { filter: string; label: string; match: (v: ReportVerdict) => boolean }[] = [
   { filter: 'all', label: 'Tests', match: () => true },
   ...(['critical', 'moderate', 'minor'] as const).map((s) => ({
     filter: `regression:${s}`,
     label: `${s[0]!.toUpperCase()}${s.slice(1)} regressions`,
-    match: (v: TestVerdict) => v.kind === 'regression' && v.severity === s,
+    match: (v: ReportVerdict) => v.kind === 'regression' && v.severity === s,
   })),
   { filter: 'improvement', label: 'Improvements', match: (v) => v.kind === 'improvement' },
   { filter: 'unchanged', label: 'Unchanged', match: (v) => v.kind === 'unchanged' },
@@ -120,7 +119,7 @@ function header(model: ReportModel, title: string): string {
   return `<header><h1><span>${escapeHtml(title)}</span>${status}</h1><dl class="meta">${dl}</dl>${warnings}</header>`
 }
 
-function summary(verdicts: readonly TestVerdict[]): string {
+function summary(verdicts: readonly ReportVerdict[]): string {
   const tiles = SUMMARY.map(({ filter, label, match }) => {
     const n = verdicts.filter(match).length
     const [kind, severity] = filter.split(':')
@@ -144,7 +143,7 @@ function controls(files: readonly string[]): string {
   )
 }
 
-function numbers(v: TestVerdict): string {
+function numbers(v: ReportVerdict): string {
   if ('evidence' in v) {
     const e = v.evidence
     return (
@@ -162,7 +161,7 @@ function numbers(v: TestVerdict): string {
   return `<div class="nums"><span class="ratio">—</span><span class="ival">no baseline yet</span></div><div class="vals">current ${formatNs(v.current)}</div>`
 }
 
-function card(v: TestVerdict, i: number, points: readonly HistoryPoint[]): string {
+function card(v: ReportVerdict, i: number, points: readonly HistoryPoint[]): string {
   const t = v.test
   const tags = [t.bench !== undefined ? `<span class="tag" data-tag="bench">${escapeHtml(t.bench)}</span>` : '', t.project ? `<span class="tag" data-tag="project">${escapeHtml(t.project)}</span>` : ''].join('')
   const b = band(v)
@@ -194,7 +193,6 @@ function card(v: TestVerdict, i: number, points: readonly HistoryPoint[]): strin
  */
 export function renderHtml(model: ReportModel, options: HtmlOptions = {}): string {
   const title = options.title ?? 'perf-regression dashboard'
-  const failing = new Set(model.failing)
   const verdicts = [...model.verdicts].sort(
     (a, b) => cmp(a.test.file, b.test.file) || cmp(a.test.name, b.test.name) || cmp(a.test.bench ?? '', b.test.bench ?? '') || cmp(a.test.project, b.test.project) || cmp(a.key, b.key),
   )
@@ -213,7 +211,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions = {}): strin
     severity: v.kind === 'regression' || v.kind === 'improvement' ? v.severity : null,
     ratio: 'evidence' in v ? v.evidence.ratio : null,
     worst: worst.get(v)!,
-    failing: failing.has(v.key),
+    failing: v.failing,
   }))
   const data = { schema: 1, run: model.run.id, files, tests }
   const body: string[] = []

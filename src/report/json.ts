@@ -1,7 +1,7 @@
 import type { Thresholds } from '../config/options.js'
-import { findingFails, type AbEvidence, type Evidence, type Finding, type TestVerdict, type VerdictKind } from '../detect/verdict.js'
+import type { AbEvidence, Evidence, Finding, VerdictKind } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, Severity, TestRef } from '../types.js'
-import type { HistoryPoint, ReportModel } from './model.js'
+import type { HistoryPoint, ReportModel, ReportVerdict } from './model.js'
 
 /**
  * Version of `.perf/analysis.json` (documented in docs/report-json.md). Raised
@@ -167,14 +167,13 @@ function evidenceOf(e: Evidence): AnalysisEvidence {
 
 const FINDING_KEYS = ['kind', 'metric', 'unit', 'direction', 'severity', 'gates', 'current', 'baseline', 'ratio', 'interval', 'p_value', 'q_value', 'baseline_runs', 'limit', 'since', 'per_run', 'reason'] as const
 
-function findingsOf(v: TestVerdict, model: ReportModel): { findings?: AnalysisFinding[] } {
+function findingsOf(v: ReportVerdict): { findings?: AnalysisFinding[] } {
   if (!v.findings || v.findings.length === 0) return {}
-  const establishing = model.run.mode === 'establish'
-  return { findings: v.findings.map((f) => ({ ...(pick(f, FINDING_KEYS) as Omit<AnalysisFinding, 'failing'>), failing: !establishing && findingFails(f, model.fail_on) })) }
+  return { findings: v.findings.map((f) => ({ ...(pick(f, FINDING_KEYS) as Omit<AnalysisFinding, 'failing'>), failing: f.failing })) }
 }
 
-function verdictOf(v: TestVerdict, failing: boolean, model: ReportModel): AnalysisVerdict {
-  const head = { key: v.key, test: testOf(v.test), failing, ...findingsOf(v, model) }
+function verdictOf(v: ReportVerdict): AnalysisVerdict {
+  const head = { key: v.key, test: testOf(v.test), failing: v.failing, ...findingsOf(v) }
   switch (v.kind) {
     case 'regression':
     case 'improvement':
@@ -205,7 +204,6 @@ function summaryOf(model: ReportModel, failing: number): AnalysisSummary {
 
 /** Builds the analysis document from the report model. Pure. */
 export function buildAnalysisDocument(model: ReportModel): AnalysisDocument {
-  const failingKeys = new Set(model.failing)
   const history: Record<string, HistoryPoint[]> = {}
   const keys = [...model.verdicts.map((v) => v.key), ...Object.keys(model.history)]
   for (const key of keys) {
@@ -229,7 +227,7 @@ export function buildAnalysisDocument(model: ReportModel): AnalysisDocument {
     failing: [...model.failing],
     summary: summaryOf(model, model.failing.length),
     baseline_commits: [...model.baseline_commits],
-    verdicts: model.verdicts.map((v) => verdictOf(v, failingKeys.has(v.key), model)),
+    verdicts: model.verdicts.map(verdictOf),
     history,
     warnings: model.warnings.map((w) => ({ file: w.file, line: w.line, message: w.message })),
     store: model.store,

@@ -1,7 +1,7 @@
-import { findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
+import type { Finding } from '../detect/verdict.js'
 import type { Severity, TestRef } from '../types.js'
 import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
-import { label, worstFirst, type ReportModel } from './model.js'
+import { label, worstFirst, type ReportFinding, type ReportModel, type ReportVerdict } from './model.js'
 import { cut, printable, UNPRINTABLE } from './terminal.js'
 
 export interface MarkdownOptions {
@@ -56,10 +56,10 @@ function sha(commit: string | undefined): string {
   return /^[0-9a-f]{7,64}$/i.test(commit) ? `\`${commit.slice(0, 7)}\`` : escapeMarkdownCell(cut(commit, 16))
 }
 
-type Judged = Extract<TestVerdict, { evidence: unknown }>
-type Unjudged = Extract<TestVerdict, { kind: 'new' | 'insufficient-data' }>
-const of = <K extends TestVerdict['kind']>(m: ReportModel, kind: K) =>
-  m.verdicts.filter((v): v is Extract<TestVerdict, { kind: K }> => v.kind === kind)
+type Judged = Extract<ReportVerdict, { evidence: unknown }>
+type Unjudged = Extract<ReportVerdict, { kind: 'new' | 'insufficient-data' }>
+const of = <K extends ReportVerdict['kind']>(m: ReportModel, kind: K) =>
+  m.verdicts.filter((v): v is Extract<ReportVerdict, { kind: K }> => v.kind === kind)
 
 function table<T>(header: string[], align: string[], rows: readonly T[], cells: (row: T) => string[], maxRows: number): string[] {
   const line = (c: string[]) => `| ${c.join(' | ')} |`
@@ -102,16 +102,16 @@ function unjudgedTable(rows: readonly Unjudged[], maxRows: number): string[] {
 const FINDING_NAME: Record<Finding['kind'], string> = { metric: 'metric', limit: 'limit', leak: 'leak', step: 'step change', drift: 'drift' }
 
 /** Every finding of the run (other metrics, limits, leaks, steps and drifts), failing ones first. */
-function findingRows(model: ReportModel): { v: TestVerdict; f: Finding; failing: boolean }[] {
-  const rows = model.verdicts.flatMap((v) => (v.findings ?? []).map((f) => ({ v, f, failing: model.run.mode !== 'establish' && findingFails(f, model.fail_on) })))
-  const rank = (r: (typeof rows)[number]) => (r.failing ? 0 : r.f.direction === 'worse' ? 1 : 2)
+function findingRows(model: ReportModel): { v: ReportVerdict; f: ReportFinding }[] {
+  const rows = model.verdicts.flatMap((v) => (v.findings ?? []).map((f) => ({ v, f })))
+  const rank = (r: (typeof rows)[number]) => (r.f.failing ? 0 : r.f.direction === 'worse' ? 1 : 2)
   return rows.sort((a, b) => rank(a) - rank(b))
 }
 
 function findingsTable(rows: ReturnType<typeof findingRows>, maxRows: number): string[] {
-  return table(['Test', 'Finding', 'Severity', 'Details'], [':--', ':--', ':--', ':--'], rows, ({ v, f, failing }) => [
+  return table(['Test', 'Finding', 'Severity', 'Details'], [':--', ':--', ':--', ':--'], rows, ({ v, f }) => [
     escapeMarkdownCell(testLabel(v.test)),
-    `${failing ? '❌' : f.direction === 'better' ? '✅' : '⚠️'} ${FINDING_NAME[f.kind]}: ${escapeMarkdownCell(f.metric)}`,
+    `${f.failing ? '❌' : f.direction === 'better' ? '✅' : '⚠️'} ${FINDING_NAME[f.kind]}: ${escapeMarkdownCell(f.metric)}`,
     `${SEVERITY_ICON[f.severity]} ${f.severity}${f.gates ? '' : ' (reported only)'}`,
     escapeMarkdownCell(f.reason),
   ], maxRows)
@@ -129,7 +129,7 @@ export function headline(model: ReportModel): { icon: string; text: string } {
   if (model.run.mode === 'establish') return { icon: '📏', text: 'Baseline recorded' }
   if (model.verdicts.every((v) => v.kind === 'new') && !model.failed) return { icon: '🆕', text: 'No baseline yet' }
   if (worst === undefined) {
-    const failing = findingRows(model).filter((r) => r.failing).length
+    const failing = findingRows(model).filter((r) => r.f.failing).length
     if (failing > 0) return { icon: '❌', text: `${plural(failing, 'failing finding')} (no wall-time regression)` }
     return { icon: '✅', text: 'No performance regressions' }
   }
@@ -138,7 +138,7 @@ export function headline(model: ReportModel): { icon: string; text: string } {
 }
 
 function countsLine(model: ReportModel): string {
-  const n = (k: TestVerdict['kind']) => model.verdicts.filter((v) => v.kind === k).length
+  const n = (k: ReportVerdict['kind']) => model.verdicts.filter((v) => v.kind === k).length
   const parts = [
     [n('regression'), plural(n('regression'), 'regression')],
     [n('improvement'), plural(n('improvement'), 'improvement')],

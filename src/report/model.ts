@@ -1,7 +1,5 @@
-import type { RunOutcome } from '../core/run.js'
-import { testKey } from '../detect/detect.js'
-import type { TestVerdict } from '../detect/verdict.js'
-import type { StoreWarning } from '../store/store.js'
+import { testKey } from '../detect/identity.js'
+import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, RunRecord, Severity, TestRef } from '../types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
@@ -22,6 +20,51 @@ export interface HistoryPoint {
   flagged?: boolean
 }
 
+/** A finding of a verdict in the report, with whether it fails the run. */
+export type ReportFinding = Finding & {
+  /** Whether this finding fails the run (never in establish mode). */
+  failing: boolean
+}
+
+type Flagged<V> = V extends unknown
+  ? Omit<V, 'findings'> & {
+      /** Whether this test fails the run: its regression or one of its findings, at or above fail_on, outside establish mode. */
+      failing: boolean
+      /** Why it fails, one line per cause (its own reason, then those of its failing findings); empty when it does not. */
+      failures: string[]
+      findings?: ReportFinding[]
+    }
+  : never
+
+/** A verdict in the report: the detector's verdict with the run's failure policy applied to it. */
+export type ReportVerdict = Flagged<TestVerdict>
+
+/** A store line that was skipped while the history was read. */
+export interface ReportWarning {
+  file: string
+  /** 1-based line number. */
+  line: number
+  message: string
+}
+
+/**
+ * What the report is built from: a judged run (`finishRun`, `rejudge` and the A/B
+ * command return one), with the verdicts that fail it, decided where the run was judged.
+ */
+export interface ReportInput {
+  record: RunRecord
+  verdicts: readonly TestVerdict[]
+  /** The verdicts that fail the run (none in establish mode). */
+  failing: readonly TestVerdict[]
+  warnings: readonly ReportWarning[]
+  storePath: string
+  /** Whether the run was appended to the store. */
+  recorded: boolean
+  /** Earlier runs, for charts and sparklines. */
+  history: readonly RunRecord[]
+  config: { baselineMode: BaselineMode; failOn: Severity | 'never'; minSamples: number }
+}
+
 /** Everything a renderer needs about one run. Built once; every renderer is a pure function of it. */
 export interface ReportModel {
   schema: typeof REPORT_SCHEMA_VERSION
@@ -29,14 +72,15 @@ export interface ReportModel {
   fail_on: Severity | 'never'
   /** Whether the run fails (regressions, or gating findings, at or above fail_on). */
   failed: boolean
-  /** Regressions at or above fail_on, worst first, by test key. */
+  /** Keys of the verdicts that fail the run, worst first. */
   failing: string[]
-  verdicts: TestVerdict[]
+  /** Each with its `failing` flag and the `failing` flag of each finding: renderers read these, never decide them. */
+  verdicts: ReportVerdict[]
   /** Compatible runs of each test (key = testKey), oldest first, the current run last. */
   history: Record<string, HistoryPoint[]>
   /** Commits of the baseline runs the verdicts used, newest first (may be empty). */
   baseline_commits: string[]
-  warnings: StoreWarning[]
+  warnings: ReportWarning[]
   store: string
   /** Whether the run was appended to the store. */
   recorded: boolean
@@ -61,10 +105,22 @@ export function worstFirst(a: TestVerdict, b: TestVerdict): number {
 }
 
 /**
+ * The verdict with the run's failure policy applied: a verdict fails when the run
+ * judged it failing (`failing`); then each of its findings fails when it would fail
+ * the run at `failOn` on its own.
+ */
+function flagged(v: TestVerdict, failing: boolean, failOn: Severity | 'never'): ReportVerdict {
+  const findings = v.findings?.map((f) => ({ ...f, failing: failing && findingFails(f, failOn) }))
+  return { ...v, failing, failures: failing ? failureReasons(v, failOn) : [], ...(findings ? { findings } : {}) } as ReportVerdict
+}
+
+/**
  * Builds the report model from a finished run and the history it was judged
  * against (any runs; only those with the same test and environment are kept). Pure.
+ * Whether the run, each test and each finding fails is decided here, once, from the
+ * verdicts the run's judging found failing; renderers only read the flags.
  */
-export function buildReportModel(outcome: RunOutcome, history: readonly RunRecord[] = outcome.history, historyLimit = 100): ReportModel {
+export function buildReportModel(outcome: ReportInput, history: readonly RunRecord[] = outcome.history, historyLimit = 100): ReportModel {
   const { record } = outcome
   const current = new Map(record.results.map((r) => [testKey(r.test), r.env_key]))
   const points = new Map<string, HistoryPoint[]>()
@@ -96,10 +152,10 @@ export function buildReportModel(outcome: RunOutcome, history: readonly RunRecor
     fail_on: outcome.config.failOn,
     failed: failing.length > 0,
     failing,
-    verdicts: [...outcome.verdicts],
+    verdicts: outcome.verdicts.map((v) => flagged(v, failingKeys.has(v.key), outcome.config.failOn)),
     history: historyOut,
     baseline_commits: record.ab ? [record.ab.base_commit] : [...baselineCommits].reverse().slice(0, 10),
-    warnings: outcome.warnings,
+    warnings: [...outcome.warnings],
     store: outcome.storePath,
     recorded: outcome.recorded,
     min_samples: outcome.config.minSamples,

@@ -1,8 +1,7 @@
-import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { palette, type Colors } from './color.js'
 import { printable } from './printable.js'
-import { label, type ReportModel } from './model.js'
+import { label, type ReportFinding, type ReportModel, type ReportVerdict } from './model.js'
 import { sparkline } from './sparkline.js'
 
 export { printable, printableLines, UNPRINTABLE } from './printable.js'
@@ -28,11 +27,11 @@ export function cut(text: string, width: number): string {
 }
 
 /** `file > name [bench]`, safe to print. */
-export function displayName(v: TestVerdict): string {
+export function displayName(v: ReportVerdict): string {
   return printable(label(v.test))
 }
 
-function verdictCell(v: TestVerdict, c: Colors, ab: boolean): string {
+function verdictCell(v: ReportVerdict, c: Colors, ab: boolean): string {
   switch (v.kind) {
     case 'regression': {
       const paint = v.severity === 'minor' ? c.yellow : c.red
@@ -51,8 +50,8 @@ function verdictCell(v: TestVerdict, c: Colors, ab: boolean): string {
   }
 }
 
-function findingLine(f: Finding, failOn: ReportModel['fail_on'], c: Colors): string {
-  const mark = f.direction === 'better' ? c.green('✓') : findingFails(f, failOn) ? c.red('✗') : c.yellow('!')
+function findingLine(f: ReportFinding, c: Colors): string {
+  const mark = f.direction === 'better' ? c.green('✓') : f.failing ? c.red('✗') : c.yellow('!')
   return `${mark} ${printable(f.reason)}`
 }
 
@@ -60,7 +59,7 @@ const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].leng
 const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - [...s].length)) + s
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
-function counts(verdicts: readonly TestVerdict[], c: Colors): string {
+function counts(verdicts: readonly ReportVerdict[], c: Colors): string {
   const parts: string[] = []
   const regressions = verdicts.filter((v) => v.kind === 'regression')
   if (regressions.length > 0) {
@@ -70,7 +69,7 @@ function counts(verdicts: readonly TestVerdict[], c: Colors): string {
       .map(([s, n]) => `${n} ${s}`)
     parts.push(c.red(`${plural(regressions.length, 'regression')} (${by.join(', ')})`))
   }
-  const n = (k: TestVerdict['kind']) => verdicts.filter((v) => v.kind === k).length
+  const n = (k: ReportVerdict['kind']) => verdicts.filter((v) => v.kind === k).length
   if (n('improvement')) parts.push(c.green(plural(n('improvement'), 'improvement')))
   if (n('unchanged')) parts.push(c.green(`${n('unchanged')} unchanged`))
   if (n('inconclusive')) parts.push(c.yellow(`${n('inconclusive')} inconclusive`))
@@ -93,9 +92,9 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
       : `comparing with the baseline (fails on ${model.fail_on})`
   lines.push('', `${c.bold(c.cyan(' perf-regression '))} ${title}`, '')
 
-  const files = new Map<string, TestVerdict[]>()
+  const files = new Map<string, ReportVerdict[]>()
   for (const v of verdicts) files.set(v.test.file, [...(files.get(v.test.file) ?? []), v])
-  const testLabel = (v: TestVerdict) => printable(`${v.test.name}${v.test.bench ? ` [${v.test.bench}]` : ''}`)
+  const testLabel = (v: ReportVerdict) => printable(`${v.test.name}${v.test.bench ? ` [${v.test.bench}]` : ''}`)
   const nameWidth = Math.min(options.nameWidth ?? 60, Math.max(4, ...verdicts.map((v) => [...testLabel(v)].length + 2)))
   const sparkRuns = options.sparkRuns ?? 12
   const rows = verdicts.map((v) => {
@@ -121,7 +120,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
       lines.push(
         `    ${pad(name, nameWidth - 2)}  ${padStart(r.baseline, w.baseline)}  ${padStart(r.current, w.current)}  ${padStart(r.ratio, w.ratio)}  ${c.dim(pad(r.spark, w.spark))}  ${verdictCell(r.v, c, model.ab !== undefined)}`,
       )
-      for (const f of r.v.findings ?? []) lines.push(`      ${findingLine(f, establishing ? 'never' : model.fail_on, c)}`)
+      for (const f of r.v.findings ?? []) lines.push(`      ${findingLine(f, c)}`)
     }
   }
   lines.push('')
@@ -160,7 +159,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
     }
     const failing = model.failing.map((key) => verdicts.find((v) => v.key === key)).filter((v) => v !== undefined)
     for (const v of failing) {
-      for (const reason of failureReasons(v, model.fail_on)) lines.push(c.red(`  ✗ ${cut(displayName(v), 200)}: ${printable(reason)}`))
+      for (const reason of v.failures) lines.push(c.red(`  ✗ ${cut(displayName(v), 200)}: ${printable(reason)}`))
     }
     if (failing.length > 0) {
       lines.push(c.red(c.bold(`  perf-regression: ${plural(failing.length, 'failing test')} at or above "${model.fail_on}": failing the run.`)))

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import type { ResolvedConfig } from '../config/options.js'
-import { baselineStarts, testKey, type BaselineStarts } from '../detect/detect.js'
+import { allBaselines, baselineStarts, type BaselineStarts } from '../detect/baseline.js'
+import { testKey } from '../detect/identity.js'
 import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
 import { checkRecord } from './record.js'
 import { FolderSyncError, writeFileAtomic } from '../util/atomic.js'
@@ -81,33 +82,10 @@ export function planPrune(records: readonly StoreRecord[], options: PruneOptions
   return { keep, dropped: records.length - keep.length, keptForBaseline }
 }
 
-type Starts = BaselineStarts
-
 /** Every run in the baseline `detect()` would pick at `now`, for every test key and environment in the store. */
-function currentBaselineRuns(runs: readonly RunRecord[], starts: Starts, now: number, window: { runs: number; days: number }): Set<RunRecord> {
-  const oldest = now - window.days * DAY
-  const found = new Map<string, { time: number; run: RunRecord }[]>()
-  for (const run of runs) {
-    if (run.mode !== 'baseline' && !starts.accepted.has(run.id)) continue
-    const time = Date.parse(run.time)
-    if (time < oldest || time > now || time < starts.resetAt) continue
-    const seen = new Set<string>()
-    for (const r of run.results) {
-      const key = testKey(r.test)
-      // As in detect: the first result of a test in a run is the one that counts.
-      if (seen.has(key) || time < (starts.startOf.get(key) ?? -Infinity)) continue
-      seen.add(key)
-      const slot = JSON.stringify([key, r.env_key])
-      const list = found.get(slot) ?? []
-      list.push({ time, run })
-      found.set(slot, list)
-    }
-  }
+function currentBaselineRuns(runs: readonly RunRecord[], starts: BaselineStarts, now: number, window: { runs: number; days: number }): Set<RunRecord> {
   const out = new Set<RunRecord>()
-  for (const list of found.values()) {
-    list.sort((a, b) => b.time - a.time)
-    for (const { run } of list.slice(0, window.runs)) out.add(run)
-  }
+  for (const list of allBaselines(runs, { now, window, starts }).values()) for (const { run } of list) out.add(run)
   return out
 }
 
@@ -117,7 +95,7 @@ function currentBaselineRuns(runs: readonly RunRecord[], starts: Starts, now: nu
  * could become a baseline again. Repeats until nothing changes, since a fence
  * kept for one test can be an older run for another.
  */
-function fences(runs: readonly RunRecord[], kept: ReadonlySet<RunRecord>, starts: Starts): RunRecord[] {
+function fences(runs: readonly RunRecord[], kept: ReadonlySet<RunRecord>, starts: BaselineStarts): RunRecord[] {
   const all = new Set(kept)
   const added: RunRecord[] = []
   const candidates = [...starts.effectiveAccepts.values()]

@@ -93,19 +93,10 @@ function cycles(graph: ReadonlyMap<string, readonly Import[]>, edges: (i: Import
   return out.sort((a, b) => a[0]!.localeCompare(b[0]!))
 }
 
-/**
- * The one cycle outside detect/, stats/ and config/, left for its owners: the A/B command and
- * the CLI's entry import each other (main dispatches to `ab`, which takes main's helpers).
- * The commands take their context from cli/context.ts. A new cycle, or a file joining this
- * one, fails the test.
- */
-const KNOWN_VALUE_CYCLES = [['ab/command.ts', 'cli/main.ts']]
-const KNOWN_CYCLES = KNOWN_VALUE_CYCLES
-
 describe('architecture', () => {
   test('the import graph was read: every relative import names a file of src/', () => {
     expect(graph.size).toBeGreaterThan(50)
-    expect(graph.get('detect/detect.ts')?.some((i) => i.file === 'detect/verdict.ts' && i.value)).toBe(true)
+    expect(graph.get('detect/classify.ts')?.some((i) => i.file === 'detect/verdict.ts' && i.value)).toBe(true)
     expect(graph.get('detect/verdict.ts')?.some((i) => i.file === 'config/options.ts' && !i.value)).toBe(true)
     for (const [file, imports] of graph) {
       for (const i of imports) if (i.file !== undefined) expect(existsSync(path.join(SRC, i.file)), `${file} imports ${i.spec}`).toBe(true)
@@ -140,13 +131,50 @@ describe('architecture', () => {
     expect(cycles(sample, (i) => i.value)).toEqual([['d.ts']])
   })
 
-  const unknown = (found: string[][], known: string[][]) => found.filter((c) => !known.some((k) => k.join() === c.join()))
-
-  test('no import cycles in src/ other than the known ones, counting type imports', () => {
-    expect(unknown(cycles(graph, () => true), KNOWN_CYCLES)).toEqual([])
+  test('report/ renders a model: nothing from core/, store/, env/ or node:, values only from report/, util/format.ts, picocolors and, for the model, detect/identity.ts and detect/verdict.ts', () => {
+    const offending: string[] = []
+    for (const [file, imports] of graph) {
+      if (!file.startsWith('report/')) continue
+      for (const i of imports) {
+        const layer = i.file?.split('/')[0]
+        if (i.spec.startsWith('node:')) offending.push(`${file}: ${i.spec} (node: module)`)
+        else if (layer === 'core' || layer === 'store' || layer === 'env') offending.push(`${file}: ${i.spec} (${layer}/, even as a type)`)
+        else if (!i.value) continue
+        else if (i.file === undefined ? i.spec !== 'picocolors' : !(i.file.startsWith('report/') || i.file === 'util/format.ts' || (file === 'report/model.ts' && (i.file === 'detect/identity.ts' || i.file === 'detect/verdict.ts')))) {
+          offending.push(`${file}: ${i.spec} (value import)`)
+        }
+      }
+    }
+    expect(offending).toEqual([])
   })
 
-  test('no import cycles in src/ other than the known one between the values of modules', () => {
-    expect(unknown(cycles(graph, (i) => i.value), KNOWN_VALUE_CYCLES)).toEqual([])
+  test('the failure policy is read, not decided, by the renderers: only report/model.ts takes fails, findingFails or failureReasons', () => {
+    const policy = /\b(fails|findingFails|failureReasons|failingVerdicts)\(/
+    const renderers = [...graph.keys()].filter((f) => f.startsWith('report/') && f !== 'report/model.ts')
+    expect(renderers.length).toBeGreaterThan(5)
+    for (const file of renderers) expect(readFileSync(path.join(SRC, file), 'utf8'), file).not.toMatch(policy)
+  })
+
+  test('baselines are picked in one place: store/ and cli/ take only identity.ts, baseline.ts and compare.ts of detect/ (and the detector itself)', () => {
+    const offending: string[] = []
+    for (const [file, imports] of graph) {
+      if (!file.startsWith('store/') && !file.startsWith('cli/')) continue
+      for (const i of imports) {
+        if (!i.value || !i.file?.startsWith('detect/')) continue
+        const allowed = ['detect/identity.ts', 'detect/baseline.ts', 'detect/compare.ts', ...(file.startsWith('cli/') ? ['detect/detect.ts'] : [])]
+        if (!allowed.includes(i.file)) offending.push(`${file}: ${i.spec}`)
+      }
+    }
+    expect(offending).toEqual([])
+    expect(graph.get('store/maintenance.ts')?.some((i) => i.file === 'detect/baseline.ts' && i.value)).toBe(true)
+  })
+
+  test('no import cycles in src/, counting type imports', () => {
+    expect(cycles(graph, () => true)).toEqual([])
+  })
+
+  test('no file of src/ is over 350 lines (the aim is about 300)', () => {
+    const long = [...graph.keys()].map((f) => [f, readFileSync(path.join(SRC, f), 'utf8').split('\n').length] as const).filter(([, n]) => n > 350)
+    expect(long).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 import { afterEach, describe, test, expect } from 'vitest'
 import path from 'node:path'
-import { extractRepeatFlag, HELP, main, resolveRunnerBin } from '../../src/cli/main.js'
+import { resolveRunnerBin } from '../../src/cli/context.js'
+import { extractRepeatFlag, HELP, main } from '../../src/cli/main.js'
 import { ConfigError } from '../../src/config/validate.js'
 import { outputCapture, tempDir } from './helpers.js'
 

@@ -6,7 +6,7 @@ import { buildAnalysisDocument } from '../../src/report/json.js'
 import { headline, renderMarkdown, renderRegressionIssue } from '../../src/report/markdown.js'
 import type { ReportModel } from '../../src/report/model.js'
 import { renderTerminal } from '../../src/report/terminal.js'
-import { buildFixtureModel } from './report-fixtures.js'
+import { buildFixtureModelWith } from './report-fixtures.js'
 
 const LIMIT: Finding = {
   kind: 'limit',
@@ -34,14 +34,16 @@ const STEP: Finding = {
   reason: 'a step change: 1.31× slower since run base-06 (commit abc1234), 3 runs ago counting this one',
 }
 
+/** Adds `findings` to the first unchanged verdict. */
+const onFirstUnchanged = (findings: Finding[]) => (verdicts: TestVerdict[]) => {
+  const target = verdicts.find((v) => v.kind === 'unchanged')!
+  return verdicts.map((v) => (v === target ? { ...v, findings } : v))
+}
+
 /** The fixed model with findings on its first unchanged test, and the run's verdict on failing recomputed. */
-function withFindings(findings: Finding[], failOn: ReportModel['fail_on'] = 'minor'): { model: ReportModel; target: TestVerdict } {
-  const base = buildFixtureModel({ config: { failOn } })
-  const target = base.verdicts.find((v) => v.kind === 'unchanged')!
-  const verdicts = base.verdicts.map((v) => (v === target ? { ...v, findings } : v))
-  const gating = findings.some((f) => f.gates && f.direction === 'worse')
-  const failing = gating && failOn !== 'never' ? [...base.failing, target.key] : base.failing
-  return { model: { ...base, verdicts, failing, failed: failing.length > 0 }, target }
+function withFindings(findings: Finding[], failOn: ReportModel['fail_on'] = 'minor'): { model: ReportModel; target: ReportModel['verdicts'][number] } {
+  const model = buildFixtureModelWith(onFirstUnchanged(findings), { config: { failOn } })
+  return { model, target: model.verdicts.find((v) => v.findings !== undefined)! }
 }
 
 describe('findings in every report', () => {
@@ -64,10 +66,8 @@ describe('findings in every report', () => {
   })
 
   test('markdown headline: a run failing only on findings says so', () => {
-    const base = buildFixtureModel()
-    const only = base.verdicts.filter((v) => v.kind !== 'regression')
-    const target = only.find((v) => v.kind === 'unchanged')!
-    const model: ReportModel = { ...base, verdicts: only.map((v) => (v === target ? { ...v, findings: [LIMIT] } : v)), failing: [target.key], failed: true }
+    const model = buildFixtureModelWith((verdicts) => onFirstUnchanged([LIMIT])(verdicts.filter((v) => v.kind !== 'regression')))
+    expect(model.failing).toHaveLength(1)
     expect(headline(model)).toEqual({ icon: '❌', text: '1 failing finding (no wall-time regression)' })
   })
 
@@ -99,28 +99,26 @@ describe('findings in every report', () => {
   })
 
   test('the regression issue opens for a critical finding too, and lists it', () => {
-    const base = buildFixtureModel()
-    const noCritical = base.verdicts.filter((v) => !(v.kind === 'regression' && v.severity === 'critical'))
-    const target = noCritical.find((v) => v.kind === 'unchanged')!
-    const model: ReportModel = { ...base, verdicts: noCritical.map((v) => (v === target ? { ...v, findings: [LIMIT] } : v)) }
+    const noCritical = (verdicts: TestVerdict[]) => verdicts.filter((v) => !(v.kind === 'regression' && v.severity === 'critical'))
+    const model = buildFixtureModelWith((verdicts) => onFirstUnchanged([LIMIT])(noCritical(verdicts)))
     const issue = renderRegressionIssue(model)!
     expect(issue.title).toBe(`Critical performance finding: test/store.test.ts > store > append: errors <b>@\u200dteam is 3, above its limit of 0`)
     expect(issue.body).toContain('#### Critical findings')
     expect(issue.body).toContain('errors &lt;b&gt;@\u200dteam is 3, above its limit of 0')
-    expect(renderRegressionIssue({ ...model, verdicts: noCritical })).toBeUndefined()
+    expect(renderRegressionIssue(buildFixtureModelWith(noCritical))).toBeUndefined()
   })
 
   test('terminal, establish mode: a finding is shown but never marked as failing', () => {
-    const { model } = withFindings([LIMIT])
-    const text = renderTerminal({ ...model, run: { ...model.run, mode: 'establish' }, failing: [], failed: false }, { color: false })
+    const model = buildFixtureModelWith(onFirstUnchanged([LIMIT]), { config: { baselineMode: 'establish' } })
+    expect(model.run.mode).toBe('establish')
+    const text = renderTerminal(model, { color: false })
     expect(text).toContain('      ! errors <b>@team is 3, above its limit of 0')
     expect(text).not.toContain('failing the run')
   })
 
   test('no baseline yet, but a limit fails: the summary does not say the run passes', () => {
-    const base = buildFixtureModel()
-    const fresh = base.verdicts.filter((v) => v.kind === 'new').map((v) => ({ ...v, findings: [LIMIT] }))
-    const model: ReportModel = { ...base, verdicts: fresh, failing: fresh.map((v) => v.key), failed: true }
+    const model = buildFixtureModelWith((verdicts) => verdicts.filter((v) => v.kind === 'new').map((v) => ({ ...v, findings: [LIMIT] })))
+    expect(model.failed).toBe(true)
     const text = renderTerminal(model, { color: false })
     expect(text).toContain('No baseline yet for this test: times were not compared, but limits and leaks were checked.')
     expect(text).not.toContain('the run does not fail')

@@ -4,7 +4,7 @@ import { escapeData, escapeProperty, renderAnnotations } from '../../src/report/
 import { label } from '../../src/report/model.js'
 import { printable } from '../../src/report/printable.js'
 import { ANNOTATION, COMMANDS, readsAsCommand, runnerLines } from './commands.js'
-import { buildFixtureModel, FIXTURE_TESTS } from './report-fixtures.js'
+import { buildFixtureModel, buildFixtureModelWith, FIXTURE_TESTS } from './report-fixtures.js'
 
 /** The runner's unescaping (`ActionCommand.UnescapeData`, `UnescapeProperty`). */
 const unescapeData = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
@@ -39,7 +39,7 @@ describe('annotations next to hostile names', () => {
   }))
   const model = buildFixtureModel({ tests })
   const target = model.verdicts.find((v) => v.kind === 'unchanged')!
-  const withFinding = { ...model, verdicts: model.verdicts.map((v) => (v === target ? { ...v, findings: [LIMIT] } : v)) }
+  const withFinding = buildFixtureModelWith((verdicts) => verdicts.map((v) => (v.key === target.key ? { ...v, findings: [LIMIT] } : v)), { tests })
 
   test('one line each, ours, as many as with plain names', () => {
     const plain = renderAnnotations(plainModel)

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { detect } from '../../src/detect/detect.js'
-import { baselineModel, compareToModel, NOISE_FLOOR } from '../../src/detect/modes.js'
+import { baselineModel, compareToModel } from '../../src/detect/modes.js'
+import { NOISE_FLOOR } from '../../src/detect/noise.js'
 import { baselineRuns, detectConfig, noisy, NOW, result } from './helpers.js'
 
 const MS = 1e6

@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../../src/config/options.js'
 import { buildRecord, type RunOutcome } from '../../src/core/run.js'
 import { detect } from '../../src/detect/detect.js'
-import { fails } from '../../src/detect/verdict.js'
+import { failingVerdicts, type TestVerdict } from '../../src/detect/verdict.js'
 import { envKey } from '../../src/env/environment.js'
 import { buildReportModel, type ReportModel } from '../../src/report/model.js'
 import type { StoreWarning } from '../../src/store/store.js'
@@ -108,7 +108,7 @@ export function buildFixtureOutcome(options: FixtureOptions = {}): RunOutcome {
   })
   const history = fixtureHistory(tests)
   const verdicts = detect({ current: record.results, history, config: cfg, now: FIXTURE_NOW, runId: FIXTURE_RUN_ID })
-  const failing = cfg.baselineMode === 'establish' ? [] : verdicts.filter((v) => fails(v, cfg.failOn))
+  const failing = failingVerdicts(verdicts, cfg.baselineMode, cfg.failOn)
   return { record, verdicts, failing, warnings: options.warnings ?? [], storePath: FIXTURE_STORE, recorded: true, history, config: cfg }
 }
 
@@ -116,4 +116,15 @@ export function buildFixtureOutcome(options: FixtureOptions = {}): RunOutcome {
 export function buildFixtureModel(options: FixtureOptions = {}): ReportModel {
   const outcome = buildFixtureOutcome(options)
   return buildReportModel(outcome, outcome.history)
+}
+
+/**
+ * The fixed model with the detector's verdicts changed by `change` first (findings
+ * added, verdicts left out): the failing verdicts are decided again, as a run decides them.
+ */
+export function buildFixtureModelWith(change: (verdicts: TestVerdict[]) => TestVerdict[], options: FixtureOptions = {}): ReportModel {
+  const outcome = buildFixtureOutcome(options)
+  const verdicts = change(outcome.verdicts)
+  const failing = failingVerdicts(verdicts, outcome.config.baselineMode, outcome.config.failOn)
+  return buildReportModel({ ...outcome, verdicts, failing }, outcome.history)
 }
