@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/options.js'
 import { detect } from '../detect/detect.js'
-import { fails } from '../detect/verdict.js'
+import { failingVerdicts } from '../detect/verdict.js'
 import type { StoreWarning } from '../store/store.js'
 import type { BaselineEvent, RunRecord } from '../types.js'
 import type { RunOutcome } from './run.js'
@@ -35,6 +35,6 @@ export function rejudge(
     ...(record.group ? { group: record.group } : {}),
   })
   const mode = record.mode === 'baseline' ? 'establish' : 'compare'
-  const failing = mode === 'establish' ? [] : verdicts.filter((v) => fails(v, config.failOn))
+  const failing = failingVerdicts(verdicts, mode, config.failOn)
   return { record, verdicts, failing, warnings, storePath, recorded: true, history, config: { ...config, baselineMode: mode } }
 }
