@@ -3,6 +3,7 @@
  * comparison is, and the one-line reason shown to people. Pure.
  */
 import { median } from 'simple-statistics'
+import { contentionReason } from './contention.js'
 import type { TestRef } from '../types.js'
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { reaches, severityOf, type Evidence, type TestVerdict } from './verdict.js'
@@ -36,6 +37,14 @@ export function classify(test: TestRef, key: string, evidence: Evidence): TestVe
   const noise = `with ${(evidence.noise * 100).toFixed(1)}% run-to-run noise, one run shows a slowdown from about ${formatRatio(evidence.detectable)}`
   if (reaches(size, bands.minor)) {
     const severity = severityOf(size, bands) ?? 'minor'
+    if (significant && slower && evidence.contention) {
+      // A busy machine, not slower code: the run got clearly less of a core than its baseline runs.
+      return {
+        ...base,
+        kind: 'inconclusive',
+        reason: `${formatRatio(ratio)} slower, but the machine was busy: ${contentionReason(evidence.contention)} (${vs}; ${range})`,
+      }
+    }
     if (significant && slower) {
       return { ...base, kind: 'regression', severity, reason: `${formatRatio(ratio)} slower (${vs}; ${range}), ${severity} band from ${formatRatio(bands[severity])}` }
     }

@@ -11,6 +11,7 @@ import type { RunRecord, TestRef, TestResult } from '../types.js'
 import { currentBaselines, type BaselineInput } from './baseline.js'
 import { metricBands, thresholdsFor } from './bands.js'
 import { classify, insufficientVerdict, newVerdict } from './classify.js'
+import { contention } from './contention.js'
 import { compare, type Comparison } from './compare.js'
 import { leakFinding, limitFindings, metricCandidates, metricFinding, trendFinding, zeroFindings, type MetricCandidate } from './findings.js'
 import { testKey } from './identity.js'
@@ -99,7 +100,9 @@ export function detect(input: DetectInput): TestVerdict[] {
     if (values.length === 0) verdict = newVerdict(r.test, key, current, foreign.get(key) ?? 0)
     else if (values.length < config.minSamples) verdict = insufficientVerdict(r.test, key, current, values, config.minSamples)
     else {
-      verdict = { test: r.test, key, evidence: compare(current, values, config, wallBands, rules.wall?.floor, repeats.get(key)) }
+      const evidence = compare(current, values, config, wallBands, rules.wall?.floor, repeats.get(key))
+      const busy = contention(r.sample, entries.map((e) => e.sample))
+      verdict = { test: r.test, key, evidence: busy ? { ...evidence, contention: busy } : evidence }
       candidates = metricCandidates(r.sample, entries, rules, bands, config.confidence, config.minSamples)
       findings.push(...zeroFindings(r.sample, entries, rules, config.minSamples))
       const trend = input.trends === false ? undefined : trendFinding(entries, r.sample, wallBands, config.confidence)

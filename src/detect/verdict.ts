@@ -47,6 +47,11 @@ export interface Evidence {
   /** `metrics.wall.floor`: changes smaller than this (ns) are never flagged. */
   floor_ns?: number
   /**
+   * The share of a core the run's timed phase got and the median share its baseline runs
+   * got, when it got clearly less: a slower wall time is then not called a regression.
+   */
+  contention?: { current: number; baseline: number }
+  /**
    * A/B runs (`perf-regression ab`): the head judged against the base commit measured in the same
    * job. `baseline` is then the base's time, `baseline_runs` the processes, `confidence` that of one look.
    */

@@ -29,3 +29,24 @@ describe('contention', () => {
     expect(contention(withShare(0.3), [withShare(0.9), withShare(0.9), withShare(undefined)])).toBeUndefined()
   })
 })
+
+describe('the detector on a busy machine', () => {
+  test('a slowdown measured while the test got far less of a core than its baseline runs is inconclusive, with both shares', async () => {
+    const { detect } = await import('../../src/detect/detect.js')
+    const { run, detectConfig, NOW, ref } = await import('./helpers.js')
+    const spread = [-1.5, -1, -0.6, -0.3, 0, 0, 0.3, 0.6, 1, 1.5].map((z) => 1e6 * Math.exp(0.03 * z))
+    const history = spread.map((median, i) => {
+      const r = run({ id: `b${i}`, mode: 'baseline', time: new Date(NOW.getTime() - (20 - i) * 3_600_000), medians: { parse: median } })
+      r.results[0]!.sample = { ...r.results[0]!.sample, core: { source: 'schedstat', timed: { cpu: 0.96 } } }
+      return r
+    })
+    const current = (cpu: number) => [
+      { test: ref('parse'), runner: history[0]!.results[0]!.runner, env_key: history[0]!.results[0]!.env_key, sample: { ...history[0]!.results[0]!.sample, wall_ns: { ...history[0]!.results[0]!.sample.wall_ns, median: 1.8e6 }, core: { source: 'schedstat' as const, timed: { cpu } } } },
+    ]
+    const busy = detect({ current: current(0.3), history, config: detectConfig(), now: NOW })[0]!
+    expect(busy.kind).toBe('inconclusive')
+    expect(busy.reason).toMatch(/^1\.\d\d× slower, but the machine was busy: the test got 30% of a core; its baseline runs got 96%/)
+    const idle = detect({ current: current(0.95), history, config: detectConfig(), now: NOW })[0]!
+    expect(idle.kind).toBe('regression')
+  })
+})
