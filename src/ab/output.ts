@@ -9,7 +9,7 @@ import type { AbOutput, AbWorkerSettings } from './settings.js'
  * or reported here, and the run's exit code is the tests' own.
  */
 export function writeAbOutput(
-  settings: AbWorkerSettings,
+  settings: Pick<AbWorkerSettings, 'out'>,
   runner: AbOutput['runner'],
   root: string,
   samples: readonly CollectedSample[],

@@ -16,7 +16,9 @@ export interface RunnerCommand {
   /** The Node executable and the runner's script (`process.execPath`, `process.argv[1]`). */
   execPath: string
   script: string
-  /** The runner's arguments (`process.argv.slice(2)`). */
+  /** Arguments kept in front (`vitest` or `jest` after perf-regression's own command). */
+  prefix?: readonly string[]
+  /** The runner's arguments. */
   args: readonly string[]
   cwd: string
   env: Record<string, string | undefined>
@@ -41,6 +43,16 @@ export interface ConfirmResult {
   /** Why confirmation stopped before `runs`, if it did. */
   stopped?: 'decided' | 'budget' | 'failed'
   notes: string[]
+}
+
+/**
+ * The command line this process was started with, as a runner command: the runner
+ * itself (`vitest run …`, `jest …`), or perf-regression's wrapper (`perf-regression vitest run …`).
+ */
+export function thisCommand(runner: RunnerName, argv: readonly string[] = process.argv, env: Record<string, string | undefined> = process.env, cwd = process.cwd()): RunnerCommand {
+  const args = argv.slice(2)
+  const wrapped = args[0] === runner
+  return { runner, execPath: process.execPath, script: argv[1] ?? '', ...(wrapped ? { prefix: [runner] } : {}), args: wrapped ? args.slice(1) : args, cwd, env }
 }
 
 /** Identity of a re-measured test within one project: file, name and bench. */
@@ -102,7 +114,7 @@ function runOnce(command: RunnerCommand, args: readonly string[], out: string, t
   return new Promise((resolve) => {
     let child: ChildProcess
     try {
-      child = spawn(command.execPath, [command.script, ...args], { cwd: command.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] })
+      child = spawn(command.execPath, [command.script, ...(command.prefix ?? []), ...args], { cwd: command.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] })
     } catch (error) {
       resolve({ kind: 'failed', reason: `could not start ${command.runner} again: ${(error as Error).message}` })
       return

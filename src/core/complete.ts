@@ -8,6 +8,7 @@ import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
 import type { EnvInfo, GitInfo } from '../types.js'
 import type { TextOutput } from '../util/output.js'
+import type { Confirmation, Confirmer } from './confirm.js'
 import { finishRun, REPEAT_GROUP_ENV, type CollectedSample } from './run.js'
 
 export interface CompleteInput {
@@ -20,6 +21,8 @@ export interface CompleteInput {
   /** The command that records a baseline, for the "no baseline yet" hint. */
   establishHint: string
   log: (text: string) => void
+  /** Re-measures suspect tests in fresh processes (not in watch mode); without it, one run decides. */
+  confirm?: Confirmer
 }
 
 /** What `completeRun` takes from the process, each replaceable (in tests); the process's own by default. */
@@ -72,7 +75,9 @@ export async function completeRun(input: CompleteInput, deps: Partial<CompleteDe
       now: now(),
       record: input.record,
       ...(group ? { group } : {}),
+      ...(input.confirm ? { confirm: input.confirm } : {}),
     })
+    if (outcome.confirmation) input.log(confirmationLine(outcome.confirmation))
     const model = buildReportModel(outcome)
     input.log(renderTerminal(model, { color: input.color, establishHint: input.establishHint }))
     const outputs = await writeOutputs(model, input.config, input.root, env, stderr)
@@ -84,4 +89,15 @@ export async function completeRun(input: CompleteInput, deps: Partial<CompleteDe
     if (error instanceof StoreError || error instanceof ConfigError) return { regressions: 0, error: error.message }
     throw error
   }
+}
+
+/** One line on what confirmation did, and why it stopped early if it did. */
+export function confirmationLine(c: Confirmation): string {
+  const tests = c.tests === 1 ? '1 suspect test' : `${c.tests} suspect tests`
+  const runs = c.runs === 1 ? '1 fresh process' : `${c.runs} fresh processes`
+  const why =
+    c.stopped === 'budget' ? '; stopped at the time budget (confirm.budget)' : c.stopped === 'failed' ? '; stopped after a run that failed' : c.stopped === 'decided' ? '; stopped once decided' : ''
+  const changed = c.changed === 0 ? 'no verdict changed' : c.changed === 1 ? '1 verdict changed' : `${c.changed} verdicts changed`
+  const notes = c.notes.map((n) => `\n  perf-regression: ${printable(n)}`).join('')
+  return `  perf-regression: re-measured ${tests} (a regression or an inconclusive verdict) in ${runs} (${c.seconds.toFixed(1)} s${why}): ${changed}.${notes}`
 }

@@ -5,6 +5,7 @@ import { detect, testKey } from '../detect/detect.js'
 import { failingVerdicts, type TestVerdict } from '../detect/verdict.js'
 import { envKey } from '../env/environment.js'
 import { appendRecord, readRecords, type StoreWarning } from '../store/store.js'
+import { confirmSuspects, type Confirmation, type Confirmer } from './confirm.js'
 import { HistoryCollector, type HistoryLimits } from './history.js'
 import { SCHEMA_VERSION, type BaselineEvent, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
 
@@ -31,6 +32,8 @@ export interface FinishInput {
   record?: boolean
   /** Repeat group of this run (`--repeat`): earlier compare runs of the group are pooled with it. */
   group?: string
+  /** Re-measures suspect tests in fresh processes (see `confirmSuspects`); without it, one run decides. */
+  confirm?: Confirmer
 }
 
 export interface RunOutcome {
@@ -46,6 +49,8 @@ export interface RunOutcome {
   /** Earlier runs (any mode), cut down to this run's tests and to `historyLimits`, oldest first, without raw samples. */
   history: RunRecord[]
   config: ResolvedConfig
+  /** What the confirmation of suspect tests did, when it ran. */
+  confirmation?: Confirmation
 }
 
 /** How much history is kept per test while a run is judged: the whole baseline window, and 100 runs for charts. */
@@ -88,9 +93,12 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
     }
   }
   const history = collector.runs()
-  const verdicts = detect({ current: record.results, history, events, config: input.config, now: input.now, runId, ...(record.group ? { group: record.group } : {}) })
+  const first = detect({ current: record.results, history, events, config: input.config, now: input.now, runId, ...(record.group ? { group: record.group } : {}) })
+  const { verdicts, confirmation } = input.confirm
+    ? await confirmSuspects({ verdicts: first, record, history, events, config: input.config, now: input.now, confirm: input.confirm })
+    : { verdicts: first, confirmation: undefined }
   const recorded = input.record !== false && record.results.length > 0
   if (recorded) await appendRecord(storePath, record)
   const failing = failingVerdicts(verdicts, input.config.baselineMode, input.config.failOn)
-  return { record, verdicts, failing, warnings, storePath, recorded, history, config: input.config }
+  return { record, verdicts, failing, warnings, storePath, recorded, history, config: input.config, ...(confirmation ? { confirmation } : {}) }
 }

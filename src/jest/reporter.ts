@@ -10,6 +10,8 @@ import { printable, printableLines } from '../report/printable.js'
 import type { CollectedSample } from '../core/run.js'
 import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
+import { runConfirmations, thisCommand, type ConfirmPlan } from '../confirm/run.js'
+import { confirmSettings } from '../confirm/settings.js'
 import { readSpool, SETTINGS_ENV, SPOOL_ENV, type SpooledSample } from './spool.js'
 import { relativeFile } from '../util/paths.js'
 
@@ -137,9 +139,10 @@ export default class PerfRegressionJestReporter {
     const rootDir = this.globalConfig.rootDir
     const attributed = attribute(spooled, results.testResults, this.environments, rootDir, jestVersion(rootDir))
     notes.push(...attributed.notes)
-    const ab = abSettings()
-    if (ab) {
-      writeAbOutput(ab, { name: 'jest', version: jestVersion(rootDir), pool: attributed.samples[0]?.runner.pool ?? 'jest-env-node' }, rootDir, attributed.samples, notes, results.testResults.filter((r) => (r.numFailingTests ?? 0) > 0 || r.testExecError != null).map((r) => r.testFilePath))
+    // Started by perf-regression ab, or to re-measure suspects: hand the samples over, judge nothing.
+    const handOver = abSettings() ?? confirmSettings()
+    if (handOver) {
+      writeAbOutput(handOver, { name: 'jest', version: jestVersion(rootDir), pool: attributed.samples[0]?.runner.pool ?? 'jest-env-node' }, rootDir, attributed.samples, notes, results.testResults.filter((r) => (r.numFailingTests ?? 0) > 0 || r.testExecError != null).map((r) => r.testFilePath))
       return
     }
     const c = colors(process.stderr, process.env)
@@ -154,6 +157,7 @@ export default class PerfRegressionJestReporter {
       color: c.isColorSupported,
       establishHint: 'npx jest --baseline-mode=establish',
       log: (text) => process.stderr.write(text + '\n'),
+      ...(watching ? {} : { confirm: (plan: ConfirmPlan) => runConfirmations(thisCommand('jest'), plan) }),
     })
     const error = done.error === undefined ? undefined : printableLines(done.error)
     if (error !== undefined) process.stderr.write(c.red(error) + '\n')

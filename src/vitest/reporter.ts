@@ -7,6 +7,8 @@ import { printable, printableLines } from '../report/printable.js'
 import type { CollectedSample } from '../core/run.js'
 import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
+import { runConfirmations, thisCommand, type ConfirmPlan } from '../confirm/run.js'
+import { confirmSettings } from '../confirm/settings.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
 import { relativeFile } from '../util/paths.js'
@@ -118,11 +120,12 @@ export default class PerfRegressionReporter implements Reporter {
     if (!vitest || !config || reason === 'interrupted') return
     const root = vitest.config.root
     const { samples, notes } = collectSamples(testModules, root, vitest.version)
-    const ab = abSettings()
-    if (ab) {
+    // Started by perf-regression ab, or to re-measure suspects: hand the samples over, judge nothing.
+    const handOver = abSettings() ?? confirmSettings()
+    if (handOver) {
       const pool = testModules[0] ? String(testModules[0].project.config.pool) : 'forks'
       const failed = testModules.filter((m) => m.state() === 'failed').map((m) => m.moduleId)
-      writeAbOutput(ab, { name: 'vitest', version: vitest.version, pool }, root, samples, notes, failed)
+      writeAbOutput(handOver, { name: 'vitest', version: vitest.version, pool }, root, samples, notes, failed)
       return
     }
     const log = (text: string) => vitest.logger.log(text)
@@ -139,6 +142,7 @@ export default class PerfRegressionReporter implements Reporter {
       color: out.isColorSupported,
       establishHint: 'npx perf-regression vitest run --baseline-mode=establish',
       log,
+      ...(watching ? {} : { confirm: (plan: ConfirmPlan) => runConfirmations(thisCommand('vitest'), plan) }),
     })
     if (watching) log(out.dim('  perf-regression: watch mode: runs are judged but not recorded.'))
     if (done.error) vitest.logger.error(err.red(printableLines(done.error)))

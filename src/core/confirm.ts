@@ -1,0 +1,107 @@
+import type { ResolvedConfig } from '../config/options.js'
+import type { ConfirmPlan, ConfirmResult } from '../confirm/run.js'
+import { suspectKey } from '../confirm/run.js'
+import { detect } from '../detect/detect.js'
+import { testKey } from '../detect/identity.js'
+import type { TestVerdict } from '../detect/verdict.js'
+import type { BaselineEvent, PerfSample, RunRecord, TestResult } from '../types.js'
+
+/** Re-measures suspect tests in fresh processes; an adapter's (see `runConfirmations`). */
+export type Confirmer = (plan: ConfirmPlan) => Promise<ConfirmResult>
+
+/** What confirmation did, for the terminal and the reports. */
+export interface Confirmation {
+  /** Suspect tests (a regression or an inconclusive verdict on the first run). */
+  tests: number
+  /** Fresh processes that measured them. */
+  runs: number
+  seconds: number
+  /** Suspects whose verdict changed once judged on all their runs. */
+  changed: number
+  stopped?: ConfirmResult['stopped']
+  notes: string[]
+}
+
+export interface ConfirmInput {
+  verdicts: TestVerdict[]
+  record: RunRecord
+  history: readonly RunRecord[]
+  events: readonly BaselineEvent[]
+  config: ResolvedConfig
+  now: Date
+  confirm: Confirmer
+}
+
+const isSuspect = (v: TestVerdict) => v.kind === 'regression' || v.kind === 'inconclusive'
+
+/**
+ * Judges the suspect tests of a compare run again on every run of them: the first
+ * one and the confirmation runs, pooled as a repeat group is (the median of them),
+ * with the latest measurement as the current one, so a busy machine is judged by
+ * how busy it is now. Nothing here is stored: the history keeps one observation
+ * per process, the first run's.
+ */
+export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: TestVerdict[]; confirmation?: Confirmation }> {
+  const { config, record } = input
+  if (config.confirm === false || config.confirm.runs === 0 || record.mode !== 'compare' || record.group !== undefined) return { verdicts: input.verdicts }
+  const suspects = input.verdicts.filter(isSuspect)
+  if (suspects.length === 0) return { verdicts: input.verdicts }
+  const suspectKeys = new Set(suspects.map((v) => v.key))
+  const rejudge = (samples: ReadonlyMap<string, PerfSample[]>) => judgePooled(input, suspectKeys, samples)
+  const result = await input.confirm({
+    suspects: suspects.map((v) => ({ file: v.test.file, name: v.test.name })),
+    runs: config.confirm.runs,
+    budgetMs: config.confirm.budget * 1000,
+    decided: (samples) => {
+      const judged = rejudge(samples)
+      return [...judged.values()].every((j) => j.runs >= 2 && j.verdict.kind !== 'inconclusive')
+    },
+  })
+  const judged = rejudge(result.samples)
+  let changed = 0
+  const verdicts = input.verdicts.map((v) => {
+    const j = judged.get(v.key)
+    if (!j) return v
+    if (j.verdict.kind !== v.kind) changed++
+    const runs = j.runs
+    return { ...j.verdict, reason: `${j.verdict.reason}; re-measured in ${runs} more ${runs === 1 ? 'process' : 'processes'}` }
+  })
+  return {
+    verdicts,
+    confirmation: {
+      tests: suspects.length,
+      runs: result.runs,
+      seconds: result.seconds,
+      changed,
+      ...(result.stopped ? { stopped: result.stopped } : {}),
+      notes: result.notes,
+    },
+  }
+}
+
+/** The suspects' verdicts on all their runs, with the number of confirmation runs each had. */
+function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples: ReadonlyMap<string, PerfSample[]>): Map<string, { verdict: TestVerdict; runs: number }> {
+  const { record } = input
+  const group = `confirm:${record.id}`
+  const extra: RunRecord[] = []
+  const runs = new Map<string, number>()
+  const current: TestResult[] = record.results.map((r) => {
+    const key = testKey(r.test)
+    const list = suspects.has(key) ? samples.get(suspectKey(r.test.file, r.test.name, r.test.bench)) : undefined
+    if (!list || list.length === 0) return r
+    runs.set(key, list.length)
+    // The first run and all but the latest confirmation run are the group's earlier runs.
+    ;[r.sample, ...list.slice(0, -1)].forEach((sample, j) => {
+      extra.push({ ...record, id: `${record.id}#confirm-${key}-${j}`, group, results: [{ ...r, sample }] })
+    })
+    return { ...r, sample: list.at(-1)! }
+  })
+  if (runs.size === 0) return new Map()
+  const verdicts = detect({ current, history: [...input.history, ...extra], events: input.events, config: input.config, now: input.now, runId: record.id, group })
+  const out = new Map<string, { verdict: TestVerdict; runs: number }>()
+  for (const v of verdicts) {
+    const n = runs.get(v.key)
+    if (n !== undefined) out.set(v.key, { verdict: v, runs: n })
+  }
+  return out
+}
