@@ -15,9 +15,13 @@ export interface Suspect {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-/** A name pattern matching exactly the given tests (the runners join suite and test names with spaces). */
+/**
+ * A name pattern matching exactly the given tests. Runners join suite and test names
+ * differently (Jest and Vitest 4 with spaces, Vitest 5 with ` > `), so either is matched.
+ */
 export function suspectPattern(names: readonly string[]): string {
-  return `(?:^| )(?:${[...new Set(names)].map((n) => escapeRegExp(n.split(' > ').join(' '))).join('|')})$`
+  const one = (n: string) => n.split(' > ').map(escapeRegExp).join('(?: | > )')
+  return `(?:^| )(?:${[...new Set(names)].map(one).join('|')})$`
 }
 
 /** Flags taken out, with whether each takes a separate value (`--flag value`). */

@@ -54,7 +54,8 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
     budgetMs: config.confirm.budget * 1000,
     decided: (samples) => {
       const judged = rejudge(samples)
-      return [...judged.values()].every((j) => j.runs >= 2 && j.verdict.kind !== 'inconclusive')
+      // Every suspect must have been measured again: a run that measured none of them decides nothing.
+      return judged.size === suspectKeys.size && [...judged.values()].every((j) => j.runs >= 2 && j.verdict.kind !== 'inconclusive')
     },
   })
   const judged = rejudge(result.samples)

@@ -58,6 +58,9 @@ describe('Jest 30, CommonJS (babel-jest and ts-jest)', () => {
   test('a 2x slowdown: exit 1, the test named, and Jest still prints its summary', async () => {
     const r = await jest(['--runInBand'], { SLOWDOWN: '2' })
     expect(r.code, r.output).toBe(1)
+    // Confirmed in fresh Jest processes before it fails the run.
+    expect(r.output).toMatch(/perf-regression: re-measured \d+ suspect tests? \(a regression or an inconclusive verdict\) in [1-4] fresh process/)
+    expect(r.output).toMatch(/work > checksum 200 kB: [\d.]+× slower \([\d.]+ [µm]?s, the median of \d runs,.*; re-measured in \d more process/)
     expect(r.output).toMatch(/work > checksum 200 kB.*✗ regression \((minor|moderate|critical)\)/)
     expect(r.output).toContain('failing the run')
     expect(r.output).toMatch(/Tests:\s+3 passed, 3 total/)

@@ -93,4 +93,19 @@ describe('confirmation of suspects', () => {
       expect(fake.asked).toEqual([])
     })
   })
+
+  test('runs that measured none of the suspects decide nothing, and the first verdict stands', async () => {
+    await withHistory(async (input) => {
+      const decisions: boolean[] = []
+      const confirm = async (plan: ConfirmPlan): Promise<ConfirmResult> => {
+        const samples = new Map<string, PerfSample[]>()
+        for (let i = 0; i < plan.runs; i++) decisions.push(plan.decided!(samples))
+        return { samples, runs: plan.runs, seconds: 1, notes: [] }
+      }
+      const outcome = await finishRun(input({ parse: 1.5e6, render: 2e6 }, { confirm }))
+      expect(decisions).toEqual([false, false, false, false])
+      expect(outcome.verdicts.find((v) => v.test.name === 'parse')!.kind).toBe('regression')
+      expect(outcome.confirmation).toMatchObject({ tests: 1, changed: 0 })
+    })
+  })
 })

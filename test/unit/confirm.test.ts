@@ -53,6 +53,8 @@ describe('confirmationArgs', () => {
     expect(re.test('parser parses 1k rows twice')).toBe(false)
     expect(re.test('render (400 rows) again')).toBe(false)
     expect(re.test('xparser parses 1k rows')).toBe(false)
+    // Vitest 5 joins suite and test names with ' > '.
+    expect(re.test('parser > parses 1k rows')).toBe(true)
   })
 })
 
