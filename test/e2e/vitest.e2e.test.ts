@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
 import type { RunRecord } from '../../src/types.js'
@@ -60,16 +60,6 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
     expect(r.output).not.toMatch(/✗ regression/)
     expect(r.output).not.toContain('baseline runs needed')
     expect(r.output).toMatch(/unchanged|inconclusive|improvement/)
-  })
-
-  test('a first run disturbed by processes spinning on every core is re-measured in fresh processes and passes', async () => {
-    const marker = path.join(dir, '.burned')
-    rmSync(marker, { force: true })
-    const r = await vitest([], { PERF_E2E_BURN_ONCE: marker })
-    expect(existsSync(marker)).toBe(true)
-    expect(r.output).toMatch(/perf-regression: re-measured \d+ suspect tests? \(a regression or an inconclusive verdict\) in [1-4] fresh process/)
-    expect(r.output).not.toMatch(/✗ regression/)
-    expect(r.code, r.output).toBe(0)
   })
 
   test('compare after a 2x slowdown: exit 1, the test named, the severity shown', async () => {
