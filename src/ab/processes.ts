@@ -6,6 +6,7 @@ import path from 'node:path'
 import type { CliContext, Runner } from '../cli/context.js'
 import { printable } from '../report/printable.js'
 import { checkOutput, type TestAccumulator } from './collect.js'
+import { escapeRegExp, testNamePattern } from '../util/pattern.js'
 import { outputTail } from './deps.js'
 import { AbError } from './git.js'
 import { AB_ENV, type AbDesign, type AbOutput, type AbWorkerSettings } from './settings.js'
@@ -42,16 +43,6 @@ export function jestShowConfig(bin: string, args: readonly string[], cwd: string
   })
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/**
- * A test-name pattern that selects these tests. Jest matches it against the suite and test
- * names joined by spaces, Vitest against the same with the file's name in front. A test whose
- * full name ends like a selected one is measured too, and left out of the result.
- */
-export function namePattern(names: readonly string[]): string {
-  return `(?:^| )(?:${[...new Set(names)].map((n) => escapeRegExp(n.split(' > ').join(' '))).join('|')})$`
-}
 
 /** One test process; resolves with its output, or rejects when it wrote none. */
 export function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head', settings: Omit<AbWorkerSettings, 'out' | 'design'>, bin: string, files: readonly string[], names: readonly string[], outDir: string, ctx: CliContext, children: Set<ReturnType<typeof spawn>>): Promise<{ output: AbOutput; code: number; seconds: number }> {
@@ -63,7 +54,7 @@ export function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head'
   if (trees.runner === 'jest' && design === 'processes') args.push('--runInBand')
   if (!trees.userFilters) args.push(...files.map((f) => (trees.runner === 'jest' ? escapeRegExp(f) : f)))
   if (names.length > 0 && !trees.runnerArgs.some((a) => a === '-t' || a.startsWith('--testNamePattern') || a.startsWith('-t='))) {
-    args.push('--testNamePattern', namePattern(names))
+    args.push('--testNamePattern', testNamePattern(names))
   }
   const started = Date.now()
   return new Promise((resolve, reject) => {

@@ -4,6 +4,8 @@
  * reporters, output files, coverage) or watches taken out.
  */
 
+import { escapeRegExp, testNamePattern } from '../util/pattern.js'
+
 export type RunnerName = 'vitest' | 'jest'
 
 export interface Suspect {
@@ -13,16 +15,6 @@ export interface Suspect {
   name: string
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/**
- * A name pattern matching exactly the given tests. Runners join suite and test names
- * differently (Jest and Vitest 4 with spaces, Vitest 5 with ` > `), so either is matched.
- */
-export function suspectPattern(names: readonly string[]): string {
-  const one = (n: string) => n.split(' > ').map(escapeRegExp).join('(?: | > )')
-  return `(?:^| )(?:${[...new Set(names)].map(one).join('|')})$`
-}
 
 /** Flags taken out, with whether each takes a separate value (`--flag value`). */
 const DROPPED: Record<RunnerName, Record<string, boolean>> = {
@@ -85,7 +77,7 @@ export function confirmationArgs(runner: RunnerName, args: readonly string[], su
   if (runner === 'vitest' && out[0] !== 'run') out.unshift('run')
   const files = [...new Set(suspects.map((s) => s.file))]
   out.push(...files.map((f) => (runner === 'jest' ? escapeRegExp(f) : f)))
-  out.push('--testNamePattern', suspectPattern(suspects.map((s) => s.name)))
+  out.push('--testNamePattern', testNamePattern(suspects.map((s) => s.name)))
   if (runner === 'vitest') out.push('--reporter=perf-regression', '--coverage.enabled=false')
   else out.push('--reporters=perf-regression', '--coverage=false', '--runInBand')
   return out

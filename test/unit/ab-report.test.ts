@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { judgeAb, type ProcessPairs } from '../../src/ab/judge.js'
 import { jestPairedArgs } from '../../src/ab/jest-args.js'
 import { runnerFrom } from '../../src/ab/args.js'
-import { namePattern } from '../../src/ab/processes.js'
+import { testNamePattern } from '../../src/util/pattern.js'
 import { plan } from '../../src/ab/plan.js'
 import { DEFAULTS } from '../../src/config/options.js'
 import { ConfigError } from '../../src/config/validate.js'
@@ -122,13 +122,14 @@ describe('the command helpers', () => {
     expect(() => runnerFrom([], '/nowhere')).toThrow(/neither vitest nor jest is a dependency/)
   })
 
-  test('namePattern selects each name, with suites joined by spaces and regex characters escaped', () => {
-    const re = new RegExp(namePattern(['work > sum (x+1)', 'top']))
+  test('testNamePattern selects each name, with suites joined by spaces or by " > " (Vitest 5) and regex characters escaped', () => {
+    const re = new RegExp(testNamePattern(['work > sum (x+1)', 'top']))
     expect(re.test('work sum (x+1)')).toBe(true)
     expect(re.test('test/a.test.js work sum (x+1)')).toBe(true)
     expect(re.test('top')).toBe(true)
     expect(re.test('work sum (xx1)')).toBe(false)
     expect(re.test('stop')).toBe(false)
+    expect(re.test('work > sum (x+1)')).toBe(true)
   })
 
   test('plan: looks counted from the first pass, the steps and the maximum', () => {

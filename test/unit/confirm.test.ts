@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { confirmationArgs, suspectPattern } from '../../src/confirm/args.js'
+import { confirmationArgs } from '../../src/confirm/args.js'
+import { testNamePattern } from '../../src/util/pattern.js'
 import { runConfirmations, suspectKey, type RunnerCommand } from '../../src/confirm/run.js'
 import { confirmSettings, CONFIRM_ENV } from '../../src/confirm/settings.js'
 import { sample, tempDir } from './helpers.js'
@@ -21,7 +22,7 @@ describe('confirmationArgs', () => {
       'test/parse.test.ts',
       'test/render.test.ts',
       '--testNamePattern',
-      suspectPattern(suspects.map((s) => s.name)),
+      testNamePattern(suspects.map((s) => s.name)),
       '--reporter=perf-regression',
       '--coverage.enabled=false',
     ])
@@ -39,7 +40,7 @@ describe('confirmationArgs', () => {
       'test/parse\\.test\\.ts',
       'test/render\\.test\\.ts',
       '--testNamePattern',
-      suspectPattern(suspects.map((s) => s.name)),
+      testNamePattern(suspects.map((s) => s.name)),
       '--reporters=perf-regression',
       '--coverage=false',
       '--runInBand',
@@ -47,7 +48,7 @@ describe('confirmationArgs', () => {
   })
 
   test('the name pattern matches the suspects as the runners name them, and nothing else', () => {
-    const re = new RegExp(suspectPattern(suspects.map((s) => s.name)))
+    const re = new RegExp(testNamePattern(suspects.map((s) => s.name)))
     expect(re.test('parser parses 1k rows')).toBe(true)
     expect(re.test('render (400 rows)')).toBe(true)
     expect(re.test('parser parses 1k rows twice')).toBe(false)
