@@ -5,10 +5,9 @@
 import { median } from 'simple-statistics'
 import { contentionReason } from './contention.js'
 import type { TestRef } from '../types.js'
-import { formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { formatInterval, formatNs, formatPercent, formatRatio } from '../util/format.js'
 import { reaches, severityOf, type Evidence, type TestVerdict } from './verdict.js'
 
-const pct = (c: number) => `${Math.round(c * 100)}%`
 
 /**
  * The decision rule. A change is a regression (or an improvement) when it is
@@ -27,7 +26,7 @@ export function classify(test: TestRef, key: string, evidence: Evidence): TestVe
   const vs = evidence.mode
     ? `${what} vs ${formatNs(evidence.baseline)}, a level seen in ${evidence.mode.runs} of ${evidence.baseline_runs} baseline runs (usual level ${formatNs(evidence.mode.main)})`
     : `${what} vs ${formatNs(evidence.baseline)} over ${evidence.baseline_runs} baseline runs`
-  const range = `${pct(confidence)} interval ${formatInterval(interval)}`
+  const range = `${formatPercent(confidence)} interval ${formatInterval(interval)}`
   if (evidence.floor_ns !== undefined && Math.abs(evidence.current - evidence.baseline) < evidence.floor_ns) {
     return { ...base, kind: 'unchanged', reason: `the change is smaller than the ${formatNs(evidence.floor_ns)} floor (${vs}; ${range})` }
   }

@@ -1,4 +1,6 @@
+import { median } from 'simple-statistics'
 import type { PerfSample } from '../types.js'
+import { formatPercent } from '../util/format.js'
 
 /**
  * Busy machines. A CPU-bound function on an idle core gets nearly all of it;
@@ -30,15 +32,13 @@ const shareOf = (s: PerfSample): number | undefined => s.core?.timed.cpu
 export function contention(current: PerfSample, baseline: readonly PerfSample[]): Contention | undefined {
   const now = shareOf(current)
   if (now === undefined) return undefined
-  const shares = baseline.map(shareOf).filter((s): s is number => s !== undefined).sort((a, b) => a - b)
+  const shares = baseline.map(shareOf).filter((s): s is number => s !== undefined)
   if (shares.length < 3) return undefined
-  const mid = shares.length >> 1
-  const usual = shares.length % 2 ? shares[mid]! : (shares[mid - 1]! + shares[mid]!) / 2
+  const usual = median(shares)
   return now <= CONTENDED_RATIO * usual && usual - now >= CONTENDED_GAP ? { current: now, baseline: usual } : undefined
 }
 
 /** "the test got 30% of a core; its baseline runs got 95%" */
 export function contentionReason(c: Contention): string {
-  const pct = (x: number) => `${Math.round(x * 100)}%`
-  return `the test got ${pct(c.current)} of a core; its baseline runs got ${pct(c.baseline)}`
+  return `the test got ${formatPercent(c.current)} of a core; its baseline runs got ${formatPercent(c.baseline)}`
 }

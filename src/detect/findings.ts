@@ -2,13 +2,12 @@ import { median } from 'simple-statistics'
 import type { Bands, MetricRule, Thresholds } from '../config/options.js'
 import type { PerfSample } from '../types.js'
 import type { BaselineEntry } from './baseline.js'
-import { formatInterval, formatRatio } from '../util/format.js'
+import { formatInterval, formatPercent, formatRatio } from '../util/format.js'
 import { DEFAULT_LEAK_FLOOR, formatMetric, judgedMetrics, WALL_METRIC, type MetricDef } from './metrics.js'
 import { baselineModel, compareToModel } from './modes.js'
 import { trendOf } from './trend.js'
 import { reaches, severityOf, type Finding } from './verdict.js'
 
-const pct = (c: number) => `${Math.round(c * 100)}%`
 
 /** Hard limits (`max`, `min`) of every judged metric, wall time included. Need no baseline. */
 export function limitFindings(sample: PerfSample, rules: Readonly<Record<string, MetricRule>>): Finding[] {
@@ -160,7 +159,7 @@ export function metricFinding(c: MetricCandidate, q: number, confidence: number)
     reason:
       `${c.def.label} ${formatRatio(c.ratio)} ${moved}, ${direction === 'worse' ? 'a regression' : 'an improvement'} (` +
       `${formatMetric(c.current, c.def.unit)} vs ${formatMetric(c.baseline, c.def.unit)} over ${c.baseline_runs} baseline runs; ` +
-      `${pct(confidence)} interval ${formatInterval(c.interval)}), ${severity} band`,
+      `${formatPercent(confidence)} interval ${formatInterval(c.interval)}), ${severity} band`,
   }
 }
 
@@ -198,6 +197,6 @@ export function trendFinding(baseline: readonly BaselineEntry[], current: PerfSa
     p_value: t.p_value,
     ...(since ? { since } : {}),
     ...(t.per_run !== undefined ? { per_run: t.per_run } : {}),
-    reason: `${what} (${pct(confidence)} interval ${formatInterval(t.interval)}, p = ${t.p_value.toPrecision(2)})`,
+    reason: `${what} (${formatPercent(confidence)} interval ${formatInterval(t.interval)}, p = ${t.p_value.toPrecision(2)})`,
   }
 }
