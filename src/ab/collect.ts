@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { testKey } from '../detect/detect.js'
 import { checkSample } from '../store/record.js'
@@ -41,6 +42,23 @@ export function checkOutput(v: unknown): string | undefined {
   }
   if (o.failed !== undefined && !(Array.isArray(o.failed) && o.failed.every((f) => typeof f === 'string'))) return 'failed must list files'
   return undefined
+}
+
+/**
+ * Reads and removes the file a reporter handed its measurements over in (an A/B or a
+ * confirmation run): the output, or the problem with it; neither when the file is missing.
+ */
+export function readHandOver(file: string): { output?: AbOutput; problem?: string } {
+  try {
+    if (!existsSync(file)) return {}
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    const problem = checkOutput(parsed)
+    return problem ? { problem } : { output: parsed as AbOutput }
+  } catch (error) {
+    return { problem: (error as Error).message }
+  } finally {
+    rmSync(file, { force: true })
+  }
 }
 
 /** Checks the paired rounds a reporter handed over; returns the problem or undefined. */

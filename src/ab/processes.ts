@@ -1,11 +1,10 @@
 /** The test processes of `perf-regression ab`: which runner, with which arguments, in which tree, and what it hands over. */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type { CliContext, Runner } from '../cli/context.js'
 import { printable } from '../report/printable.js'
-import { checkOutput, type TestAccumulator } from './collect.js'
+import { readHandOver, type TestAccumulator } from './collect.js'
 import { escapeRegExp, testNamePattern } from '../util/pattern.js'
 import { outputTail } from './deps.js'
 import { AbError } from './git.js'
@@ -70,19 +69,7 @@ export function runProcess(trees: Trees, design: AbDesign, side: 'base' | 'head'
     child.on('close', (status, signal) => {
       children.delete(child)
       const code = status ?? (signal ? 1 : 0)
-      let output: AbOutput | undefined
-      let problem: string | undefined
-      try {
-        if (existsSync(out)) {
-          const parsed: unknown = JSON.parse(readFileSync(out, 'utf8'))
-          problem = checkOutput(parsed)
-          if (!problem) output = parsed as AbOutput
-        }
-      } catch (error) {
-        problem = (error as Error).message
-      } finally {
-        rmSync(out, { force: true })
-      }
+      const { output, problem } = readHandOver(out)
       if (problem) return reject(new AbError(`perf-regression ab: the measurements the ${trees.runner} run in the ${side === 'base' ? 'base tree' : 'head'} handed over are unreadable (${problem}); is the same perf-regression installed in both trees?`))
       const seconds = (Date.now() - started) / 1000
       if (output) return resolve({ output, code, seconds })

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { checkOutput } from '../ab/collect.js'
+import { readHandOver } from '../ab/collect.js'
 import type { AbOutput } from '../ab/settings.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
@@ -133,18 +133,11 @@ function runOnce(command: RunnerCommand, args: readonly string[], out: string, t
     child.on('close', (status, signal) => {
       clearTimeout(timer)
       if (timedOut) return resolve({ kind: 'timeout' })
-      try {
-        if (!existsSync(out)) {
-          const last = stderr.trim().split('\n').slice(-3).join(' / ')
-          return resolve({ kind: 'failed', reason: `a confirmation run of ${command.runner} ended (${signal ? `signal ${signal}` : `exit code ${status}`}) without handing over measurements${last ? `: ${last}` : ''}` })
-        }
-        const parsed: unknown = JSON.parse(readFileSync(out, 'utf8'))
-        const problem = checkOutput(parsed)
-        if (problem) return resolve({ kind: 'failed', reason: `a confirmation run handed over unreadable measurements (${problem})` })
-        resolve({ kind: 'ok', output: parsed as AbOutput })
-      } catch (error) {
-        resolve({ kind: 'failed', reason: `a confirmation run handed over unreadable measurements (${(error as Error).message})` })
-      }
+      const { output, problem } = readHandOver(out)
+      if (problem !== undefined) return resolve({ kind: 'failed', reason: `a confirmation run handed over unreadable measurements (${problem})` })
+      if (output) return resolve({ kind: 'ok', output })
+      const last = stderr.trim().split('\n').slice(-3).join(' / ')
+      resolve({ kind: 'failed', reason: `a confirmation run of ${command.runner} ended (${signal ? `signal ${signal}` : `exit code ${status}`}) without handing over measurements${last ? `: ${last}` : ''}` })
     })
   })
 }
