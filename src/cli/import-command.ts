@@ -17,6 +17,8 @@ Adds another tool's results to the history as one run, so the same detector
 judges them (run perf-regression check afterwards):
 
   vitest-bench <file>   the JSON written by vitest bench --outputJson <file>
+                        (Vitest 4), or by Vitest 5's JSON reporter
+                        (--reporter=json --outputFile <file>)
   locust <file>         Locust's --csv=<prefix> statistics, <prefix>_stats.csv:
                         average and percentile latencies, requests per second
                         and failure rate

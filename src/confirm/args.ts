@@ -74,7 +74,9 @@ export function confirmationArgs(runner: RunnerName, args: readonly string[], su
     // `--flag value`: skip the value too, unless it is itself a flag.
     if (dropped[flag] && arg === flag && i + 1 < args.length && !args[i + 1]!.startsWith('-')) i++
   }
-  if (runner === 'vitest' && out[0] !== 'run') out.unshift('run')
+  // `vitest bench` runs only the benchmark projects (Vitest 5): kept, and without watching.
+  if (runner === 'vitest' && out[0] === 'bench' && !out.includes('--run')) out.splice(1, 0, '--run')
+  else if (runner === 'vitest' && out[0] !== 'run' && out[0] !== 'bench') out.unshift('run')
   const files = [...new Set(suspects.map((s) => s.file))]
   out.push(...files.map((f) => (runner === 'jest' ? escapeRegExp(f) : f)))
   out.push('--testNamePattern', testNamePattern(suspects.map((s) => s.name)))

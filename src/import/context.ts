@@ -70,13 +70,14 @@ export function importedRecord(context: ImportContext, results: TestResult[], wh
   }
 }
 
-/** Keeps the first result of each test name; later ones are reported and dropped. */
+/** Keeps the first result of each test name (and bench name); later ones are reported and dropped. */
 export function dropDuplicates(results: TestResult[], warn: ImportWarn | undefined, file: string): TestResult[] {
   const seen = new Set<string>()
   return results.filter((r) => {
-    const key = JSON.stringify([r.test.file, r.test.name])
+    const key = JSON.stringify([r.test.file, r.test.name, r.test.bench ?? null])
     if (!seen.has(key)) return seen.add(key), true
-    warn?.(`${file}: skipped a second result named ${JSON.stringify(r.test.name)} in ${r.test.file}`)
+    const bench = r.test.bench === undefined ? '' : ` [${JSON.stringify(r.test.bench)}]`
+    warn?.(`${file}: skipped a second result named ${JSON.stringify(r.test.name)}${bench} in ${r.test.file}`)
     return false
   })
 }

@@ -1,8 +1,8 @@
 /**
- * Imports the file written by `vitest bench --outputJson <file>`.
+ * Imports the benchmark results Vitest writes to a file.
  *
- * Shape (Vitest 4, `createBenchmarkJsonReport`; statistics from tinybench 2,
- * all times in milliseconds, `hz` in operations per second):
+ * Vitest 4: `vitest bench --outputJson <file>` (`createBenchmarkJsonReport`; statistics from
+ * tinybench 2, all times in milliseconds, `hz` in operations per second):
  *
  *   { files: [{ filepath: '/abs/path/x.bench.ts',
  *               groups: [{ fullName: 'x.bench.ts > suite > inner',
@@ -13,6 +13,16 @@
  * `fullName` starts with the file's path relative to Vitest's root (for benchmarks
  * outside any `describe`, it is only that path); the importer drops that part.
  * `samples` is always written empty, but older or patched writers may fill it.
+ *
+ * Vitest 5 has no `--outputJson`: its JSON reporter (`--reporter=json --outputFile <file>`,
+ * under `vitest bench` or `vitest run` with `benchmark.enabled`) gives each test result the
+ * results of its `bench` fixture, read by `vitest/bench.ts`:
+ *
+ *   { testResults: [{ name: '/abs/path/x.bench.ts',
+ *                     assertionResults: [{ ancestorTitles: ['suite'], title: 'test', status: 'passed',
+ *                                          benchmarks: [{ name, tasks: [{ name, latency, throughput, ... }] }] }] }] }
+ *
+ * Vitest 4's JSON reporter writes no `benchmarks` field: such a file is refused with a hint.
  */
 import { thin } from '../stats/summary.js'
 import type { RunRecord, RunnerInfo, TestResult } from '../types.js'
@@ -29,6 +39,7 @@ import {
 import { round3 } from '../util/format.js'
 import { relativeFile } from '../util/paths.js'
 import { describeValue, isRecord } from '../util/values.js'
+import { benchSamples } from '../vitest/bench.js'
 
 export type { ImportContext, ImportedMetrics, ImportWarn } from './context.js'
 export { ImportError } from './context.js'
@@ -42,8 +53,10 @@ const RAW_SAMPLES = 64
 const REQUIRED = ['mean', 'min', 'max', 'p75', 'p99', 'sd', 'hz', 'sampleCount'] as const
 
 /**
- * Reads a Vitest benchmark JSON report into a run record: one result per
- * benchmark, named `<describe names> > <bench name>`.
+ * Reads a Vitest benchmark JSON report into a run record, one result per benchmark.
+ * Vitest 4's `--outputJson`: named `<describe names> > <bench name>`. Vitest 5's JSON
+ * reporter: named by the test (`<describe names> > <test name>`) and the benchmark
+ * (`bench`), as the perf-regression reporter names them.
  * Benchmarks without results (failed, or no samples) are skipped and reported to `warn`.
  * @throws ImportError when the text is not such a report, or no benchmark has results.
  */
@@ -57,11 +70,11 @@ export function parseVitestBench(json: string, context: ImportContext, warn?: Im
   } catch (error) {
     fail(`invalid JSON (${(error as Error).message})`)
   }
-  if (!isRecord(report) || !Array.isArray(report.files)) {
-    const hint = isRecord(report) && 'testResults' in report ? ' (this looks like a test report: write benchmarks with `vitest bench --outputJson`)' : ''
-    return fail(`no "files" array: expected an object with a "files" array, found ${describeValue(report)}${hint}`)
-  }
   const runner: RunnerInfo = { name: 'vitest', version: context.runnerVersion ?? 'unknown', pool: 'bench' }
+  if (isRecord(report) && Array.isArray(report.testResults)) return parseTestReport(report.testResults, context, runner, fail, warn)
+  if (!isRecord(report) || !Array.isArray(report.files)) {
+    return fail(`no "files" array: expected an object with a "files" array (Vitest 4's --outputJson) or a "testResults" array (Vitest 5's JSON reporter), found ${describeValue(report)}`)
+  }
   const results: TestResult[] = []
   report.files.forEach((file: unknown, f) => {
     const at = `files[${f}]`
@@ -89,6 +102,46 @@ export function parseVitestBench(json: string, context: ImportContext, warn?: Im
       })
     })
   })
+  return importedRecord(context, dropDuplicates(results, warn, context.file), 'benchmarks with results')
+}
+
+/**
+ * Vitest 5's JSON reporter output: the benchmarks of the tests that passed. Statistics
+ * that are not what Vitest writes are errors; benchmarks with nothing to record are skipped.
+ */
+function parseTestReport(testResults: unknown[], context: ImportContext, runner: RunnerInfo, fail: (problem: string) => never, warn?: ImportWarn): RunRecord {
+  const say = (message: string) => warn?.(`${context.file}: ${message}`)
+  const results: TestResult[] = []
+  let reported = false
+  testResults.forEach((file: unknown, f) => {
+    const at = `testResults[${f}]`
+    if (!isRecord(file)) return fail(`${at} should be an object, found ${describeValue(file)}`)
+    if (typeof file.name !== 'string' || file.name === '') return fail(`${at}.name should be the test file's path, found ${describeValue(file.name)}`)
+    if (!Array.isArray(file.assertionResults)) return fail(`${at}.assertionResults should be an array, found ${describeValue(file.assertionResults)}`)
+    const testFile = relativeFile(context.root, file.name)
+    file.assertionResults.forEach((test: unknown, t) => {
+      const tat = `${at}.assertionResults[${t}]`
+      if (!isRecord(test)) return fail(`${tat} should be an object, found ${describeValue(test)}`)
+      if (test.benchmarks === undefined) return
+      reported = true
+      const titles = test.ancestorTitles
+      if (typeof test.title !== 'string') return fail(`${tat}.title should be a string, found ${describeValue(test.title)}`)
+      if (!Array.isArray(titles) || !titles.every((x) => typeof x === 'string')) return fail(`${tat}.ancestorTitles should be an array of strings, found ${describeValue(titles)}`)
+      const name = [...titles, test.title].join(' > ')
+      const label = `${testFile} > ${name}`
+      if (Array.isArray(test.benchmarks) && test.benchmarks.length === 0) return
+      if (test.status !== 'passed') return say(`skipped the benchmarks of ${label}: the test ${test.status === 'failed' ? 'failed' : 'did not pass'}`)
+      const read = benchSamples(test.benchmarks, name, RAW_SAMPLES)
+      if (read.problems[0] !== undefined) return fail(`${tat} (${JSON.stringify(name)}): ${read.problems[0]}`)
+      for (const why of read.skipped) say(`skipped ${label}, benchmark ${why}`)
+      for (const b of read.samples) results.push(importedResult(context, { file: testFile, name, project: '', bench: b.bench }, runner, b.sample))
+    })
+  })
+  if (!reported) {
+    fail(
+      'a test report without benchmark results: Vitest 5 writes them with --reporter=json (under vitest bench, or vitest run with benchmark.enabled); for Vitest 4, write the benchmarks with vitest bench --outputJson <file>',
+    )
+  }
   return importedRecord(context, dropDuplicates(results, warn, context.file), 'benchmarks with results')
 }
 

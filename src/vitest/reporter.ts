@@ -1,5 +1,5 @@
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
-import type { PerfRegressionOptions, ResolvedConfig } from '../config/options.js'
+import { DEFAULTS, type PerfRegressionOptions, type ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
 import { completeRun } from '../core/complete.js'
 import { colors } from '../report/color.js'
@@ -12,6 +12,7 @@ import { confirmSettings } from '../confirm/settings.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
 import { relativeFile } from '../util/paths.js'
+import { benchSamples } from './bench.js'
 import { META_KEY } from './meta.js'
 
 const BRAND = Symbol.for('perf-regression.vitest-reporter')
@@ -23,6 +24,8 @@ export interface FinishedTest {
   result(): { state: string }
   project: { name: string; config: { pool: unknown } }
   location?: { line: number } | undefined
+  /** Results of Vitest 5's `bench` fixture (absent in Vitest 4). */
+  benchmarks?: () => ReadonlyArray<unknown>
 }
 
 /** The parts of Vitest's `TestModule` that {@link collectSamples} reads. */
@@ -31,11 +34,16 @@ export interface FinishedModule {
   children: { allTests(): Iterable<FinishedTest> }
 }
 
-/** Collects `perf()` samples from finished tests. Samples of tests that did not pass are left out. */
+/**
+ * Collects `perf()` samples and the results of Vitest 5's `bench` fixture from finished
+ * tests. Samples of tests that did not pass are left out. `rawSamples` bounds the
+ * per-iteration times kept from a benchmark's retained samples.
+ */
 export function collectSamples(
   testModules: ReadonlyArray<FinishedModule>,
   root: string,
   version: string,
+  rawSamples: number = DEFAULTS.rawSamples,
 ): { samples: CollectedSample[]; notes: string[] } {
   const samples: CollectedSample[] = []
   const notes: string[] = []
@@ -43,36 +51,41 @@ export function collectSamples(
     const file = relativeFile(root, mod.moduleId)
     for (const testCase of mod.children.allTests()) {
       const raw = (testCase.meta() as Record<string, unknown>)[META_KEY]
-      if (raw === undefined) continue
+      const benchmarks = testCase.benchmarks?.() ?? []
+      if (raw === undefined && benchmarks.length === 0) continue
       const name = testCase.fullName
       const state = testCase.result().state
       if (state !== 'passed') {
         notes.push(`"${name}" ${state === 'failed' ? 'failed' : 'did not pass'}: its measurements are not recorded`)
         continue
       }
-      if (!Array.isArray(raw)) {
-        notes.push(`"${name}": unexpected task.meta.${META_KEY}; its measurements are not recorded`)
-        continue
-      }
-      for (const sample of raw as unknown[]) {
+      const record = (sample: PerfSample, bench: string | undefined) =>
+        samples.push({
+          test: {
+            file,
+            name,
+            project: testCase.project.name,
+            ...(bench !== undefined ? { bench } : {}),
+            ...(testCase.location ? { line: testCase.location.line } : {}),
+          },
+          runner: { name: 'vitest', version, pool: String(testCase.project.config.pool) },
+          sample,
+        })
+      if (raw !== undefined && !Array.isArray(raw)) notes.push(`"${name}": unexpected task.meta.${META_KEY}; its measurements are not recorded`)
+      for (const sample of Array.isArray(raw) ? (raw as unknown[]) : []) {
         const problem = checkSample(sample)
         if (problem) {
           notes.push(`"${name}": invalid measurement (${problem}); not recorded`)
           continue
         }
         const s = sample as PerfSample
-        samples.push({
-          test: {
-            file,
-            name,
-            project: testCase.project.name,
-            ...(s.name !== undefined ? { bench: s.name } : {}),
-            ...(testCase.location ? { line: testCase.location.line } : {}),
-          },
-          runner: { name: 'vitest', version, pool: String(testCase.project.config.pool) },
-          sample: s,
-        })
+        record(s, s.name)
       }
+      if (benchmarks.length === 0) continue
+      const read = benchSamples(benchmarks, name, rawSamples)
+      for (const problem of read.problems) notes.push(`"${name}": unexpected benchmark result (${problem}); not recorded`)
+      for (const why of read.skipped) notes.push(`"${name}": benchmark ${why}; not recorded`)
+      for (const b of read.samples) record(b.sample, b.bench)
     }
   }
   return { samples, notes }
@@ -119,7 +132,7 @@ export default class PerfRegressionReporter implements Reporter {
     const config = this.config
     if (!vitest || !config || reason === 'interrupted') return
     const root = vitest.config.root
-    const { samples, notes } = collectSamples(testModules, root, vitest.version)
+    const { samples, notes } = collectSamples(testModules, root, vitest.version, config.rawSamples)
     // Started by perf-regression ab, or to re-measure suspects: hand the samples over, judge nothing.
     const handOver = abSettings() ?? confirmSettings()
     if (handOver) {

@@ -32,6 +32,11 @@ describe('confirmationArgs', () => {
     expect(confirmationArgs('vitest', [], suspects.slice(0, 1))[0]).toBe('run')
   })
 
+  test("'vitest bench' stays a benchmark run, without watching", () => {
+    expect(confirmationArgs('vitest', ['bench', '--watch'], suspects.slice(0, 1)).slice(0, 3)).toEqual(['bench', '--run', 'test/parse.test.ts'])
+    expect(confirmationArgs('vitest', ['bench', '--run'], suspects.slice(0, 1)).slice(0, 3)).toEqual(['bench', '--run', 'test/parse.test.ts'])
+  })
+
   test('Jest: file filters are patterns, so they are escaped; in band, with only our reporter', () => {
     const args = ['--ci', '--reporters=default', '--reporters', 'jest-junit', '--json', '--outputFile=out.json', '--maxWorkers=2']
     expect(confirmationArgs('jest', args, suspects)).toEqual([

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, test, expect } from 'vitest'
 import { envKey } from '../../src/env/environment.js'
 import { ImportError, type ImportContext, type ImportedSample } from '../../src/import/context.js'
@@ -205,8 +207,9 @@ describe('parseVitestBench', () => {
 
   test.each<[string, string, string]>([
     ['invalid JSON', '{"files": [', 'bench.json: not a vitest bench JSON file: invalid JSON ('],
-    ['an array', '[1, 2]', 'bench.json: not a vitest bench JSON file: no "files" array: expected an object with a "files" array, found an array of 2 items'],
-    ['a test report', '{"numTotalTests": 3, "testResults": []}', 'found an object with keys numTotalTests, testResults (this looks like a test report'],
+    ['an array', '[1, 2]', 'bench.json: not a vitest bench JSON file: no "files" array: expected an object with a "files" array (Vitest 4\'s --outputJson) or a "testResults" array (Vitest 5\'s JSON reporter), found an array of 2 items'],
+    ['an object without files or testResults', '{"numTotalTests": 3}', 'found an object with keys numTotalTests'],
+    ['a test report without benchmarks', '{"numTotalTests": 3, "testResults": []}', 'a test report without benchmark results: Vitest 5 writes them with --reporter=json'],
     ['a file without groups', report([{ filepath: '/repo/a.bench.ts' }]), 'files[0].groups should be an array, found undefined'],
     ['a bench with a string mean', report([{ filepath: '/repo/a.bench.ts', groups: [{ fullName: 'a.bench.ts', benchmarks: [bench('x', 1, { mean: '1.1' })] }] }]), 'files[0].groups[0].benchmarks[0] ("x").mean should be a number, found the string "1.1"'],
     ['no files', report([]), 'bench.json: no benchmarks with results to import'],
@@ -215,6 +218,97 @@ describe('parseVitestBench', () => {
     const error = importError(() => parseVitestBench(text, context('bench.json')))
     expect(error.message).toContain(message)
     expect(error.file).toBe('bench.json')
+  })
+})
+
+/** Files written by the real Vitest 4 and 5 (test/fixtures/vitest-bench/record.mjs re-records them), root /repo. */
+const recorded = (file: string) => readFileSync(path.resolve(import.meta.dirname, '../fixtures/vitest-bench', file), 'utf8')
+
+/** A Vitest 5 JSON report: one test file, these test results. */
+const testReport = (assertionResults: unknown[]) => JSON.stringify({ testResults: [{ name: '/repo/a.bench.ts', status: 'passed', assertionResults }] })
+const benchTask = (name: string, p50: number, extra: Record<string, unknown> = {}) => ({
+  name,
+  latency: { mean: p50, p50, p75: p50, p99: p50, min: p50, max: p50, sd: 0, samplesCount: 10 },
+  throughput: { mean: 1000 / p50 },
+  totalTime: 10 * p50,
+  rank: 1,
+  ...extra,
+})
+const assertion = (title: string, benchmarks: unknown, extra: Record<string, unknown> = {}) => ({ ancestorTitles: ['s'], title, status: 'passed', benchmarks, ...extra })
+
+describe('parseVitestBench on recorded files', () => {
+  test('Vitest 4.1.12 --outputJson: every benchmark that completed, the one that threw skipped', () => {
+    const { value: record, warnings } = collect((warn) => parseVitestBench(recorded('vitest-4.1.12.json'), context('bench.json'), warn))
+    expect(record.results.map((r) => [r.test.file, r.test.name, r.test.bench])).toEqual([
+      ['parse.bench.js', 'top level', undefined],
+      ['parse.bench.js', 'json > parse', undefined],
+      ['parse.bench.js', 'json > stringify', undefined],
+      ['parse.bench.js', 'json > nested > deep', undefined],
+    ])
+    expect(warnings).toEqual(['bench.json: skipped parse.bench.js > json > throws: no results (the benchmark did not complete)'])
+    expect(checkRecord(JSON.parse(JSON.stringify(record))).ok).toBe(true)
+  })
+
+  const V5 = [
+    ['vitest bench', 'vitest-5.1.2-bench.json'],
+    ['vitest run with benchmark.enabled', 'vitest-5.1.2-run.json'],
+  ]
+  test.each(V5)('Vitest 5.1.2 JSON reporter under %s: named by test and bench; failed tests and bench.from() results left out', (_, file) => {
+    const { value: record, warnings } = collect((warn) => parseVitestBench(recorded(file), context('report.json', { runnerVersion: '5.1.2' }), warn))
+    const rows = record.results.map((r) => [r.test.file, r.test.name, r.test.bench]).sort()
+    expect(rows).toEqual([
+      ['parse.bench.js', 'json > against a stored result', 'parse'],
+      ['parse.bench.js', 'json > compare', 'parse'],
+      ['parse.bench.js', 'json > compare', 'stringify'],
+      ['parse.bench.js', 'json > named groups', 'large > parse'],
+      ['parse.bench.js', 'json > named groups', 'small > parse'],
+      ['parse.bench.js', 'top level', 'parse'],
+    ])
+    expect(warnings).toEqual(['report.json: skipped the benchmarks of parse.bench.js > json > fails after measuring: the test failed'])
+    expect(record.results.every((r) => r.test.project === '' && r.runner.pool === 'bench' && r.runner.version === '5.1.2')).toBe(true)
+    expect(record.results.every((r) => r.sample.wall_ns.median > 0 && r.sample.metrics?.throughput_hz !== undefined)).toBe(true)
+    expect(checkRecord(JSON.parse(JSON.stringify(record))).ok).toBe(true)
+  })
+})
+
+describe('parseVitestBench on Vitest 5 JSON reports', () => {
+  test('milliseconds become nanoseconds; the test is named by its describe titles, the benchmark by bench', () => {
+    const record = parseVitestBench(testReport([assertion('t', [{ name: 's > t', tasks: [benchTask('x', 0.5)] }])]), context('r.json'))
+    expect(record.results).toHaveLength(1)
+    expect(record.results[0]!.test).toEqual({ file: 'a.bench.ts', name: 's > t', project: '', bench: 'x' })
+    expect(record.results[0]!.sample.wall_ns.median).toBe(500_000)
+    expect(record.results[0]!.sample.duration_ms).toBe(5)
+    expect(metricsOf(record, 0)).toEqual({ throughput_hz: { value: 2000, better: 'higher', unit: 'ops/s' } })
+  })
+
+  test('tests without benchmarks are passed over; skipped benchmarks and duplicates are reported', () => {
+    const text = testReport([
+      assertion('plain', []),
+      assertion('t', [{ name: 's > t', tasks: [benchTask('x', 1), benchTask('none', 1, { latency: { ...benchTask('x', 1).latency, samplesCount: 0 } })] }]),
+      assertion('skipped', [{ name: 's > skipped', tasks: [benchTask('x', 1)] }], { status: 'skipped' }),
+      assertion('t', [{ name: 's > t', tasks: [benchTask('x', 2)] }]),
+    ])
+    const { value: record, warnings } = collect((warn) => parseVitestBench(text, context('r.json'), warn))
+    expect(record.results.map((r) => [r.test.name, r.test.bench, r.sample.wall_ns.median])).toEqual([['s > t', 'x', 1e6]])
+    expect(warnings).toEqual([
+      'r.json: skipped a.bench.ts > s > t, benchmark "none": no samples',
+      'r.json: skipped the benchmarks of a.bench.ts > s > skipped: the test did not pass',
+      'r.json: skipped a second result named "s > t" ["x"] in a.bench.ts',
+    ])
+  })
+
+  test.each<[string, string, string]>([
+    ['a test file without a name', JSON.stringify({ testResults: [{ assertionResults: [] }] }), "testResults[0].name should be the test file's path, found undefined"],
+    ['a test without assertionResults', JSON.stringify({ testResults: [{ name: '/repo/a.bench.ts' }] }), 'testResults[0].assertionResults should be an array, found undefined'],
+    ['a test without a title', testReport([assertion('t', [], { title: 5 })]), 'testResults[0].assertionResults[0].title should be a string, found number 5'],
+    ['ancestor titles that are not strings', testReport([assertion('t', [], { ancestorTitles: [1] })]), 'testResults[0].assertionResults[0].ancestorTitles should be an array of strings'],
+    ['benchmarks that are not an array', testReport([assertion('t', { tasks: [] })]), 'testResults[0].assertionResults[0] ("s > t"): benchmarks should be an array, found an object with keys tasks'],
+    ['a statistic that is not a number', testReport([assertion('t', [{ name: 's > t', tasks: [benchTask('x', 1, { latency: { p50: '1' } })] }])]), '("s > t"): "x": latency.mean should be a number, found undefined'],
+    ['only tests without benchmark results', testReport([assertion('t', [])]), 'r.json: no benchmarks with results to import'],
+    ['a Vitest 4 JSON test report (no benchmarks field)', JSON.stringify({ testResults: [{ name: '/repo/a.test.ts', assertionResults: [{ title: 't', status: 'passed' }] }] }), 'for Vitest 4, write the benchmarks with vitest bench --outputJson <file>'],
+  ])('rejects %s', (_, text, message) => {
+    const error = importError(() => parseVitestBench(text, context('r.json')))
+    expect(error.message).toContain(message)
   })
 })
 

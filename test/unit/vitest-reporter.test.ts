@@ -24,6 +24,8 @@ interface CaseSpec {
   project?: string
   pool?: string
   line?: number
+  /** What Vitest 5's `testCase.benchmarks()` returns (omitted: Vitest 4, no such method). */
+  benchmarks?: unknown[]
 }
 
 /** A finished test case as Vitest reports it; `meta` is what `perf()` left in task.meta (omitted: no perf() call). */
@@ -35,6 +37,7 @@ function testCase(spec: CaseSpec): FinishedTest {
     result: () => ({ state: spec.state ?? 'passed' }),
     project: { name: spec.project ?? '', config: { pool: spec.pool ?? 'forks' } },
     location: spec.line === undefined ? undefined : { line: spec.line },
+    ...(spec.benchmarks === undefined ? {} : { benchmarks: () => spec.benchmarks! }),
   }
 }
 
@@ -109,6 +112,65 @@ describe('collectSamples', () => {
     expect(notes).toEqual([
       '"mixed": invalid measurement (sample.wall_ns.median: expected a number above 0, got -5); not recorded',
       '"mixed": invalid measurement (sample: expected an object, got "nonsense"); not recorded',
+    ])
+  })
+})
+
+/** A benchmark of Vitest 5's `bench` fixture: tinybench 6 statistics, latency in milliseconds. */
+function benchTask(name: string, p50: number, extra: Record<string, unknown> = {}) {
+  const latency = { mean: p50, p50, p75: p50, p99: p50, min: p50, max: p50, sd: 0, samplesCount: 20 }
+  return { name, latency, throughput: { mean: 1000 / p50 }, period: p50, totalTime: 20 * p50, rank: 1, ...extra }
+}
+
+describe('collectSamples: results of the bench fixture (Vitest 5)', () => {
+  test('one sample per benchmark, named by test and bench, in the bench project with its pool', () => {
+    const benchmarks = [
+      { name: 'json > compare', tasks: [benchTask('parse', 0.02), benchTask('stringify', 0.01)] },
+      { name: 'small', tasks: [benchTask('parse', 0.005)] },
+    ]
+    const { samples, notes } = collect(testModule('bench/json.bench.ts', [testCase({ name: 'json > compare', benchmarks, project: 'bench', line: 7 })]))
+    expect(notes).toEqual([])
+    expect(samples.map((s) => [s.test, s.runner, s.sample.wall_ns.median])).toEqual([
+      [{ file: 'bench/json.bench.ts', name: 'json > compare', project: 'bench', bench: 'parse', line: 7 }, { name: 'vitest', version: VERSION, pool: 'forks' }, 20_000],
+      [{ file: 'bench/json.bench.ts', name: 'json > compare', project: 'bench', bench: 'stringify', line: 7 }, { name: 'vitest', version: VERSION, pool: 'forks' }, 10_000],
+      [{ file: 'bench/json.bench.ts', name: 'json > compare', project: 'bench', bench: 'small > parse', line: 7 }, { name: 'vitest', version: VERSION, pool: 'forks' }, 5_000],
+    ])
+    expect(samples[0]!.sample.metrics).toEqual({ throughput_hz: { value: 50_000, better: 'higher', unit: 'ops/s' } })
+  })
+
+  test('retained samples are thinned to the rawSamples given', () => {
+    const latency = { ...benchTask('x', 0.05).latency, samples: Array.from({ length: 50 }, (_, i) => (i + 1) / 1000) }
+    const modules = [testModule('a.bench.ts', [testCase({ name: 't', benchmarks: [{ name: 't', tasks: [benchTask('x', 0.05, { latency })] }] })])]
+    expect(collectSamples(modules, ROOT, VERSION, 4).samples[0]!.sample.raw_wall_ns).toEqual([1000, 17_000, 34_000, 50_000])
+    expect(collectSamples(modules, ROOT, VERSION).samples[0]!.sample.raw_wall_ns).toHaveLength(50)
+  })
+
+  test('a failed test with benchmarks is not recorded, and a note says so; a test whose benchmark threw has none and no note', () => {
+    const { samples, notes } = collect(
+      testModule('a.bench.ts', [
+        testCase({ name: 'asserted after', benchmarks: [{ name: 'asserted after', tasks: [benchTask('x', 1)] }], state: 'failed' }),
+        testCase({ name: 'threw', benchmarks: [], state: 'failed' }),
+      ]),
+    )
+    expect(samples).toEqual([])
+    expect(notes).toEqual(['"asserted after" failed: its measurements are not recorded'])
+  })
+
+  test('benchmarks with nothing to record and results unlike what Vitest writes are notes; the rest are kept', () => {
+    const benchmarks = [{ name: 't', tasks: [benchTask('ok', 1), benchTask('empty', 1, { latency: { ...benchTask('x', 1).latency, samplesCount: 0 } }), benchTask('odd', 1, { latency: 'fast' })] }]
+    const { samples, notes } = collect(testModule('a.bench.ts', [testCase({ name: 't', benchmarks })]))
+    expect(samples.map((s) => s.test.bench)).toEqual(['ok'])
+    expect(notes).toEqual([
+      '"t": unexpected benchmark result ("odd": latency should be an object of statistics, found the string "fast"); not recorded',
+      '"t": benchmark "empty": no samples; not recorded',
+    ])
+  })
+
+  test('perf() samples and benchmarks of the same test are both collected', () => {
+    const { samples } = collect(testModule('a.bench.ts', [testCase({ name: 't', meta: [sample(3e6, { name: 'perf' })], benchmarks: [{ name: 't', tasks: [benchTask('bench', 1)] }] })]))
+    expect(samples.map((s) => [s.test.bench, s.sample.wall_ns.median])).toEqual([
+      ['perf', 3e6],
+      ['bench', 1e6],
     ])
   })
 })
