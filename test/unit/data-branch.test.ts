@@ -47,7 +47,10 @@ async function addRuns(repo: string, ...names: string[]) {
 
 const cmd = (repo: string, ...args: string[]) => main(['sync', ...args], { ...outputs, cwd: repo, env })
 
-describe('sync pull and push', () => {
+// Real git in temporary repositories: seconds on a busy machine, far more than a pure test.
+const GIT_TESTS = { timeout: 120_000 }
+
+describe('sync pull and push', GIT_TESTS, () => {
   test('pull of a branch that does not exist yet is an empty history, not an error', async () => {
     const a = setup()('a')
     const before = checkoutState(a, env)
@@ -221,7 +224,7 @@ describe('sync pull and push', () => {
   })
 })
 
-describe('two jobs pushing at once', () => {
+describe('two jobs pushing at once', GIT_TESTS, () => {
   test('both succeed after retries and the branch ends with the union', async () => {
     const cloneOf = setup()
     const seed = cloneOf('first')
@@ -243,7 +246,7 @@ describe('two jobs pushing at once', () => {
     const realGitPath = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
     writeFileSync(
       path.join(bin, 'git'),
-      `#!/bin/sh\nif [ "$1" = push ]; then\n  touch "${barrier}/$$"\n  i=0\n  while [ "$(ls "${barrier}" | wc -l)" -lt 2 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done\nfi\nexec "${realGitPath}" "$@"\n`,
+      `#!/bin/sh\nif [ "$1" = push ]; then\n  touch "${barrier}/$$"\n  i=0\n  while [ "$(ls "${barrier}" | wc -l)" -lt 2 ] && [ $i -lt 1800 ]; do sleep 0.05; i=$((i+1)); done\nfi\nexec "${realGitPath}" "$@"\n`,
     )
     chmodSync(path.join(bin, 'git'), 0o755)
     const job = (cwd: string) =>
@@ -265,10 +268,10 @@ describe('two jobs pushing at once', () => {
     expect(ids(branchFile(remote, env, 'perf-data', STORE))).toEqual(['a1', 'a2', 'b1', 'b2', 'seed'])
     expect(git(dir, env, '--git-dir', remote, 'rev-list', '--count', 'perf-data')).toBe('3')
     expect([checkoutState(a, env), checkoutState(b, env)]).toEqual(before)
-  }, 60_000)
+  })
 })
 
-describe('the store file', () => {
+describe('the store file', GIT_TESTS, () => {
   test('pull writes nothing when both sides are empty, and keeps a local store that the branch lacks', async () => {
     const cloneOf = setup()
     const a = cloneOf('a')

@@ -120,7 +120,8 @@ describe('the notify option', () => {
   })
 })
 
-describe('delivery to a webhook at the end of a run', () => {
+// Runs judged and recorded end to end, and real requests: allow for a busy machine.
+describe('delivery to a webhook at the end of a run', { timeout: 60_000 }, () => {
   let server: Server
   let base: string
   let mode: 'ok' | 'error' | 'hang' = 'ok'
