@@ -15,7 +15,7 @@ export type { StoreWarning } from './store/store.js'
 export { resolveConfig } from './config/resolve.js'
 export { validateOptions, ConfigError } from './config/validate.js'
 export { DEFAULTS } from './config/options.js'
-export type { PerfRegressionOptions, MeasureOptions, MetricRule, Thresholds, ResolvedConfig } from './config/options.js'
+export type { PerfRegressionOptions, MeasureOptions, MetricRule, NotifyOptions, Thresholds, ResolvedConfig } from './config/options.js'
 export type { AnalysisDocument } from './report/json.js'
 export type {
   BaselineMode,

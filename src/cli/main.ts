@@ -8,6 +8,7 @@ import { report } from './report.js'
 import { baseline, check, history } from './store-commands.js'
 import { importCommand } from './import-command.js'
 import { compact, merge, prune } from './maintenance-commands.js'
+import { sync } from './data-branch.js'
 import { StoreError } from '../store/store.js'
 import { printable, printableLines } from '../report/printable.js'
 import { REPEAT_GROUP_ENV } from '../core/run.js'
@@ -36,6 +37,8 @@ Commands:
   prune --keep-days|--keep-runs  Remove old runs (baselines in use are kept)
   compact                     Rewrite the history without invalid lines
   merge <store>...            Add other stores' records, without duplicates
+  sync pull|push              Keep the history on a git branch (default perf-data):
+                              pull before the tests, push after them on main
 
 Every command has --help. Exit codes: 0 ok, 1 regression found, 2 usage or data error.
 
@@ -133,6 +136,7 @@ export async function main(args: string[], context: CliContext): Promise<number 
     if (command === 'prune') return await prune(rest, ctx)
     if (command === 'compact') return await compact(rest, ctx)
     if (command === 'merge') return await merge(rest, ctx)
+    if (command === 'sync') return await sync(rest, ctx)
     ctx.stderr.write(`perf-regression: unknown command ${printable(JSON.stringify(command))}\n\n${HELP}`)
     return 2
   } catch (error) {

@@ -86,7 +86,7 @@ export function loadConfigFile(root: string): LoadedConfigFile {
   return { file, options }
 }
 
-const NESTED = ['thresholds', 'baselineWindow', 'measure', 'reports', 'tests', 'metrics', 'ab', 'confirm'] as const
+const NESTED = ['thresholds', 'baselineWindow', 'measure', 'reports', 'tests', 'metrics', 'ab', 'confirm', 'notify'] as const
 
 /** Options from the config file with options from code (plugin, reporter entry) over them, merged one level deep. */
 export function mergeOptions(fromFile: PerfRegressionOptions, fromCode: PerfRegressionOptions): PerfRegressionOptions {

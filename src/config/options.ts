@@ -1,4 +1,5 @@
 import type { BaselineMode, OptionalMetric, Severity } from '../types.js'
+import type { Secret } from '../util/secret.js'
 
 /** Ratio of current to baseline at which each severity starts (must be 1 < minor < moderate < critical). */
 export interface Thresholds {
@@ -119,6 +120,34 @@ export interface PerfRegressionOptions {
    * it off. @default { runs: 4, budget: 60 }
    */
   confirm?: false | ConfirmOptions
+  /**
+   * Announce a run to a webhook (Slack-compatible JSON with a `text` field and structured
+   * fields): every failing run, or only runs with a critical regression. `true` is `{}`;
+   * the URL comes from `url` or, by default, the `PERF_WEBHOOK_URL` environment variable.
+   * A failed delivery is a warning, never a failed run; the URL is never printed.
+   * @default false
+   */
+  notify?: boolean | NotifyOptions
+}
+
+/** Options of the run notification (`notify` option). */
+export interface NotifyOptions {
+  /**
+   * The webhook URL (http or https). A config file is usually committed, and the URL of a
+   * webhook is its credential: prefer `urlEnv` and a CI secret. @default none: taken from `urlEnv`
+   */
+  url?: string
+  /** Environment variable that holds the webhook URL when `url` is not set. @default 'PERF_WEBHOOK_URL' */
+  urlEnv?: string
+  /** `failure`: every run that fails; `critical`: only compare runs with a critical regression. @default 'failure' */
+  on?: 'failure' | 'critical'
+}
+
+/** The notification settings of a run; the URL, when configured, is kept where it cannot be printed. */
+export interface ResolvedNotify {
+  readonly url: Secret | undefined
+  readonly urlEnv: string
+  readonly on: 'failure' | 'critical'
 }
 
 /** Options of the confirmation of suspect tests. */
@@ -232,6 +261,8 @@ export interface ResolvedConfig {
   readonly ab: ResolvedAb
   /** `false`: no confirmation. */
   readonly confirm: false | Readonly<Required<ConfirmOptions>>
+  /** `false`: no notification. */
+  readonly notify: false | ResolvedNotify
 }
 
 /** Freezes `value` and every object reachable from it; returns it. */
@@ -282,4 +313,8 @@ export const DEFAULTS: ResolvedConfig = deepFreeze({
   github: 'auto',
   ab: DEFAULT_AB,
   confirm: { runs: 4, budget: 60 },
+  notify: false,
 })
+
+/** The environment variable of the webhook URL when `notify.urlEnv` names none. */
+export const DEFAULT_URL_ENV = 'PERF_WEBHOOK_URL'

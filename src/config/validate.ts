@@ -7,16 +7,19 @@ import {
   deepFreeze,
   DEFAULTS,
   DEFAULT_MEASURE,
+  DEFAULT_URL_ENV,
   type Bands,
   type MetricRules,
   type PerfRegressionOptions,
   type ResolvedConfig,
+  type ResolvedNotify,
   type ResolvedMeasureOptions,
   type TestOverride,
   type TestOverrides,
   type Thresholds,
 } from './options.js'
 import { checkPaths, type PathOption } from './paths.js'
+import { Secret } from '../util/secret.js'
 
 /** A configuration problem. `problems` lists every problem found, not just the first. */
 export class ConfigError extends Error {
@@ -95,6 +98,7 @@ const OPTION_KEYS: readonly (keyof PerfRegressionOptions)[] = [
   'github',
   'ab',
   'confirm',
+  'notify',
 ]
 
 /**
@@ -168,6 +172,7 @@ function check(input: unknown, source: string, whole: boolean, root: string | un
 
   const ab = abOptions(opts.ab, whole, problems)
   const confirm = confirmOptions(opts.confirm, problems)
+  const notify = notifyOptions(opts.notify, problems)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze({
@@ -188,6 +193,7 @@ function check(input: unknown, source: string, whole: boolean, root: string | un
     github,
     ab,
     confirm,
+    notify,
   })
 }
 
@@ -203,6 +209,36 @@ function confirmOptions(value: unknown, problems: Problems): ResolvedConfig['con
   const runs = number(value.runs, 'confirm.runs', { integer: true, min: 0 }, problems)
   const budget = number(value.budget, 'confirm.budget', { above: 0 }, problems)
   return { runs: runs ?? defaults.runs, budget: budget ?? defaults.budget }
+}
+
+/** True for an absolute http:// or https:// URL. */
+export function isWebhookUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false
+  const { protocol, hostname } = new URL(value)
+  return (protocol === 'http:' || protocol === 'https:') && hostname !== ''
+}
+
+function notifyOptions(value: unknown, problems: Problems): ResolvedConfig['notify'] {
+  if (value === undefined || value === false) return false
+  if (value === true) return { url: undefined, urlEnv: DEFAULT_URL_ENV, on: 'failure' }
+  if (!isRecord(value)) {
+    problems.push(`notify must be true, false or an object like { on: 'failure', urlEnv: '${DEFAULT_URL_ENV}' } (got ${show(value)})`)
+    return false
+  }
+  checkKeys(value, ['url', 'urlEnv', 'on'], 'notify.', problems)
+  const out: { -readonly [K in keyof ResolvedNotify]: ResolvedNotify[K] } = { url: undefined, urlEnv: DEFAULT_URL_ENV, on: 'failure' }
+  if (value.url !== undefined) {
+    // The URL is the webhook's credential: never echoed, not even when it is wrong.
+    if (typeof value.url === 'string' && isWebhookUrl(value.url.trim())) out.url = new Secret(value.url.trim())
+    else problems.push(`notify.url must be an http:// or https:// URL (the value is not shown: it may hold a secret); or leave it out and set $${DEFAULT_URL_ENV}`)
+  }
+  if (value.urlEnv !== undefined) {
+    if (typeof value.urlEnv === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value.urlEnv)) out.urlEnv = value.urlEnv
+    else problems.push(`notify.urlEnv must be the name of an environment variable, like "${DEFAULT_URL_ENV}" (got ${show(value.urlEnv)})`)
+  }
+  const on = oneOf(value.on, ['failure', 'critical'] as const, 'notify.on', problems)
+  if (on) out.on = on
+  return out
 }
 
 /**

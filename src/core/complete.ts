@@ -9,6 +9,7 @@ import { StoreError } from '../store/store.js'
 import type { EnvInfo, GitInfo } from '../types.js'
 import type { TextOutput } from '../util/output.js'
 import type { Confirmation, Confirmer } from './confirm.js'
+import { notifyRun, type Notifier } from './notify.js'
 import { finishRun, REPEAT_GROUP_ENV, type CollectedSample } from './run.js'
 
 export interface CompleteInput {
@@ -39,6 +40,8 @@ export interface CompleteDeps {
   machine: (env: Record<string, string | undefined>) => EnvInfo
   /** The commit and branch of the run. @default gitInfo(env, root) */
   git: (env: Record<string, string | undefined>, root: string) => GitInfo
+  /** Announces the judged run to the `notify` webhook; returns a problem to warn about. @default notifyRun */
+  notify: Notifier
 }
 
 export interface CompleteResult {
@@ -55,6 +58,7 @@ const processDeps = (): CompleteDeps => ({
   stderr: process.stderr,
   machine: collectEnv,
   git: gitInfo,
+  notify: notifyRun,
 })
 
 /**
@@ -63,7 +67,7 @@ const processDeps = (): CompleteDeps => ({
  * Store and configuration errors are reported as a failure, never thrown.
  */
 export async function completeRun(input: CompleteInput, deps: Partial<CompleteDeps> = {}): Promise<CompleteResult> {
-  const { env, now, stdout, stderr, machine, git } = { ...processDeps(), ...deps }
+  const { env, now, stdout, stderr, machine, git, notify } = { ...processDeps(), ...deps }
   try {
     const group = env[REPEAT_GROUP_ENV]
     const outcome = await finishRun({
@@ -84,6 +88,8 @@ export async function completeRun(input: CompleteInput, deps: Partial<CompleteDe
     // Workflow commands go to stdout, where the Actions runner reads them.
     for (const line of outputs.annotations) stdout.write(line + '\n')
     for (const problem of outputs.problems) input.log(`perf-regression: warning: ${printable(problem)}`)
+    const undelivered = await notify(model, input.config.notify, env)
+    if (undelivered) input.log(`perf-regression: warning: ${printable(undelivered)}`)
     return { regressions: outcome.failing.length }
   } catch (error) {
     if (error instanceof StoreError || error instanceof ConfigError) return { regressions: 0, error: error.message }

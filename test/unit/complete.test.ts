@@ -53,6 +53,7 @@ async function complete(medians: Record<string, number>, options: { cfg?: Partia
     stderr: io.outputs.stderr,
     machine: () => ENV,
     git: () => ({ commit: 'c0ffee', branch: 'feature' }),
+    notify: async () => undefined,
     ...options.deps,
   }
   const result = await completeRun(input, deps)

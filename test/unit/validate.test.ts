@@ -16,7 +16,7 @@ function problemsOf(input: unknown): string[] {
   throw new Error('expected validateOptions to throw a ConfigError')
 }
 
-const ALLOWED = 'baselineMode, store, allowOutsideRoot, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab, confirm'
+const ALLOWED = 'baselineMode, store, allowOutsideRoot, failOn, thresholds, tests, metrics, confidence, minSamples, baselineWindow, rawSamples, measure, reports, github, ab, confirm, notify'
 
 describe('defaults', () => {
   test('every default', () => {
@@ -47,6 +47,7 @@ describe('defaults', () => {
         setup: undefined,
       },
       confirm: { runs: 4, budget: 60 },
+      notify: false,
     })
     expect(DEFAULTS.measure).toEqual(DEFAULT_MEASURE)
   })

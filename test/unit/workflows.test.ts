@@ -40,22 +40,33 @@ describe('example GitHub Actions workflows', () => {
     }
   })
 
-  test('main records a baseline and saves the history under a fresh cache key', () => {
+  test('main pulls the history from the data branch, records a baseline, then pushes it, with write access for that alone', () => {
     const w = load('perf-main.yml')
     expect(w.on).toHaveProperty('push')
-    const all = steps(w)
-    expect(all.some((s) => s.run?.includes('--baseline-mode=establish'))).toBe(true)
-    const save = all.find((s) => s.uses?.startsWith('actions/cache/save'))
-    expect(save?.with?.path).toBe('.perf')
+    expect(w.permissions).toEqual({ contents: 'write' })
+    const runs = steps(w).map((s) => s.run ?? '')
+    const pull = runs.findIndex((r) => r.includes('perf-regression sync pull'))
+    const establish = runs.findIndex((r) => r.includes('--baseline-mode=establish'))
+    const push = runs.findIndex((r) => r.includes('perf-regression sync push'))
+    expect(pull).toBeGreaterThanOrEqual(0)
+    expect(establish).toBeGreaterThan(pull)
+    expect(push).toBeGreaterThan(establish)
+    expect(steps(w)[push]!.if).toContain('!cancelled()')
+    expect(steps(w).some((s) => s.uses?.startsWith('actions/cache'))).toBe(false)
   })
 
-  test('pull requests only restore the history, with a read-only token, and hand the report on', () => {
+  test('pull requests and the nightly check only pull the history, with a read-only token; the pull request hands the report on', () => {
     const w = load('perf-pr.yml')
     expect(w.permissions).toEqual({ contents: 'read' })
-    const all = steps(w)
-    expect(all.some((s) => s.uses?.startsWith('actions/cache/save'))).toBe(false)
-    expect(all.some((s) => s.uses?.startsWith('actions/cache/restore'))).toBe(true)
-    expect(all.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true)
+    for (const file of ['perf-pr.yml', 'perf-nightly.yml']) {
+      const runs = steps(load(file)).map((s) => s.run ?? '')
+      const pull = runs.findIndex((r) => r.includes('perf-regression sync pull'))
+      expect(pull, file).toBeGreaterThanOrEqual(0)
+      expect(runs.findIndex((r) => r.includes('npx vitest run')), file).toBeGreaterThan(pull)
+      expect(runs.some((r) => r.includes('sync push')), file).toBe(false)
+    }
+    expect(load('perf-nightly.yml').permissions?.contents).toBe('read')
+    expect(steps(w).some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true)
   })
 
   test('the comment workflow runs after the check, in the base repository, without running pull-request code', () => {
