@@ -2,7 +2,7 @@ import { formatNs } from '../util/format.js'
 import type { HistoryPoint, ReportModel, ReportVerdict } from './model.js'
 import type { ReportLinks } from './next-steps.js'
 
-/** Raw samples of this many of the latest baseline runs are pooled for the distribution chart. */
+/** Raw samples of this many of the latest baseline runs are pooled for the distribution chart (the history keeps theirs: core/history.ts). */
 export const RAW_BASELINE_RUNS = 10
 
 /** A run the charts show: one row of the shared runs table. */

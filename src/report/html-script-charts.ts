@@ -34,9 +34,9 @@ export const SCRIPT_CHARTS = `
     // One run: uPlot widens a time scale by 86400 / ms, which is years for timestamps in seconds.
     var xs = u.data && u.data[0];
     if (xs && xs.length && xs[0] === xs[xs.length - 1]) min = max = xs[0];
-    var unit = state.xmode === 'time' ? 3600 : 1;
-    if (max - min < unit) return [min - unit, max + unit];
-    var pad = (max - min) * 0.03;
+    var time = state.xmode === 'time';
+    if (!(max > min)) return time ? [min - 3600, max + 3600] : [min - 1, max + 1];
+    var pad = Math.max((max - min) * 0.04, time ? 5 : 0.4);
     return [min - pad, max + pad];
   }
   function axis(th, fmt, size) {
@@ -44,7 +44,7 @@ export const SCRIPT_CHARTS = `
       font: '11px system-ui, sans-serif', values: fmt ? function (u, splits) { return splits.map(fmt); } : undefined };
   }
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  /** Time ticks in UTC: hours and minutes under a day apart (with the date below where it changes), else dates. */
+  /** Time ticks in UTC: hours and minutes (and seconds, under a minute apart) with the date below where it changes; dates a day or more apart. */
   function timeValues(u, splits, ax, space, incr) {
     var prev = null;
     return splits.map(function (s) {
@@ -52,7 +52,8 @@ export const SCRIPT_CHARTS = `
       var day = MONTHS[d.getUTCMonth()] + ' ' + d.getUTCDate();
       var year = String(d.getUTCFullYear());
       var text;
-      if (incr < 86400) text = pad2(d.getUTCHours()) + ':' + pad2(d.getUTCMinutes()) + (day !== prev ? '\\n' + day : '');
+      var hm = pad2(d.getUTCHours()) + ':' + pad2(d.getUTCMinutes()) + (incr < 60 ? ':' + pad2(d.getUTCSeconds()) : '');
+      if (incr < 86400) text = hm + (day !== prev ? '\\n' + day : '');
       else text = day + (prev === null || year !== prev.slice(-4) ? '\\n' + year : '');
       prev = incr < 86400 ? day : day + ' ' + year;
       return text;

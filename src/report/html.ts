@@ -195,10 +195,10 @@ function card(v: ReportVerdict, i: number, data: DashboardTest, ab: boolean): st
     ? figure(
         'dist',
         ab
-          ? 'Iterations of this run (head) against the base commit: share of iterations by wall time'
+          ? "This run's iterations (head) against the base commit's, as shares by wall time"
           : data.raw.base.length === 0
-            ? 'Iterations of this run (no baseline run yet): share of iterations by wall time'
-            : `Iterations of this run against ${data.raw.baseLabel}: share of iterations by wall time`,
+            ? "This run's iterations (no baseline run yet), as shares by wall time"
+            : `This run's iterations against ${data.raw.baseLabel}, as shares by wall time`,
       )
     : ''
   const abChart = data.ab ? figure('ab', `A/B: head/base ratio of each of ${data.ab.per.length} process${data.ab.per.length === 1 ? '' : 'es'}, with the ${formatInterval([data.ab.lo, data.ab.hi])} interval`) : ''

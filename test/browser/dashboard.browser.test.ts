@@ -398,7 +398,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await chartsReady(p)
     expect(await p.locator('.plot[data-chart="ab"] canvas').count()).toBe(2)
     expect(await p.locator('.plot[data-chart="dist"] canvas').count()).toBe(2)
-    expect(await p.locator('.f-dist figcaption').first().textContent()).toContain('against the base commit')
+    expect(await p.locator('.f-dist figcaption').first().textContent()).toContain("against the base commit's")
     const box = await overBox(p, 'parse > big', 'ab')
     await p.mouse.move(box.x + 2, box.y + box.height / 2)
     await p.waitForSelector('#tip:not([hidden])')

@@ -200,8 +200,8 @@ describe('renderHtml: header, summary and cards', () => {
       expect(card).toContain('<p class="sel" hidden></p>')
     }
     expect(html).toContain('<figcaption>Wall time per iteration, 11 runs · band: baseline ')
-    expect(html).toContain('Iterations of this run against the last 10 baseline runs: share of iterations by wall time')
-    expect(html).toContain('Iterations of this run (no baseline run yet): share of iterations by wall time')
+    expect(html).toContain("This run&#39;s iterations against the last 10 baseline runs, as shares by wall time")
+    expect(html).toContain("This run&#39;s iterations (no baseline run yet), as shares by wall time")
   })
 
   test('the chart controls: x axis, range, log scale and reset', () => {
