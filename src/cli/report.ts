@@ -2,9 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DEFAULTS } from '../config/options.js'
 import { ConfigError } from '../config/validate.js'
+import { loadChartLibrary, readReportLinks } from '../core/report-context.js'
 import { renderHtml } from '../report/html.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
+import type { ReportLinks } from '../report/next-steps.js'
 import { buildReportModel, type ReportModel } from '../report/model.js'
 import { renderTerminal } from '../report/terminal.js'
 import { StoreError } from '../store/store.js'
@@ -34,16 +36,16 @@ Exit codes: 0 rendered, 2 usage or data error.
 const FORMATS = ['terminal', 'md', 'json', 'html'] as const
 type Format = (typeof FORMATS)[number]
 
-function render(format: Format, model: ReportModel, color: boolean): string {
+function render(format: Format, model: ReportModel, color: boolean, links: ReportLinks): string {
   switch (format) {
     case 'terminal':
       return renderTerminal(model, { color })
     case 'md':
-      return renderMarkdown(model)
+      return renderMarkdown(model, { links })
     case 'json':
       return renderJson(model)
     case 'html':
-      return renderHtml(model)
+      return renderHtml(model, { chartLibrary: loadChartLibrary(), links })
   }
 }
 
@@ -70,7 +72,8 @@ export async function report(args: string[], ctx: CommandContext): Promise<numbe
   if (!outcome) return noSuchRun(storePath, values.run, ctx.stderr)
   const model = buildReportModel(outcome)
   const out = values.out ?? (values.html ? path.join(path.dirname(storePath), 'dashboard.html') : undefined)
-  const text = render(format, model, out === undefined && colors(ctx.stdout, ctx.env).isColorSupported)
+  const links = format === 'md' || format === 'html' ? readReportLinks(ctx.env, ctx.cwd) : {}
+  const text = render(format, model, out === undefined && colors(ctx.stdout, ctx.env).isColorSupported, links)
   if (out === undefined) {
     // Markdown escapes every name already (no line starts with one, no `#` or `[` unescaped).
     const shown = format === 'json' ? jsonForTerminal(text) : format === 'html' ? htmlForTerminal(text) : text

@@ -11,6 +11,9 @@ export interface HistoryLimits {
 
 type RunMeta = Omit<RunRecord, 'results'>
 
+/** Baseline results per test that keep their raw samples, newest first: the dashboard plots them. */
+export const RAW_KEPT = 10
+
 /** A result without its raw samples: what judging and charts need. */
 function slim(r: TestResult): TestResult {
   return { ...r, sample: { ...r.sample, raw_wall_ns: [] } }
@@ -19,7 +22,8 @@ function slim(r: TestResult): TestResult {
 /**
  * Collects, while the store is streamed, the history of a given set of tests
  * with bounded memory: per test, the newest `limits.baseline` baseline results
- * and `limits.other` other results, without raw samples.
+ * and `limits.other` other results, without raw samples except those of the
+ * newest `RAW_KEPT` baseline results.
  */
 export class HistoryCollector {
   private readonly meta = new Map<string, RunMeta>()
@@ -42,7 +46,9 @@ export class HistoryCollector {
       if (!this.keys.has(key)) continue
       const slot = this.kept.get(key) ?? { baseline: [], other: [] }
       const list = run.mode === 'baseline' ? slot.baseline : slot.other
-      list.push({ id: run.id, r: slim(r) })
+      list.push({ id: run.id, r: run.mode === 'baseline' ? r : slim(r) })
+      const older = list[list.length - 1 - RAW_KEPT]
+      if (run.mode === 'baseline' && older) older.r = slim(older.r)
       const limit = run.mode === 'baseline' ? this.limits.baseline : this.limits.other
       if (list.length > limit * 2) list.splice(0, list.length - limit)
       this.kept.set(key, slot)

@@ -6,6 +6,7 @@ import { renderHtml } from '../report/html.js'
 import { renderJson } from '../report/json.js'
 import { renderIssueFile, renderMarkdown, renderRegressionIssue } from '../report/markdown.js'
 import type { ReportModel } from '../report/model.js'
+import { loadChartLibrary, readReportLinks } from './report-context.js'
 import { describeSweep, sweepStaleTemps, writeFileAtomic } from '../util/atomic.js'
 import type { TextOutput } from '../util/output.js'
 
@@ -46,8 +47,11 @@ export async function writeOutputs(
 ): Promise<OutputResult> {
   const result: OutputResult = { written: [], annotations: [], problems: [] }
   const github = config.github === true || (config.github === 'auto' && env.GITHUB_ACTIONS === 'true')
+  const { reports } = config
+  // Links to the commit and the CI run: read here, handed to the renderers as data.
+  const links = reports.markdown || reports.html || reports.issue || github ? readReportLinks(env, root, reports.html || undefined) : {}
   // Rendered once, and only when something uses it.
-  const markdown = config.reports.markdown || github ? renderMarkdown(model) : ''
+  const markdown = reports.markdown || github ? renderMarkdown(model, { links }) : ''
   const attempt = async (what: string, file: string, action: () => Promise<void>) => {
     try {
       await action()
@@ -56,7 +60,6 @@ export async function writeOutputs(
       result.problems.push(`cannot write the ${what} ${file}: ${(error as Error).message}`)
     }
   }
-  const { reports } = config
   if (reports.markdown) {
     const file = path.resolve(root, reports.markdown)
     await attempt('Markdown report', file, () => writeAtomic(file, markdown, result.problems, stderr))
@@ -67,11 +70,11 @@ export async function writeOutputs(
   }
   if (reports.html) {
     const file = path.resolve(root, reports.html)
-    await attempt('HTML dashboard', file, () => writeAtomic(file, renderHtml(model), result.problems, stderr))
+    await attempt('HTML dashboard', file, () => writeAtomic(file, renderHtml(model, { links, chartLibrary: loadChartLibrary() }), result.problems, stderr))
   }
   if (reports.issue) {
     const file = path.resolve(root, reports.issue)
-    const issue = renderRegressionIssue(model)
+    const issue = renderRegressionIssue(model, links)
     if (issue) await attempt('regression issue', file, () => writeAtomic(file, renderIssueFile(issue), result.problems, stderr))
     else {
       // A file left from an earlier run must not open an issue for this one.

@@ -1,12 +1,24 @@
-import { formatBytes, formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
-import { band, chartSvg, escapeHtml, legendSvg, type Metric } from './html-chart.js'
+import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
+import { dashboardData, type DashboardTest } from './html-data.js'
+import { escapeHtml } from './html-escape.js'
 import { DASHBOARD_SCRIPT } from './html-script.js'
 import { DASHBOARD_STYLE } from './html-style.js'
-import { worstFirst, type HistoryPoint, type ReportModel, type ReportVerdict } from './model.js'
+import { worstFirst, type ReportModel, type ReportVerdict } from './model.js'
+import { commitUrl, type ReportLinks } from './next-steps.js'
+
+/** The chart library's script and stylesheet (uPlot's), inlined into the page. */
+export interface ChartLibrary {
+  script: string
+  style: string
+}
 
 export interface HtmlOptions {
   /** Page title and heading. @default 'perf-regression dashboard' */
   title?: string
+  /** uPlot, read by the caller; without it the page has no charts and says so. */
+  chartLibrary?: ChartLibrary
+  /** Where commits can be linked. */
+  links?: ReportLinks
 }
 
 /** The page's Content Security Policy: nothing is loaded from anywhere, only the inline style and script run. */
@@ -30,18 +42,13 @@ function showTime(iso: string): string {
   return m ? `${m[1]} ${m[2]} UTC` : iso
 }
 
-function verdictText(v: ReportVerdict): string {
-  switch (v.kind) {
-    case 'regression':
-    case 'improvement':
-      return `${v.kind} (${v.severity})`
-    case 'insufficient-data':
-      return `insufficient data (${v.baseline_runs}/${v.required})`
-    case 'new':
-      return 'new (no baseline)'
-    default:
-      return v.kind
-  }
+/**
+ * Library text for a `<style>` or `<script>` element: a closing tag or a comment opener
+ * inside it (uPlot has none) is broken with a backslash, which CSS and JavaScript read
+ * the same way inside strings and regular expressions, where such text can only be.
+ */
+function inertIn(element: 'style' | 'script', text: string): string {
+  return text.replace(new RegExp(`</(${element})`, 'gi'), '<\\/$1').replace(/<!--/g, '<\\!--')
 }
 
 /** CSS classes of a verdict: `v-<kind>` and, for regressions and improvements, `s-<severity>`. */
@@ -77,14 +84,14 @@ const VERDICT_OPTIONS: [string, string][] = [
   ['new', 'New'],
 ]
 
-const METRICS: Metric[] = [
-  { label: 'CPU', pick: (p) => p.cpu_ns, format: formatNs },
-  { label: 'Heap', pick: (p) => p.heap_used_bytes, format: formatBytes },
-  { label: 'RSS', pick: (p) => p.rss_bytes, format: formatBytes },
-]
-const WALL: Metric = { label: 'Wall time', pick: (p) => p.wall_ns, format: formatNs }
+/** A commit as a link to its page when the repository is known, else as text. */
+function commitHtml(commit: string, links: ReportLinks, length: number): string {
+  const url = commitUrl(links, commit)
+  const text = escapeHtml(commit.slice(0, length))
+  return url ? `<a class="commit" href="${escapeHtml(url)}" rel="noreferrer">${text}</a>` : text
+}
 
-function header(model: ReportModel, title: string): string {
+function header(model: ReportModel, title: string, links: ReportLinks): string {
   const { run } = model
   const env = run.env
   const establishing = run.mode === 'establish'
@@ -94,25 +101,28 @@ function header(model: ReportModel, title: string): string {
       ? `<span class="status fail">failed: ${model.failing.length} regression${model.failing.length === 1 ? '' : 's'} at or above ${escapeHtml(model.fail_on)}</span>`
       : '<span class="status pass">passed</span>'
   const environment = `${env.cpu_model} ×${env.cpu_count} · ${env.os}/${env.arch} · Node ${env.node_version}${env.ci ? ` · CI: ${env.ci}` : ''}`
+  // The third item of each entry is HTML: escaped text, or links made from checked addresses.
   const meta: [string, string, string][] = [
-    ['run', 'Run', run.id],
-    ['time', 'Time', showTime(run.time)],
-    ['commit', 'Commit', run.git.commit ? run.git.commit.slice(0, 12) : '—'],
-    ['branch', 'Branch', run.git.branch ?? '—'],
+    ['run', 'Run', escapeHtml(run.id)],
+    ['time', 'Time', escapeHtml(showTime(run.time))],
+    ['commit', 'Commit', run.git.commit ? commitHtml(run.git.commit, links, 12) : '—'],
+    ['branch', 'Branch', escapeHtml(run.git.branch ?? '—')],
     [
       'mode',
       'Mode',
-      establishing
-        ? 'establish (recording a baseline)'
-        : model.ab
-          ? `A/B against base ${model.ab.base_commit.slice(0, 12)} (${model.ab.base_ref}), ${model.ab.design === 'paired' ? 'paired rounds in one process' : 'interleaved fresh processes'} (fails on ${model.fail_on})`
-          : `compare (fails on ${model.fail_on})`,
+      escapeHtml(
+        establishing
+          ? 'establish (recording a baseline)'
+          : model.ab
+            ? `A/B against base ${model.ab.base_commit.slice(0, 12)} (${model.ab.base_ref}), ${model.ab.design === 'paired' ? 'paired rounds in one process' : 'interleaved fresh processes'} (fails on ${model.fail_on})`
+            : `compare (fails on ${model.fail_on})`,
+      ),
     ],
-    ['env', 'Environment', environment],
+    ['env', 'Environment', escapeHtml(environment)],
   ]
-  if (model.baseline_commits.length > 0 && !model.ab) meta.push(['baseline-commits', 'Baseline commits', model.baseline_commits.map((c) => c.slice(0, 8)).join(', ')])
-  meta.push(['store', 'Store', model.store])
-  const dl = meta.map(([key, dt, dd]) => `<div data-meta="${key}"><dt>${dt}</dt><dd>${escapeHtml(dd)}</dd></div>`).join('')
+  if (model.baseline_commits.length > 0 && !model.ab) meta.push(['baseline-commits', 'Baseline commits', model.baseline_commits.map((c) => commitHtml(c, links, 8)).join(', ')])
+  meta.push(['store', 'Store', escapeHtml(model.store)])
+  const dl = meta.map(([key, dt, dd]) => `<div data-meta="${key}"><dt>${dt}</dt><dd>${dd}</dd></div>`).join('')
   const warnings = model.warnings.length
     ? `<ul class="warnings">${model.warnings.map((w) => `<li>${escapeHtml(`${w.file}:${w.line}: ${w.message}`)}</li>`).join('')}</ul>`
     : ''
@@ -139,6 +149,10 @@ function controls(files: readonly string[]): string {
     `<label>Verdict <select id="f-verdict">${verdictOptions}</select></label>` +
     '<label>Sort <select id="sort"><option value="file">By file</option><option value="worst">Worst first</option>' +
     '<option value="ratio">Ratio (highest first)</option><option value="name">Name</option></select></label>' +
+    '<span class="chart-controls"><label>X axis <select id="x-axis"><option value="time">Time</option><option value="run">Runs (commits)</option></select></label>' +
+    '<label>Range <select id="range"><option value="all">All runs</option><option value="runs:50">Last 50 runs</option><option value="runs:20">Last 20 runs</option>' +
+    '<option value="runs:10">Last 10 runs</option><option value="days:30">Last 30 days</option><option value="days:7">Last 7 days</option></select></label>' +
+    '<label><input id="log" type="checkbox"> Log scale</label><button type="button" id="reset-zoom">Reset zoom</button></span>' +
     '<span id="shown"></span></nav>'
   )
 }
@@ -161,24 +175,43 @@ function numbers(v: ReportVerdict): string {
   return `<div class="nums"><span class="ratio">—</span><span class="ival">no baseline yet</span></div><div class="vals">current ${formatNs(v.current)}</div>`
 }
 
-function card(v: ReportVerdict, i: number, points: readonly HistoryPoint[]): string {
+const CHARTS: { id: string; label: string }[] = [
+  { id: 'cpu', label: 'CPU time per iteration' },
+  { id: 'heap', label: 'Heap in use' },
+  { id: 'rss', label: 'Resident set size' },
+]
+
+function figure(id: string, caption: string, extra = ''): string {
+  return `<figure class="plot-fig f-${id}"${extra}><figcaption>${escapeHtml(caption)}</figcaption><div class="plot" data-chart="${id}"></div></figure>`
+}
+
+function card(v: ReportVerdict, i: number, data: DashboardTest, ab: boolean): string {
   const t = v.test
   const tags = [t.bench !== undefined ? `<span class="tag" data-tag="bench">${escapeHtml(t.bench)}</span>` : '', t.project ? `<span class="tag" data-tag="project">${escapeHtml(t.project)}</span>` : ''].join('')
-  const b = band(v)
-  const wall = chartSvg(points, WALL, { width: 320, height: 120, axes: true, band: b })
-  const minis = METRICS.filter((m) => points.some((p) => m.pick(p) !== undefined)).map((m) => {
-    const last = [...points].reverse().map(m.pick).find((x) => x !== undefined)
-    const caption = `${m.label} ${last === undefined ? '' : m.format(last)}`
-    return `<figure class="mini" data-metric="${m.label.toLowerCase()}"><figcaption>${escapeHtml(caption)}</figcaption>${chartSvg(points, m, { width: 110, height: 40, axes: false })}</figure>`
-  })
-  const caption = `Wall time per iteration over ${points.length} run${points.length === 1 ? '' : 's'}${b ? `; band: ${b.label}` : ''}`
+  const runs = data.r.length
+  const wallCaption = `Wall time per iteration, ${runs} run${runs === 1 ? '' : 's'}${data.band ? ` · band: ${data.band.label}` : ''}`
+  const metrics = CHARTS.filter((c) => data[c.id as 'cpu' | 'heap' | 'rss'] !== null).map((c) => figure(c.id, c.label))
+  const dist = data.raw
+    ? figure(
+        'dist',
+        ab
+          ? "This run's iterations (head) against the base commit's, as shares by wall time"
+          : data.raw.base.length === 0
+            ? "This run's iterations (no baseline run yet), as shares by wall time"
+            : `This run's iterations against ${data.raw.baseLabel}, as shares by wall time`,
+      )
+    : ''
+  const abChart = data.ab ? figure('ab', `A/B: head/base ratio of each of ${data.ab.per.length} process${data.ab.per.length === 1 ? '' : 'es'}, with the ${formatInterval([data.ab.lo, data.ab.hi])} interval`) : ''
   return (
     `<article class="card ${verdictClasses(v)}" data-i="${i}" data-kind="${v.kind}">` +
-    `<div class="card-top"><span class="file mono" title="${escapeHtml(t.file)}">${escapeHtml(t.file)}</span><span class="badge ${verdictClasses(v)}">${escapeHtml(verdictText(v))}</span></div>` +
+    `<div class="card-top"><span class="file mono" title="${escapeHtml(t.file)}">${escapeHtml(t.file)}</span><span class="badge ${verdictClasses(v)}">${escapeHtml(data.verdict)}</span></div>` +
     `<h3 class="name" title="${escapeHtml(t.name)}">${escapeHtml(t.name)}</h3>${tags}` +
     numbers(v) +
-    `<figure class="wall"><figcaption>${escapeHtml(caption)}</figcaption>${wall}</figure>` +
-    (minis.length ? `<div class="minis">${minis.join('')}</div>` : '') +
+    figure('wall', wallCaption) +
+    (metrics.length ? `<div class="minis">${metrics.join('')}</div>` : '') +
+    abChart +
+    dist +
+    '<p class="sel" hidden></p>' +
     `<p class="reason">${escapeHtml(v.reason)}</p>` +
     (v.findings ?? []).map((f) => `<p class="reason finding f-${f.direction}">${escapeHtml(f.reason)}</p>`).join('') +
     '</article>'
@@ -186,10 +219,11 @@ function card(v: ReportVerdict, i: number, points: readonly HistoryPoint[]): str
 }
 
 /**
- * Renders the report model as one self-contained HTML page: no network access,
- * charts as inline SVG, a small inline script for search, filters and sorting.
- * Every string from the model is escaped; the script's data is JSON that cannot
- * close its element. Pure: the same model gives the same page.
+ * Renders the report model as one self-contained HTML page: no network access; the
+ * charts are drawn by uPlot (inlined from `options.chartLibrary`) and a small inline
+ * script, which also searches, filters and sorts. Every string from the model is
+ * escaped; the script's data is JSON that cannot close its element, and the script
+ * puts text on the page with textContent only. Pure: the same input gives the same page.
  */
 export function renderHtml(model: ReportModel, options: HtmlOptions = {}): string {
   const title = options.title ?? 'perf-regression dashboard'
@@ -202,29 +236,22 @@ export function renderHtml(model: ReportModel, options: HtmlOptions = {}): strin
   const worst = new Map(
     [...verdicts].sort((a, b) => worstFirst(a, b) || position.get(a)! - position.get(b)!).map((v, i) => [v, i]),
   )
-  const tests = verdicts.map((v) => ({
-    key: v.key,
-    name: v.test.name,
-    search: v.test.bench !== undefined ? `${v.test.name} ${v.test.bench}` : v.test.name,
-    file: fileIndex.get(v.test.file)!,
-    kind: v.kind,
-    severity: v.kind === 'regression' || v.kind === 'improvement' ? v.severity : null,
-    ratio: 'evidence' in v ? v.evidence.ratio : null,
-    worst: worst.get(v)!,
-    failing: v.failing,
-  }))
-  const data = { schema: 1, run: model.run.id, files, tests }
+  const links = options.links ?? {}
+  const data = dashboardData(model, verdicts, files, worst, links)
   const body: string[] = []
   verdicts.forEach((v, i) => {
     if (i === 0 || verdicts[i - 1]!.test.file !== v.test.file) {
       body.push(`<h2 class="file-head mono" data-f="${fileIndex.get(v.test.file)!}">${escapeHtml(v.test.file)}</h2>`)
     }
-    body.push(card(v, i, model.history[v.key] ?? []))
+    body.push(card(v, i, data.tests[i]!, model.ab !== undefined))
   })
+  const key = (cls: string, text: string) => `<span class="key"><span class="sw ${cls}" aria-hidden="true"></span>${text}</span>`
   const legend =
-    `<div class="legend">${legendSvg('pt pt-baseline')} baseline run ${legendSvg('pt pt-compare')} compare run ` +
-    `${legendSvg('pt flagged')} flagged (failing regression) <span>Green band: the baseline ÷/× the minor threshold — runs inside it are too close to the baseline to be judged a change.</span></div>`
-  return [
+    `<div class="legend">${key('sw-baseline', 'baseline run')}${key('sw-compare', 'compare run')}${key('sw-current', 'this run')}` +
+    `${key('sw-ring', 'ring: a finding of this run on that metric (red: fails the run)')}${key('sw-band', 'baseline ÷/× the minor threshold (no change inside it)')}` +
+    '<span class="key">Drag across a chart to zoom, double-click to reset; click a point for its run.</span></div>'
+  const lib = options.chartLibrary
+  const lines = [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${DASHBOARD_CSP}">`,
@@ -232,19 +259,23 @@ export function renderHtml(model: ReportModel, options: HtmlOptions = {}): strin
     '<meta name="referrer" content="no-referrer">',
     '<link rel="icon" href="data:,">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${DASHBOARD_STYLE}</style></head><body>`,
-    header(model, title),
+    lib ? `<style>${inertIn('style', lib.style)}</style>` : '',
+    `<style>${DASHBOARD_STYLE}</style>`,
+    '</head><body>',
+    header(model, title, links),
     summary(verdicts),
     controls(files),
     legend,
+    lib ? '' : '<p class="warnings no-charts">This page was rendered without its chart library, so it shows no charts.</p>',
     '<main>',
     verdicts.length === 0 ? '<p class="empty">No tests in this run.</p>' : '',
     `<p id="none" class="empty" hidden>No test matches the search and filters.</p>`,
     `<div id="cards">${body.join('')}</div>`,
     '</main>',
     `<script type="application/json" id="perf-data">${jsonForScript(data)}</script>`,
+    lib ? `<script>${inertIn('script', lib.script)}</script>` : '',
     `<script>${DASHBOARD_SCRIPT}</script>`,
     '</body></html>',
-    '',
-  ].join('\n')
+  ]
+  return `${lines.filter((line) => line !== '').join('\n')}\n`
 }

@@ -2,6 +2,7 @@ import type { Finding } from '../detect/verdict.js'
 import type { Severity, TestRef } from '../types.js'
 import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { label, worstFirst, type ReportFinding, type ReportModel, type ReportVerdict } from './model.js'
+import { nextStepsMarkdown, type ReportLinks } from './next-steps.js'
 import { cut, printable, UNPRINTABLE } from './terminal.js'
 
 export interface MarkdownOptions {
@@ -9,6 +10,8 @@ export interface MarkdownOptions {
   title?: string
   /** Rows per table; the rest are counted, not listed. @default 50 */
   maxRows?: number
+  /** Where the commit and the CI run can be linked (read from the CI variables where the model is built). */
+  links?: ReportLinks
 }
 
 /** First line of every report: lets a bot find and update its own pull-request comment. */
@@ -212,7 +215,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
   if (unchanged.length > 0) out.push(...details(`➖ ${unchanged.length} unchanged`, judgedTable(unchanged, maxRows, false)))
 
   out.push('#### Environment and commits', '', ...contextLines(model), ...warningLines(model, maxRows), '')
-  return out.join('\n')
+  return withNextSteps(out, model, options.links)
 }
 
 /** A GitHub issue for critical regressions. */
@@ -223,8 +226,17 @@ export interface RegressionIssue {
   body: string
 }
 
-/** The issue to open for critical regressions, or undefined when there is none. Pure. */
-export function renderRegressionIssue(model: ReportModel): RegressionIssue | undefined {
+/** The lines of a report, then its next steps when something regressed, as one text. */
+function withNextSteps(lines: string[], model: ReportModel, links: ReportLinks | undefined): string {
+  const steps = nextStepsMarkdown(model, links)
+  return [...lines, ...steps].join('\n')
+}
+
+/**
+ * The issue to open for critical regressions, or undefined when there is none. Pure.
+ * Each regression is one line with its reason, which gives every number once.
+ */
+export function renderRegressionIssue(model: ReportModel, links?: ReportLinks): RegressionIssue | undefined {
   const critical = of(model, 'regression').filter((v) => v.severity === 'critical').sort(worstFirst)
   const findings = model.verdicts.flatMap((v) =>
     (v.findings ?? []).filter((f) => f.direction === 'worse' && f.gates && f.severity === 'critical').map((f) => ({ v, f })),
@@ -240,22 +252,17 @@ export function renderRegressionIssue(model: ReportModel): RegressionIssue | und
         ? `Critical performance regression: ${plain(testLabel(first.test))} ${formatRatio(first.evidence.ratio)} slower`
         : `${critical.length} critical performance regressions`
   const others = of(model, 'regression').length - critical.length
+  const listed = (items: readonly string[]) => [...items.slice(0, DEFAULT_MAX_ROWS), ...(items.length > DEFAULT_MAX_ROWS ? [`- … and ${items.length - DEFAULT_MAX_ROWS} more`] : [])]
   const body = [
     ...(critical.length > 0
       ? [
           `perf-regression found ${plural(critical.length, 'critical performance regression')} at commit ${sha(model.run.git.commit)}` +
-            ' (slower than the baseline by at least its critical band).',
+            ' (slower than the baseline by at least its critical band):',
           '',
-          ...judgedTable(critical, DEFAULT_MAX_ROWS, true),
-          '',
-          '#### Why',
-          '',
-          ...critical.slice(0, DEFAULT_MAX_ROWS).map((v) => `- ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(v.reason)}`),
+          ...listed(critical.map((v) => `- ${SEVERITY_ICON[v.severity]} ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(v.reason)}`)),
         ]
       : [`perf-regression found ${plural(findings.length, 'critical performance finding')} at commit ${sha(model.run.git.commit)}.`]),
-    ...(findings.length > 0
-      ? ['', '#### Critical findings', '', ...findings.slice(0, DEFAULT_MAX_ROWS).map(({ v, f }) => `- ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(f.reason)}`)]
-      : []),
+    ...(findings.length > 0 ? ['', '#### Critical findings', '', ...listed(findings.map(({ v, f }) => `- ${escapeMarkdownCell(testLabel(v.test))}: ${escapeMarkdownCell(f.reason)}`))] : []),
     ...(others > 0 ? ['', `${plural(others, 'other regression')} below the critical band ${others === 1 ? 'is' : 'are'} in the run's report.`] : []),
     '',
     '#### Environment and commits',
@@ -263,7 +270,7 @@ export function renderRegressionIssue(model: ReportModel): RegressionIssue | und
     ...contextLines(model),
     '',
   ]
-  return { title, body: body.join('\n') }
+  return { title, body: withNextSteps(body, model, links) }
 }
 
 /**

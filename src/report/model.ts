@@ -1,6 +1,6 @@
 import { testKey } from '../detect/identity.js'
 import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
-import type { BaselineMode, EnvInfo, GitInfo, RunRecord, Severity, TestRef } from '../types.js'
+import type { BaselineMode, EnvInfo, GitInfo, RunnerInfo, RunRecord, Severity, TestRef } from '../types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -11,11 +11,14 @@ export interface HistoryPoint {
   time: string
   mode: 'baseline' | 'compare'
   commit?: string
+  branch?: string
   /** Median wall time per iteration, ns. */
   wall_ns: number
   cpu_ns?: number
   heap_used_bytes?: number
   rss_bytes?: number
+  /** The run's stored raw wall times per iteration (a bounded, evenly spaced subset), ns. */
+  raw_wall_ns?: number[]
   /** The verdict of this point when it is the current run and a regression. */
   flagged?: boolean
 }
@@ -68,7 +71,7 @@ export interface ReportInput {
 /** Everything a renderer needs about one run. Built once; every renderer is a pure function of it. */
 export interface ReportModel {
   schema: typeof REPORT_SCHEMA_VERSION
-  run: { id: string; time: string; mode: BaselineMode; git: GitInfo; env: EnvInfo }
+  run: { id: string; time: string; mode: BaselineMode; git: GitInfo; env: EnvInfo; runner?: RunnerInfo['name'] }
   fail_on: Severity | 'never'
   /** Whether the run fails (regressions, or gating findings, at or above fail_on). */
   failed: boolean
@@ -87,7 +90,13 @@ export interface ReportModel {
   /** Baseline runs a test needs before it is judged. */
   min_samples: number
   /** A/B runs: the base commit the head was measured against. */
-  ab?: { base_commit: string; base_ref: string; design: 'paired' | 'processes' }
+  ab?: {
+    base_commit: string
+    base_ref: string
+    design: 'paired' | 'processes'
+    /** The base's raw wall times per iteration of each test (key = testKey), ns. */
+    base_raw_wall_ns?: Record<string, number[]>
+  }
 }
 
 /** Test identity shown to people: `file > name [bench]`. */
@@ -114,6 +123,13 @@ function flagged(v: TestVerdict, failing: boolean, failOn: Severity | 'never'): 
   return { ...v, failing, failures: failing ? failureReasons(v, failOn) : [], ...(findings ? { findings } : {}) } as ReportVerdict
 }
 
+/** The raw wall times of each test of an A/B run's base, by test key. */
+function baseRaw(results: NonNullable<RunRecord['ab']>['base_results']): Record<string, number[]> {
+  const out: Record<string, number[]> = {}
+  for (const r of results) if (r.sample.raw_wall_ns.length > 0) out[testKey(r.test)] = r.sample.raw_wall_ns
+  return out
+}
+
 /**
  * Builds the report model from a finished run and the history it was judged
  * against (any runs; only those with the same test and environment are kept). Pure.
@@ -133,6 +149,8 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
       if (current.get(key) !== r.env_key) continue
       const p: HistoryPoint = { run_id: run.id, time: run.time, mode: run.mode, wall_ns: r.sample.wall_ns.median }
       if (run.git.commit) p.commit = run.git.commit
+      if (run.git.branch) p.branch = run.git.branch
+      if (r.sample.raw_wall_ns.length > 0) p.raw_wall_ns = r.sample.raw_wall_ns
       if (r.sample.cpu_ns !== undefined) p.cpu_ns = r.sample.cpu_ns
       if (r.sample.heap_used_bytes !== undefined) p.heap_used_bytes = r.sample.heap_used_bytes
       if (r.sample.rss_bytes !== undefined) p.rss_bytes = r.sample.rss_bytes
@@ -148,7 +166,14 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
   const failing = [...outcome.failing].sort(worstFirst).map((v) => v.key)
   return {
     schema: REPORT_SCHEMA_VERSION,
-    run: { id: record.id, time: record.time, mode: outcome.config.baselineMode, git: record.git, env: record.env },
+    run: {
+      id: record.id,
+      time: record.time,
+      mode: outcome.config.baselineMode,
+      git: record.git,
+      env: record.env,
+      ...(record.results[0] ? { runner: record.results[0].runner.name } : {}),
+    },
     fail_on: outcome.config.failOn,
     failed: failing.length > 0,
     failing,
@@ -159,6 +184,6 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
     store: outcome.storePath,
     recorded: outcome.recorded,
     min_samples: outcome.config.minSamples,
-    ...(record.ab ? { ab: { base_commit: record.ab.base_commit, base_ref: record.ab.base_ref, design: record.ab.design } } : {}),
+    ...(record.ab ? { ab: { base_commit: record.ab.base_commit, base_ref: record.ab.base_ref, design: record.ab.design, base_raw_wall_ns: baseRaw(record.ab.base_results) } } : {}),
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Opens the HTML dashboard in a real Chromium (Debian's, driven by playwright-core):
  * the hostile test names must not run any script, the page must load nothing,
- * and search, filters, sorting and charts must work. Writes the page and a
- * full-page screenshot to test/browser/.out/.
+ * and search, filters, sorting and the uPlot charts (zoom, range, tooltips, log
+ * scale, dark mode) must work. Writes the pages and full-page screenshots, light
+ * and dark at 1400 and 420 px, to test/browser/.out/.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -10,8 +11,10 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { loadChartLibrary } from '../../src/core/report-context.js'
 import { renderHtml } from '../../src/report/html.js'
-import { EXPECTED, fixtureModel, HOSTILE, SPECS } from '../unit/dashboard-fixtures.js'
+import { formatNs } from '../../src/util/format.js'
+import { abFixtureModel, EXPECTED, fixtureModel, HOSTILE, SPECS } from '../unit/dashboard-fixtures.js'
 
 // Browser globals used inside page.evaluate(); this file is type-checked without the DOM library.
 interface Canvas {
@@ -21,11 +24,11 @@ interface Canvas {
 }
 declare const document: { createElement(tag: 'canvas'): Canvas }
 declare const Image: new () => { src: string; naturalWidth: number; naturalHeight: number; decode(): Promise<void> }
-declare function getComputedStyle(element: unknown): { fill: string }
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '.out')
 const HTML_PATH = path.join(OUT, 'dashboard.html')
-const PNG_PATH = path.join(OUT, 'dashboard.png')
+const AB_PATH = path.join(OUT, 'dashboard-ab.html')
+const REPO = 'https://github.com/acme/widgets'
 // Where scripts/ensure-chromium.mjs (run before npm test) looks: CHROMIUM_PATH, then PATH.
 const onPath = (name: string) => (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name)).find((file) => existsSync(file))
 const CHROMIUM = process.env.CHROMIUM_PATH || onPath('chromium') || onPath('chromium-browser') || '/usr/bin/chromium'
@@ -44,23 +47,33 @@ beforeAll(async () => {
     throw new Error(`Chromium not found at ${CHROMIUM}. Run \`node scripts/ensure-chromium.mjs\`, which installs it with apt-get (or set CHROMIUM_PATH to a Chromium binary).`)
   }
   await mkdir(OUT, { recursive: true })
-  await writeFile(HTML_PATH, renderHtml(model, { title: 'perf-regression dashboard (browser test)' }))
+  const chartLibrary = loadChartLibrary()
+  await writeFile(HTML_PATH, renderHtml(model, { title: 'perf-regression dashboard (browser test)', chartLibrary, links: { repository: REPO } }))
+  await writeFile(AB_PATH, renderHtml(abFixtureModel(), { chartLibrary }))
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 })
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 })
   page = await context.newPage()
-  page.on('console', (m) => {
+  watch(page)
+  await page.goto(url, { waitUntil: 'load' })
+  await chartsReady(page)
+}, 120_000)
+
+/** Records console errors and warnings, page errors, dialogs and every request but the page's own. */
+function watch(p: Page): void {
+  p.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`)
   })
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('dialog', (d) => {
+  p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  p.on('dialog', (d) => {
     dialogs.push(`${d.type()}: ${d.message()}`)
     void d.dismiss()
   })
-  page.on('request', (r) => {
-    if (r.url() !== url) requests.push(r.url())
+  p.on('request', (r) => {
+    if (!r.url().startsWith('file://') || !r.url().endsWith('.html')) requests.push(r.url())
   })
-  await page.goto(url, { waitUntil: 'load' })
-}, 120_000)
+}
+
+const chartsReady = (p: Page) => p.waitForSelector('body[data-charts="ready"]', { state: 'attached', timeout: 20_000 })
 
 afterAll(async () => {
   await browser?.close()
@@ -68,6 +81,56 @@ afterAll(async () => {
 
 const visibleNames = () => page.$$eval('#cards .card:not([hidden]) h3.name', (els) => els.map((e) => e.textContent))
 const visibleCount = async () => (await visibleNames()).length
+
+/** The plotting area of a card's chart, scrolled into view, in viewport coordinates. */
+async function overBox(p: Page, name: string, kind: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const over = p.locator('.card', { has: p.locator('h3.name', { hasText: name }) }).locator(`.plot[data-chart="${kind}"] .u-over`)
+  await over.scrollIntoViewIfNeeded()
+  return (await over.boundingBox())!
+}
+
+/** The wall time of the oldest run of the critical test, as the tooltip shows it. */
+async function firstWall(): Promise<string> {
+  const v = model.verdicts.find((x) => x.test.name === HOSTILE.scriptClose)!
+  return formatNs(Number(model.history[v.key]![0]!.wall_ns.toPrecision(4)))
+}
+
+/** Decodes a PNG in a blank page (no CSP there) and counts its pixels: ink, colours, reds and blues, and the background's brightness. */
+async function pixels(png: Buffer): Promise<{ width: number; ink: number; colours: number; red: number; blue: number; background: number }> {
+  const scratch = await browser!.newPage()
+  try {
+    return await scratch.evaluate(async (b64) => {
+      const img = new Image()
+      img.src = `data:image/png;base64,${b64}`
+      await img.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = img.naturalWidth
+      canvas.height = img.naturalHeight
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(img, 0, 0)
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+      const counts = new Map<number, number>()
+      for (let i = 0; i < data.length; i += 4) {
+        const c = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!
+        counts.set(c, (counts.get(c) ?? 0) + 1)
+      }
+      const [bg] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!
+      const [br, bgG, bb] = [bg >> 16, (bg >> 8) & 255, bg & 255]
+      let ink = 0
+      let red = 0
+      let blue = 0
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!]
+        if (Math.abs(r - br) + Math.abs(g - bgG) + Math.abs(b - bb) > 60) ink++
+        if (r > 180 && g < 100 && b < 100) red++
+        if (b > 180 && r < 90 && g < 160) blue++
+      }
+      return { width: canvas.width, ink: ink / (data.length / 4), colours: counts.size, red, blue, background: (br + bgG + bb) / 3 }
+    }, png.toString('base64'))
+  } finally {
+    await scratch.close()
+  }
+}
 
 async function reset(): Promise<void> {
   await page.fill('#q', '')
@@ -80,7 +143,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
   test('the script ran; the hostile names were not injected', async () => {
     expect(await page.getAttribute('body', 'data-visible')).toBe('9')
     expect(await page.textContent('#shown')).toBe('9 of 9 tests shown')
-    expect(await page.$$eval('script', (s) => s.map((e) => e.getAttribute('type')))).toEqual(['application/json', null])
+    expect(await page.$$eval('script', (s) => s.map((e) => e.getAttribute('type')))).toEqual(['application/json', null, null])
     expect(await page.locator('img, iframe, object, embed, b').count()).toBe(0)
     expect(await page.locator('[onerror], [onload]').count()).toBe(0)
     expect(dialogs).toEqual([])
@@ -171,79 +234,177 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(grouped.slice(0, 2).sort()).toEqual([HOSTILE.long, HOSTILE.unicode])
   })
 
-  test('every card has a wall-time chart with its points; the flagged run is red', async () => {
-    const charts = await page.$$eval('#cards .card', (cards) =>
-      cards.map((card) => {
-        const svg = card.querySelector('figure.wall svg.chart')
-        const pts = [...(svg?.querySelectorAll('circle.pt') ?? [])]
-        const flagged = svg?.querySelector('circle.pt.flagged')
-        const box = svg?.getBoundingClientRect()
-        return {
-          name: card.querySelector('h3')?.textContent ?? '',
-          points: pts.length,
-          flaggedIsLast: flagged ? pts.indexOf(flagged) === pts.length - 1 : null,
-          flaggedFill: flagged ? getComputedStyle(flagged).fill : null,
-          band: svg?.querySelectorAll('rect.band').length ?? 0,
-          width: box?.width ?? 0,
-          height: box?.height ?? 0,
-        }
-      }),
+
+  test('every card has its charts: wall time, CPU/heap/RSS where recorded, and the iterations of this run', async () => {
+    const cards = await page.$$eval('#cards .card', (els) =>
+      els.map((card) => ({
+        name: card.querySelector('h3')?.textContent ?? '',
+        charts: [...card.querySelectorAll('.plot[data-chart]')].map((el) => ({
+          kind: el.getAttribute('data-chart'),
+          canvas: el.querySelectorAll('canvas').length,
+          width: el.getBoundingClientRect().width,
+          height: el.getBoundingClientRect().height,
+          ring: el.getAttribute('data-ring'),
+        })),
+      })),
     )
-    expect(charts).toHaveLength(9)
-    for (const c of charts) {
+    expect(cards).toHaveLength(9)
+    for (const c of cards) {
       const v = model.verdicts.find((x) => x.test.name === c.name)!
-      expect(c.points, c.name).toBe(model.history[v.key]!.length)
-      expect(c.width, c.name).toBeGreaterThan(200)
-      expect(c.height, c.name).toBeGreaterThan(60)
-      expect(c.band, c.name).toBe('evidence' in v ? 1 : 0)
-      if (v.kind === 'regression') {
-        expect(c.flaggedIsLast, c.name).toBe(true)
-        expect(c.flaggedFill, c.name).toBe('rgb(207, 34, 46)')
-      } else {
-        expect(c.flaggedIsLast, c.name).toBeNull()
+      const spec = SPECS.find((s) => s.test.name === c.name)!
+      expect(c.charts.map((x) => x.kind), c.name).toEqual(['wall', ...(spec.metrics ? ['cpu', 'heap', 'rss'] : []), 'dist'])
+      for (const chart of c.charts) {
+        expect(chart.canvas, `${c.name} ${chart.kind}`).toBe(1)
+        expect(chart.width, `${c.name} ${chart.kind}`).toBeGreaterThan(chart.kind === 'wall' || chart.kind === 'dist' ? 300 : 150)
+        expect(chart.height, `${c.name} ${chart.kind}`).toBeGreaterThan(90)
       }
+      // A ring only on the metric with the finding: wall time for a regression, never CPU or memory here.
+      const rings = Object.fromEntries(c.charts.filter((x) => x.ring).map((x) => [x.kind, x.ring]))
+      expect(rings, c.name).toEqual(v.kind === 'regression' ? { wall: 'fail' } : {})
     }
-    expect(await page.locator('figure.mini svg').count()).toBe(3 * SPECS.filter((s) => s.metrics).length)
   })
 
-  test('a full-page screenshot that is not blank', async () => {
+  test('the tooltip shows the value, the run, its commit, branch and time', async () => {
     await reset()
-    const png = await page.screenshot({ path: PNG_PATH, fullPage: true })
-    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR')
-    const width = png.readUInt32BE(16)
-    const height = png.readUInt32BE(20)
-    expect(width).toBe(1280)
-    expect(height).toBeGreaterThan(1200)
-    expect(png.length).toBeGreaterThan(50_000)
-    // Decode it in a blank page (no CSP there) and count the pixels that are not background.
-    const scratch = await page.context().newPage()
-    const stats = await scratch.evaluate(async (b64) => {
-      const img = new Image()
-      img.src = `data:image/png;base64,${b64}`
-      await img.decode()
-      const canvas = document.createElement('canvas')
-      canvas.width = img.naturalWidth
-      canvas.height = img.naturalHeight
-      const ctx = canvas.getContext('2d')!
-      ctx.drawImage(img, 0, 0)
-      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
-      let ink = 0
-      let red = 0
-      let blue = 0
-      for (let i = 0; i < data.length; i += 4) {
-        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!]
-        if (Math.max(r, g, b) - Math.min(r, g, b) > 24 || r < 200) ink++
-        if (r > 180 && g < 90 && b < 90) red++
-        if (b > 180 && r < 60 && g < 140) blue++
-      }
-      return { ink: ink / (data.length / 4), red, blue, width: canvas.width }
-    }, png.toString('base64'))
-    await scratch.close()
-    expect(stats.width).toBe(1280)
-    expect(stats.ink).toBeGreaterThan(0.03)
-    expect(stats.red).toBeGreaterThan(300) // the flagged points and the failing badges
-    expect(stats.blue).toBeGreaterThan(1000) // the baseline points
+    const box = await overBox(page, HOSTILE.scriptClose, 'wall')
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2)
+    await page.waitForSelector('#tip:not([hidden])')
+    const lines = await page.$$eval('#tip div', (els) => els.map((e) => e.textContent))
+    expect(lines[0]).toBe('Wall time 2.50 ms')
+    expect(lines[1]).toBe('this run: regression (critical)')
+    expect(lines[2]).toBe(`commit 01234567 · branch ${HOSTILE.branch}`)
+    expect(lines[3]).toBe('2025-06-01 12:00 UTC')
+    await page.mouse.move(box.x + 2, box.y + box.height / 2)
+    expect(await page.$$eval('#tip div', (els) => els.map((e) => e.textContent))).toEqual(['Wall time ' + (await firstWall()), 'baseline run', 'commit b9000000 · branch main', '2025-06-01 02:00 UTC'])
+    await page.mouse.move(0, 0)
+    expect(await page.isHidden('#tip')).toBe(true)
+  })
+
+  test('a click on a point shows its run, with a link to the commit', async () => {
+    const card = page.locator('.card', { has: page.locator('h3', { hasText: 'alert(1)</script>' }) })
+    const box = await overBox(page, HOSTILE.scriptClose, 'wall')
+    await page.mouse.click(box.x + box.width - 1, box.y + box.height / 2)
+    expect(await card.locator('.sel').textContent()).toMatch(/^Wall time 2\.50 ms · this run: regression \(critical\) · 2025-06-01 12:00 UTC · commit 01234567 · branch .* · run run-0000$/)
+    expect(await card.locator('.sel a').getAttribute('href')).toBe(`${REPO}/commit/0123456789abcdef0123456789abcdef01234567`)
+    expect(await page.getAttribute('[data-meta="commit"] a', 'href')).toBe(`${REPO}/commit/0123456789abcdef0123456789abcdef01234567`)
+  })
+
+  test('zoom: dragging across a chart narrows its x-scale; a double click resets it', async () => {
+    const plot = page.locator('.card', { has: page.locator('h3', { hasText: 'alert(1)</script>' }) }).locator('.plot[data-chart="wall"]')
+    const scale = async () => [Number(await plot.getAttribute('data-xmin')), Number(await plot.getAttribute('data-xmax'))] as const
+    const [min0, max0] = await scale()
+    expect(max0 - min0).toBeGreaterThan(9 * 3600)
+    const box = await overBox(page, HOSTILE.scriptClose, 'wall')
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 4 })
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 })
+    await page.mouse.up()
+    const [min1, max1] = await scale()
+    expect(min1).toBeGreaterThan(min0)
+    expect(max1).toBeLessThan(max0)
+    expect(max1 - min1).toBeLessThan((max0 - min0) * 0.5)
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2)
+    const [min2, max2] = await scale()
+    expect(min2).toBeLessThanOrEqual(min0 + 60)
+    expect(max2).toBeGreaterThanOrEqual(max0 - 60)
+  })
+
+  test('the range control: the last 10 runs, then all of them again', async () => {
+    const plot = page.locator('.card', { has: page.locator('h3', { hasText: 'alert(1)</script>' }) }).locator('.plot[data-chart="wall"]')
+    const min0 = Number(await plot.getAttribute('data-xmin'))
+    await page.selectOption('#range', 'runs:10')
+    const min1 = Number(await plot.getAttribute('data-xmin'))
+    expect(min1).toBeGreaterThan(min0 + 2 * 3600)
+    await page.click('#reset-zoom')
+    expect(await page.inputValue('#range')).toBe('all')
+    expect(Number(await plot.getAttribute('data-xmin'))).toBe(min0)
+  })
+
+  test('the x axis by run: commits in order', async () => {
+    const plot = page.locator('.card', { has: page.locator('h3', { hasText: 'alert(1)</script>' }) }).locator('.plot[data-chart="wall"]')
+    await page.selectOption('#x-axis', 'run')
+    await chartsReady(page)
+    // 13 runs at 0 to 12, with a little room on either side.
+    expect(Number(await plot.getAttribute('data-xmax'))).toBeGreaterThanOrEqual(12)
+    expect(Number(await plot.getAttribute('data-xmax'))).toBeLessThanOrEqual(14)
+    await page.selectOption('#x-axis', 'time')
+    await chartsReady(page)
+    expect(Number(await plot.getAttribute('data-xmax'))).toBeGreaterThan(1e9)
+  })
+
+  test('the log-scale toggle redraws every chart on a log scale, and back', async () => {
+    const canvas = page.locator('.card', { has: page.locator('h3', { hasText: 'alert(1)</script>' }) }).locator('.plot[data-chart="wall"] canvas')
+    const before = await canvas.evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL())
+    await page.check('#log')
+    await chartsReady(page)
+    expect(await page.getAttribute('body', 'data-log')).toBe('1')
+    expect(new Set(await page.$$eval('.plot[data-chart]', (els) => els.map((e) => e.getAttribute('data-ylog'))))).toEqual(new Set(['1']))
+    const logged = await canvas.evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL())
+    expect(logged).not.toBe(before)
+    await page.uncheck('#log')
+    await chartsReady(page)
+    expect(new Set(await page.$$eval('.plot[data-chart]', (els) => els.map((e) => e.getAttribute('data-ylog'))))).toEqual(new Set(['0']))
+  })
+
+  test('cards hidden by the search get their charts when they show again', async () => {
+    await page.fill('#q', 'steady')
+    expect(await visibleNames()).toEqual(['steady'])
+    await page.check('#log')
+    await page.fill('#q', '')
+    await chartsReady(page)
+    expect(await page.$$eval('.plot[data-chart]', (els) => els.filter((e) => !e.querySelector('canvas')).length)).toBe(0)
+    await page.uncheck('#log')
+    await chartsReady(page)
+  })
+
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const width of [1400, 420]) {
+      test(`a full-page screenshot, ${scheme}, ${width} px wide, that is not blank`, async () => {
+        const context = await browser!.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1, colorScheme: scheme })
+        const p = await context.newPage()
+        watch(p)
+        await p.goto(url, { waitUntil: 'load' })
+        await chartsReady(p)
+        const file = path.join(OUT, `dashboard-${scheme}-${width}.png`)
+        const png = await p.screenshot({ path: file, fullPage: true })
+        await context.close()
+        expect(png.readUInt32BE(16)).toBe(width)
+        const stats = await pixels(png)
+        expect(stats.width).toBe(width)
+        // The background is light or dark as asked, and a good part of the page is something else.
+        expect(stats.background < 128).toBe(scheme === 'dark')
+        expect(stats.ink).toBeGreaterThan(0.05)
+        expect(stats.colours).toBeGreaterThan(200)
+        expect(stats.red).toBeGreaterThan(150) // the rings and the failing badges
+        expect(stats.blue).toBeGreaterThan(500) // the baseline points and bars
+      })
+    }
+  }
+
+  test('switching the colour scheme redraws the charts in the dark theme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await chartsReady(page)
+    expect(await page.evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } }).getComputedStyle((globalThis as unknown as { document: { body: unknown } }).document.body).backgroundColor)).toBe('rgb(13, 17, 23)')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await chartsReady(page)
+  })
+
+  test('an A/B run: per-process ratios and the iterations of head and base', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 })
+    const p = await context.newPage()
+    watch(p)
+    await p.goto(pathToFileURL(AB_PATH).href, { waitUntil: 'load' })
+    await chartsReady(p)
+    expect(await p.locator('.plot[data-chart="ab"] canvas').count()).toBe(2)
+    expect(await p.locator('.plot[data-chart="dist"] canvas').count()).toBe(2)
+    expect(await p.locator('.f-dist figcaption').first().textContent()).toContain("against the base commit's")
+    const box = await overBox(p, 'parse > big', 'ab')
+    await p.mouse.move(box.x + 2, box.y + box.height / 2)
+    await p.waitForSelector('#tip:not([hidden])')
+    expect(await p.textContent('#tip')).toMatch(/^process 1: head\/base 1\.\d\d×estimate 1\.\d\d×, interval 1\.\d\d×–1\.\d\d×$/)
+    await p.screenshot({ path: path.join(OUT, 'dashboard-ab.png'), fullPage: true })
+    await context.close()
   })
 
   test('no console errors, page errors, dialogs or network requests the whole time', () => {

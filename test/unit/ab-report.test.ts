@@ -60,7 +60,9 @@ describe('A/B runs in the reports', () => {
   const model = buildReportModel(abOutcome())
 
   test('the model carries the base, and the base is the only baseline commit', () => {
-    expect(model.ab).toEqual({ base_commit: BASE, base_ref: 'origin/main', design: 'paired' })
+    expect(model.ab).toMatchObject({ base_commit: BASE, base_ref: 'origin/main', design: 'paired' })
+    // The base's raw samples of each test, for the dashboard's distribution charts.
+    expect(Object.values(model.ab!.base_raw_wall_ns!)).toEqual([[1e5, 1e5], [1e5, 1e5], [1e5, 1e5]])
     expect(model.baseline_commits).toEqual([BASE])
     expect(model.failed).toBe(true)
   })

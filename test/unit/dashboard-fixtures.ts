@@ -4,7 +4,9 @@ import { fails } from '../../src/detect/verdict.js'
 import { envKey } from '../../src/env/environment.js'
 import { buildReportModel, type ReportModel } from '../../src/report/model.js'
 import { SCHEMA_VERSION, type PerfSample, type RunRecord, type TestRef } from '../../src/types.js'
-import { config, ENV, noisy, NOW, RUNNER, sample } from './helpers.js'
+import { judgeAb, type ProcessPairs } from '../../src/ab/judge.js'
+import { DEFAULTS } from '../../src/config/options.js'
+import { config, ENV, mulberry32, noisy, NOW, RUNNER, sample } from './helpers.js'
 
 /** Test names (and other strings) that try to break out of markup, attributes and the script. */
 export const HOSTILE = {
@@ -61,9 +63,19 @@ export const EXPECTED = [
   'unchanged',
 ] as const
 
+/** 48 raw iteration times around `value`, skewed to the right like real ones, seeded by `seed`. */
+export function rawAround(value: number, seed: number): number[] {
+  const random = mulberry32(seed)
+  return Array.from({ length: 48 }, (_, i) => {
+    const u = random() + random() - 1 // -1..1, most near 0
+    return value * (1 + 0.05 * u + (u > 0 ? 0.1 * u ** 3 : 0) + (i % 16 === 0 ? 0.2 : 0))
+  })
+}
+
 function sampleOf(spec: Spec, value: number, i: number): PerfSample {
-  if (!spec.metrics) return sample(value)
-  return sample(value, { cpu_ns: value * 0.92, heap_used_bytes: 24e6 + i * 1.5e6, rss_bytes: 96e6 + i * 2e6 })
+  const raw_wall_ns = rawAround(value, Math.round(i * 7 + value / 1000))
+  if (!spec.metrics) return sample(value, { raw_wall_ns })
+  return sample(value, { raw_wall_ns, cpu_ns: value * 0.92, heap_used_bytes: 24e6 + i * 1.5e6, rss_bytes: 96e6 + i * 2e6 })
 }
 
 /** The fixture model: the history is judged with detect() and turned into a model with buildReportModel(). */
@@ -111,4 +123,43 @@ export function fixtureModel(): ReportModel {
   // Hostile strings where the environment is shown (set after judging: the environment is part of the compatibility key).
   model.run.env = { ...ENV, cpu_model: 'Evil <CPU> "9000" & co', ci: "</script>'ci'" }
   return model
+}
+
+/** Paired-round processes around a true ratio, seeded. */
+function processes(ratio: number, count: number, seed: number): ProcessPairs[] {
+  const random = mulberry32(seed)
+  return Array.from({ length: count }, () => ({
+    cycles: Array.from({ length: 6 }, () => Math.log(ratio) + (random() - 0.5) * 0.04),
+    base_ns: 1e5,
+    head_ns: 1e5 * ratio,
+    same_tier: true,
+  }))
+}
+
+/** An A/B run of two tests (one 1.3× slower than its base, one unchanged), with raw samples of both sides. */
+export function abFixtureModel(): ReportModel {
+  const tests: TestRef[] = [
+    { file: 'test/ab.test.ts', name: 'parse > big', project: '' },
+    { file: 'test/ab.test.ts', name: 'render > table', project: '' },
+  ]
+  const ratios = [1.3, 1]
+  const verdicts = judgeAb(
+    tests.map((test, i) => ({ test, design: 'paired' as const, processes: processes(ratios[i]!, 6, i + 1) })),
+    { thresholds: DEFAULTS.ab.thresholds, confidence: 0.95, looks: 6, base: '0123456' },
+  )
+  const key = envKey(ENV, RUNNER)
+  const result = (test: TestRef, value: number, seed: number) => ({ test, runner: RUNNER, env_key: key, sample: sample(value, { raw_wall_ns: rawAround(value, seed) }) })
+  const record: RunRecord = {
+    schema: SCHEMA_VERSION,
+    kind: 'run',
+    id: 'run-ab-0001',
+    time: NOW.toISOString(),
+    mode: 'compare',
+    git: { commit: 'fedcba9876543210fedcba9876543210fedcba98', branch: 'feature' },
+    env: ENV,
+    results: tests.map((t, i) => result(t, 1e5 * ratios[i]!, 40 + i)),
+    ab: { base_commit: '0123456789abcdef0123456789abcdef01234567', base_ref: 'origin/main', design: 'paired', base_results: tests.map((t, i) => result(t, 1e5, 50 + i)) },
+  }
+  const cfg = config()
+  return buildReportModel({ record, verdicts, failing: verdicts.filter((v) => fails(v, cfg.failOn)), warnings: [], storePath: '/p/.perf/benchmarks.jsonl', recorded: true, history: [], config: cfg })
 }

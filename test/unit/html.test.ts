@@ -1,13 +1,19 @@
+import { Script } from 'node:vm'
 import { describe, expect, test } from 'vitest'
-import { band, chartSvg } from '../../src/report/html-chart.js'
+import { loadChartLibrary } from '../../src/core/report-context.js'
+import { band, RAW_BASELINE_RUNS, type DashboardData } from '../../src/report/html-data.js'
 import { DASHBOARD_SCRIPT } from '../../src/report/html-script.js'
 import { DASHBOARD_CSP, escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js'
-import type { HistoryPoint, ReportModel } from '../../src/report/model.js'
+import type { ReportModel } from '../../src/report/model.js'
 import { formatNs } from '../../src/util/format.js'
-import { EXPECTED, FIXTURE_RUN_ID, fixtureModel, HOSTILE, SPECS } from './dashboard-fixtures.js'
+import { abFixtureModel, EXPECTED, FIXTURE_RUN_ID, fixtureModel, HOSTILE, SPECS } from './dashboard-fixtures.js'
 
 const model = fixtureModel()
-const html = renderHtml(model)
+const chartLibrary = loadChartLibrary()
+const html = renderHtml(model, { chartLibrary })
+/** The page without the inlined chart library (its own script and stylesheet). */
+const own = (page: string) => page.replace(`<script>${chartLibrary.script}</script>`, '').replace(`<style>${chartLibrary.style}</style>`, '')
+const data = (page: string) => JSON.parse(dataText(page)) as DashboardData
 
 /** The text of the embedded data element. */
 function dataText(page: string): string {
@@ -46,21 +52,42 @@ describe('renderHtml: a self-contained page', () => {
     expect(html).toContain('<title>perf-regression dashboard</title>')
   })
 
+  test('the chart library is inlined as it is, once', () => {
+    expect(chartLibrary.script).toMatch(/^\/\*! https:\/\/github\.com\/leeoniya\/uPlot \(v1\.\d+\.\d+\) \*\/\nvar uPlot=function/)
+    expect(html.split(chartLibrary.script)).toHaveLength(2)
+    expect(html.split(chartLibrary.style)).toHaveLength(2)
+    expect(chartLibrary.script).not.toMatch(/<\/script|<!--|innerHTML|XMLHttpRequest|fetch\(|import\(/i)
+    expect(chartLibrary.style).not.toMatch(/<\/style|@import|url\(/i)
+    expect(loadChartLibrary()).toBe(chartLibrary)
+  })
+
+  test('without the chart library the page says it has no charts, and has no second script', () => {
+    const page = renderHtml(model)
+    expect(page).toContain('This page was rendered without its chart library, so it shows no charts.')
+    expect(startTags(page).filter((t) => /^<script\b/i.test(t))).toEqual(['<script type="application/json" id="perf-data">', '<script>'])
+    expect(page).not.toContain('var uPlot=')
+    expect(html).not.toContain('no-charts')
+  })
+
   test('nothing is loaded from anywhere', () => {
-    expect(html).not.toMatch(/https?:\/\//i)
-    expect(html).not.toMatch(/\/\/[a-z0-9.-]+\.[a-z]{2,}\//i)
+    // The library's only address is in its licence comment.
+    expect(html.match(/https?:\/\//gi)).toHaveLength(1)
+    expect(own(html)).not.toMatch(/https?:\/\//i)
+    expect(own(html)).not.toMatch(/\/\/[a-z0-9.-]+\.[a-z]{2,}\//i)
     expect(html).not.toMatch(/@import|url\(/i)
     // The only src/href attribute is the empty data: favicon (it keeps browsers from asking for /favicon.ico).
-    const refs = startTags(html).flatMap((t) => attributes(t).filter(([name]) => /^(src|href|xlink:href|action|formaction|srcset|poster|data)$/i.test(name)))
+    const refs = startTags(own(html)).flatMap((t) => attributes(t).filter(([name]) => /^(src|href|xlink:href|action|formaction|srcset|poster|data)$/i.test(name)))
     expect(refs).toEqual([['href', 'data:,']])
   })
 
-  test('the only scripts are the data element and the dashboard script', () => {
+  test('the only scripts are the data element, the chart library and the dashboard script', () => {
     const scripts = startTags(html).filter((t) => /^<script\b/i.test(t))
-    expect(scripts).toEqual(['<script type="application/json" id="perf-data">', '<script>'])
-    expect(html.match(/<\/script/gi)).toHaveLength(2)
-    expect(html).toContain(`<script>${DASHBOARD_SCRIPT}</script>`)
-    expect(DASHBOARD_SCRIPT).not.toMatch(/<\/script|innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/i)
+    expect(scripts).toEqual(['<script type="application/json" id="perf-data">', '<script>', '<script>'])
+    expect(html.match(/<\/script/gi)).toHaveLength(3)
+    expect(html.endsWith(`<script>${DASHBOARD_SCRIPT}</script>\n</body></html>\n`)).toBe(true)
+    expect(DASHBOARD_SCRIPT).not.toMatch(/<\/script|innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function|fetch\(|XMLHttpRequest/i)
+    // It parses: a syntax error would only show in a browser.
+    expect(() => new Script(DASHBOARD_SCRIPT)).not.toThrow()
   })
 
   test('hostile names never become markup', () => {
@@ -70,10 +97,10 @@ describe('renderHtml: a self-contained page', () => {
     expect(html).not.toContain('<b>bench</b>')
     expect(html).not.toContain('<!--')
     // Every tag parses with double-quoted values only, and none carries an event handler or a style.
-    const names = startTags(html).flatMap((t) => attributes(t).map(([name]) => name))
+    const names = startTags(own(html)).flatMap((t) => attributes(t).map(([name]) => name))
     expect(names.filter((n) => /^on|^style$|^srcdoc$/i.test(n))).toEqual([])
     expect(new Set(names)).toEqual(
-      new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'rel', 'href', 'type', 'class', 'data-filter', 'id', 'placeholder', 'aria-label', 'autocomplete', 'value', 'width', 'height', 'viewBox', 'aria-hidden', 'cx', 'cy', 'r', 'hidden', 'data-f', 'data-i', 'data-kind', 'title', 'data-tag', 'role', 'x1', 'x2', 'y1', 'y2', 'x', 'y', 'text-anchor', 'points', 'data-run', 'data-metric', 'data-meta']),
+      new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'rel', 'href', 'type', 'class', 'data-filter', 'id', 'placeholder', 'aria-label', 'autocomplete', 'value', 'aria-hidden', 'hidden', 'data-f', 'data-i', 'data-kind', 'title', 'data-tag', 'data-chart', 'data-meta']),
     )
   })
 
@@ -94,18 +121,18 @@ describe('renderHtml: a self-contained page', () => {
     const text = dataText(html)
     expect(text).not.toMatch(/[<>&\u2028\u2029]/)
     expect(text).toContain('\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e')
-    const data = JSON.parse(text) as { run: string; files: string[]; tests: { name: string; kind: string; file: number; failing: boolean }[] }
-    expect(data.run).toBe(FIXTURE_RUN_ID)
-    expect(data.files).toEqual([HOSTILE.file, 'test/io.test.ts', 'test/parse.test.ts'])
-    expect(data.tests.map((t) => t.name).sort()).toEqual(SPECS.map((s) => s.test.name).sort())
-    expect(data.tests.filter((t) => t.failing)).toHaveLength(3)
+    const d = JSON.parse(text) as DashboardData
+    expect(d.run).toBe(FIXTURE_RUN_ID)
+    expect(d.files).toEqual([HOSTILE.file, 'test/io.test.ts', 'test/parse.test.ts'])
+    expect(d.tests.map((t) => t.name).sort()).toEqual(SPECS.map((s) => s.test.name).sort())
+    expect(d.tests.filter((t) => t.failing)).toHaveLength(3)
   })
 
   test('deterministic and pure: the same model gives the same page, and is not changed', () => {
     const before = structuredClone(model)
-    expect(renderHtml(model)).toBe(html)
-    expect(renderHtml(structuredClone(model))).toBe(html)
-    expect(renderHtml(fixtureModel())).toBe(html)
+    expect(renderHtml(model, { chartLibrary })).toBe(html)
+    expect(renderHtml(structuredClone(model), { chartLibrary })).toBe(html)
+    expect(renderHtml(fixtureModel(), { chartLibrary })).toBe(html)
     expect(model).toEqual(before)
   })
 
@@ -163,27 +190,25 @@ describe('renderHtml: header, summary and cards', () => {
     expect(html).toContain('<span class="ratio">—</span><span class="ival">no baseline yet</span>')
   })
 
-  test('every card has a wall-time chart with a point per run; flagged runs are marked', () => {
+  test('every card has a place for its wall-time chart and the distribution of its iterations; CPU and memory only where recorded', () => {
     const cards = html.split('<article ').slice(1)
-    for (const [i, card] of cards.entries()) {
-      const v = model.verdicts.find((x) => card.includes(`title="${escapeHtml(x.test.name)}"`))!
-      const points = model.history[v.key]!
-      const wall = card.slice(card.indexOf('<figure class="wall">'), card.indexOf('</figure>'))
-      expect(wall, `card ${i}`).toContain('<svg class="chart"')
-      expect(wall.match(/<circle class="pt /g)).toHaveLength(points.length)
-      expect(wall.match(/class="pt [^"]*flagged/g) ?? []).toHaveLength(points.filter((p) => p.flagged).length)
-      expect(wall.match(/class="pt pt-compare/g) ?? []).toHaveLength(points.filter((p) => p.mode === 'compare').length)
-      expect(wall.match(/<rect class="band"/g) ?? []).toHaveLength('evidence' in v ? 1 : 0)
+    expect(cards).toHaveLength(SPECS.length)
+    for (const card of cards) {
+      const spec = SPECS.find((s) => card.includes(`title="${escapeHtml(s.test.name)}"`))!
+      const charts = [...card.matchAll(/<div class="plot" data-chart="([a-z]+)"><\/div>/g)].map((m) => m[1])
+      expect(charts).toEqual(['wall', ...(spec.metrics ? ['cpu', 'heap', 'rss'] : []), 'dist'])
+      expect(card).toContain('<p class="sel" hidden></p>')
     }
-    // The three failing regressions: their current run is flagged in the wall chart, and in the
-    // CPU, heap and RSS charts of the two that recorded them.
-    expect(html.match(/<circle class="pt pt-compare flagged current"/g)).toHaveLength(3 + 2 * 3)
+    expect(html).toContain('<figcaption>Wall time per iteration, 11 runs · band: baseline ')
+    expect(html).toContain("This run&#39;s iterations against the last 10 baseline runs, as shares by wall time")
+    expect(html).toContain("This run&#39;s iterations (no baseline run yet), as shares by wall time")
   })
 
-  test('CPU and memory charts only for tests that recorded them', () => {
-    expect(html.match(/<figure class="mini" data-metric="cpu">/g)).toHaveLength(SPECS.filter((s) => s.metrics).length)
-    expect(html.match(/<figure class="mini" data-metric="heap">/g)).toHaveLength(4)
-    expect(html.match(/<figure class="mini" data-metric="rss">/g)).toHaveLength(4)
+  test('the chart controls: x axis, range, log scale and reset', () => {
+    expect(html).toContain('<select id="x-axis"><option value="time">Time</option><option value="run">Runs (commits)</option></select>')
+    for (const v of ['all', 'runs:50', 'runs:20', 'runs:10', 'days:30', 'days:7']) expect(html).toContain(`<option value="${v}">`)
+    expect(html).toContain('<input id="log" type="checkbox">')
+    expect(html).toContain('<button type="button" id="reset-zoom">Reset zoom</button>')
   })
 
   test('a file filter option per file, and every verdict filter', () => {
@@ -228,20 +253,78 @@ describe('helpers', () => {
     if (!critical || !('evidence' in critical)) throw new Error('expected a judged verdict')
     const b = band(critical)!
     expect(b.line).toBe(critical.evidence.baseline)
-    expect(b.range![0]).toBeCloseTo(critical.evidence.baseline / 1.2)
-    expect(b.range![1]).toBeCloseTo(critical.evidence.baseline * 1.2)
+    expect(b.lo).toBeCloseTo(critical.evidence.baseline / 1.2)
+    expect(b.hi).toBeCloseTo(critical.evidence.baseline * 1.2)
     expect(b.label).toContain('÷/× 1.20 (minor threshold)')
-    expect(band(insufficient!)).toEqual({ line: 205000, label: 'median of 2 baseline runs, 205 µs' })
-    expect(band(fresh!)).toBeUndefined()
+    expect(band(insufficient!)).toEqual({ line: 205000, lo: null, hi: null, label: 'median of 2 baseline runs, 205 µs' })
+    expect(band(fresh!)).toBeNull()
+  })
+})
+
+describe('the data behind the charts', () => {
+  const d = data(html)
+  const byName = (name: string) => d.tests.find((t) => t.name === name)!
+
+  test('runs once each, in time order; each test refers to its own', () => {
+    expect(d.schema).toBe(2)
+    expect(d.runs.map((r) => r.id)).toEqual([...new Set(d.runs.map((r) => r.id))])
+    expect(d.runs.map((r) => r.t)).toEqual([...d.runs.map((r) => r.t)].sort((a, b) => a - b))
+    expect(d.runs.at(-1)).toEqual({ id: FIXTURE_RUN_ID, t: Date.parse(model.run.time), m: 'c', c: model.run.git.commit, br: HOSTILE.branch })
+    expect(d.runs.filter((r) => r.m === 'b')).toHaveLength(10)
+    for (const v of model.verdicts) {
+      const t = d.tests.find((x) => x.key === v.key)!
+      const points = model.history[v.key]!
+      expect(t.r.map((i) => d.runs[i]!.id)).toEqual(points.map((p) => p.run_id))
+      expect(t.wall).toEqual(points.map((p) => Number(p.wall_ns.toPrecision(4))))
+    }
   })
 
-  test('chartSvg: one point, missing values, and a constant series', () => {
-    const p = (wall_ns: number, extra: Partial<HistoryPoint> = {}): HistoryPoint => ({ run_id: 'r', time: '2025-06-01T00:00:00.000Z', mode: 'baseline', wall_ns, ...extra })
-    const metric = { label: 'CPU', pick: (x: HistoryPoint) => x.cpu_ns, format: formatNs }
-    expect(chartSvg([p(1)], metric, { width: 100, height: 40, axes: false })).toContain('>no data</text>')
-    const svg = chartSvg([p(1, { cpu_ns: 5 }), p(1), p(1, { cpu_ns: 5, flagged: true })], metric, { width: 100, height: 40, axes: true })
-    expect(svg.match(/<circle class="pt /g)).toHaveLength(2)
-    expect(svg).toContain('class="pt pt-baseline flagged current"')
-    expect(svg).not.toMatch(/NaN|Infinity/)
+  test('CPU and memory only for the tests that recorded them', () => {
+    expect(d.tests.filter((t) => t.cpu !== null).map((t) => t.name).sort()).toEqual(SPECS.filter((s) => s.metrics).map((s) => s.test.name).sort())
+    expect(byName('noisy io').heap).toBeNull()
+    expect(byName('steady').rss!.every((x) => x !== null && x > 90e6)).toBe(true)
+  })
+
+  test('rings: wall time for a regression (failing or not), another metric only for its own finding', () => {
+    expect(byName(HOSTILE.scriptClose).rings).toEqual({ wall: 'fail' })
+    expect(byName('steady').rings).toEqual({})
+    const withCpu = structuredClone(model)
+    const v = withCpu.verdicts.find((x) => x.test.name === 'steady')!
+    v.findings = [{ kind: 'metric', metric: 'cpu', unit: 'ns', direction: 'worse', severity: 'minor', gates: true, current: 2, reason: 'cpu 2× slower', failing: false }]
+    expect(data(renderHtml(withCpu)).tests.find((t) => t.name === 'steady')!.rings).toEqual({ cpu: 'warn' })
+  })
+
+  test("raw samples: this run's and the latest baseline runs' pooled", () => {
+    const t = byName('steady')
+    expect(t.raw!.cur).toHaveLength(48)
+    expect(t.raw!.base).toHaveLength(RAW_BASELINE_RUNS * 48)
+    expect(t.raw!.baseLabel).toBe('the last 10 baseline runs')
+    expect(byName('fresh & new').raw).toMatchObject({ base: [], baseLabel: 'the last 0 baseline runs' })
+    expect(byName('warm cache').raw!.base).toHaveLength(2 * 48)
+  })
+
+  test('A/B runs: the per-process ratios and the base commit raw samples', () => {
+    const ab = abFixtureModel()
+    const d2 = data(renderHtml(ab, { chartLibrary }))
+    const slow = d2.tests.find((t) => t.name === 'parse > big')!
+    expect(slow.ab!.per).toHaveLength(6)
+    expect(slow.ab!.ratio).toBeCloseTo(1.3, 1)
+    expect(slow.ab!.lo).toBeLessThan(slow.ab!.ratio)
+    expect(slow.raw).toMatchObject({ baseLabel: 'the base commit' })
+    expect(slow.raw!.base).toHaveLength(48)
+    expect(Math.min(...slow.raw!.cur)).toBeGreaterThan(Math.min(...slow.raw!.base))
+    const page = renderHtml(ab, { chartLibrary })
+    expect(page.match(/<div class="plot" data-chart="ab">/g)).toHaveLength(2)
+    expect(page).toContain('A/B: head/base ratio of each of 6 processes')
+  })
+
+  test('links: the commit in the header and the baseline commits, when the repository is known', () => {
+    const repo = 'https://github.com/acme/widgets'
+    const page = renderHtml(model, { links: { repository: repo } })
+    expect(page).toContain(`<div data-meta="commit"><dt>Commit</dt><dd><a class="commit" href="${repo}/commit/0123456789abcdef0123456789abcdef01234567" rel="noreferrer">0123456789ab</a></dd></div>`)
+    expect(page.match(/<a class="commit" href="https:\/\/github\.com\/acme\/widgets\/commit\/b\d0+"/g)).toHaveLength(10)
+    expect(data(page).repo).toBe(repo)
+    expect(data(html).repo).toBeNull()
+    expect(html).not.toContain('<a ')
   })
 })

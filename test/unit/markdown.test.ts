@@ -75,6 +75,21 @@ describe('renderMarkdown on the fixed model', () => {
       - Machine: AMD EPYC 7763 64-Core Processor (4 cores), linux/x64, Node 20.19.0, CI: github-actions
       - Commit: \`a1b2c3d\` (feature/faster-parser) compared with baseline commits \`1394a5a\`, \`1283949\`, \`1172838\`, \`1061727\`, \`0f50616\`, … (8 in all)
       - Run: 3f2a9c1e at 2025-06-01T12:00:00.000Z
+
+      ### Next steps
+
+      **Reproduce locally.** Run the tests again on your machine (compared with the history in your own \`.perf/\`):
+
+      \`\`\`sh
+      npx vitest run test/parse.test.ts -t '(?:^| )(?:parser(?: | > )large file)$' --reporter=default --reporter=perf-regression
+      npx vitest run test/format.test.ts -t '(?:^| )(?:formatNs(?: | > )many values)$' --reporter=default --reporter=perf-regression
+      \`\`\`
+
+      **If the slowdown is intended,** accept it where the history is kept (the main branch, once the change has landed): the latest run becomes the start of the baseline of every test it measured, and your reason is recorded. \`--run\` and a run id accept another run.
+
+      \`\`\`sh
+      npx perf-regression baseline accept --reason 'why the slowdown is intended'
+      \`\`\`
       "
     `)
   })
@@ -193,13 +208,18 @@ describe('hostile test names', () => {
   })
 
   test('no HTML, links, mentions, math or control characters get through', () => {
-    const own = md.replace(/<\/?details>|<\/?summary>|<!-- perf-regression -->/g, '')
+    // Fenced code is shown as it is (no math, links or mentions there): it is checked on its own below.
+    const fenced = [...md.matchAll(/^```sh\n([\s\S]*?)\n```$/gm)].flatMap((m) => m[1]!.split('\n'))
+    expect(fenced).toHaveLength(6) // five regressed tests to run again, and accepting the slowdown
+    for (const line of fenced) expect(line).toMatch(/^npx [\p{L}\p{N} _,=+>.\\/'()?:|^$-]+$/u)
+    const prose = md.replace(/^```sh\n[\s\S]*?\n```$/gm, '')
+    const own = prose.replace(/<\/?details>|<\/?summary>|<!-- perf-regression -->/g, '')
     expect(own).not.toContain('<')
     expect(md).not.toMatch(/@[A-Za-z0-9]/)
     expect(md).not.toMatch(/(^|[^\\])\]\(/m)
     expect(md).not.toMatch(/:\/\/|www\./i)
     expect(md).not.toMatch(/#\d/)
-    expect(md).not.toMatch(/(^|[^\\])\$/m)
+    expect(prose).not.toMatch(/(^|[^\\])\$/m)
     const names = tableAfter(md, '### Regressions').slice(2).map((row) => cells(row)[0]!)
     for (const name of names) expect(name).not.toMatch(/(^|[^\\])(\\\\)*[`*_~[\]]/)
     // eslint-disable-next-line no-control-regex
@@ -235,21 +255,16 @@ describe('renderRegressionIssue', () => {
   test('only critical regressions', () => {
     const issue = renderRegressionIssue(buildFixtureModel())!
     expect(issue.title).toBe('Critical performance regression: test/parse.test.ts > parser > large file [tokenize] 2.31× slower')
-    expect(issue.body).toContain('perf-regression found 1 critical performance regression at commit `a1b2c3d` (slower than the baseline by at least its critical band).')
-    expect(tableAfter(issue.body, '')).toHaveLength(3)
-    expect(issue.body).not.toContain('formatNs &gt; many values')
+    expect(issue.body).toContain('perf-regression found 1 critical performance regression at commit `a1b2c3d` (slower than the baseline by at least its critical band):')
+    expect(issue.body).not.toContain('formatNs &gt; many values:')
     expect(issue.body).toContain('1 other regression below the critical band is in the run\'s report.')
     expect(issue.body).toContain('- Machine: AMD EPYC 7763')
+    // Each number of the regression once: the ratio, both times, the baseline runs, the interval, the band.
+    for (const n of ['2\\.31×', '2.31 ms', '1.00 ms', '8 baseline runs', '2.23–2.40×', '2.00×']) expect(issue.body.split(n), n).toHaveLength(2)
     expect(issue.body).toMatchInlineSnapshot(`
-      "perf-regression found 1 critical performance regression at commit \`a1b2c3d\` (slower than the baseline by at least its critical band).
+      "perf-regression found 1 critical performance regression at commit \`a1b2c3d\` (slower than the baseline by at least its critical band):
 
-      | Test | Baseline → Current | Ratio | 95% interval | Severity |
-      | :-- | --: | --: | --: | :-- |
-      | test/parse.test.ts &gt; parser &gt; large file \\[tokenize\\] | 1.00 ms → 2.31 ms | **2.31× (+131%)** | 2.23–2.40× | 🔴 critical |
-
-      #### Why
-
-      - test/parse.test.ts &gt; parser &gt; large file \\[tokenize\\]: 2\\.31× slower (2.31 ms vs 1.00 ms over 8 baseline runs; 95% interval 2.23–2.40×), critical band from 2.00×
+      - 🔴 test/parse.test.ts &gt; parser &gt; large file \\[tokenize\\]: 2\\.31× slower (2.31 ms vs 1.00 ms over 8 baseline runs; 95% interval 2.23–2.40×), critical band from 2.00×
 
       1 other regression below the critical band is in the run's report.
 
@@ -258,8 +273,37 @@ describe('renderRegressionIssue', () => {
       - Machine: AMD EPYC 7763 64-Core Processor (4 cores), linux/x64, Node 20.19.0, CI: github-actions
       - Commit: \`a1b2c3d\` (feature/faster-parser) compared with baseline commits \`1394a5a\`, \`1283949\`, \`1172838\`, \`1061727\`, \`0f50616\`, … (8 in all)
       - Run: 3f2a9c1e at 2025-06-01T12:00:00.000Z
+
+      ### Next steps
+
+      **Reproduce locally.** Run the tests again on your machine (compared with the history in your own \`.perf/\`):
+
+      \`\`\`sh
+      npx vitest run test/parse.test.ts -t '(?:^| )(?:parser(?: | > )large file)$' --reporter=default --reporter=perf-regression
+      npx vitest run test/format.test.ts -t '(?:^| )(?:formatNs(?: | > )many values)$' --reporter=default --reporter=perf-regression
+      \`\`\`
+
+      **If the slowdown is intended,** accept it where the history is kept (the main branch, once the change has landed): the latest run becomes the start of the baseline of every test it measured, and your reason is recorded. \`--run\` and a run id accept another run.
+
+      \`\`\`sh
+      npx perf-regression baseline accept --reason 'why the slowdown is intended'
+      \`\`\`
       "
     `)
+  })
+
+  test('the issue ends with the next steps, and links when the CI run is known', () => {
+    const links = { repository: 'https://github.com/acme/widgets', run: 'https://github.com/acme/widgets/actions/runs/42', dashboard: 'dashboard.html' }
+    const body = renderRegressionIssue(buildFixtureModel(), links)!.body
+    const steps = body.slice(body.indexOf('### Next steps'))
+    expect(body.indexOf('### Next steps')).toBeGreaterThan(body.indexOf('#### Environment and commits'))
+    expect(steps).toContain("npx vitest run test/parse.test.ts -t '(?:^| )(?:parser(?: | > )large file)$' --reporter=default --reporter=perf-regression")
+    expect(steps).toContain("npx perf-regression baseline accept --reason 'why the slowdown is intended'")
+    expect(steps.trimEnd().split('\n').at(-1)).toBe(
+      '**Links:** commit [`a1b2c3d`](https://github.com/acme/widgets/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678) · [the CI run](https://github.com/acme/widgets/actions/runs/42), whose artifacts hold the dashboard (`dashboard.html`) with each test\'s history.',
+    )
+    expect(renderMarkdown(buildFixtureModel(), { links }).trimEnd().split('\n').at(-1)).toBe(steps.trimEnd().split('\n').at(-1))
+    expect(renderRegressionIssue(buildFixtureModel())!.body).not.toContain('**Links:**')
   })
 
   test('undefined without a critical regression', () => {

@@ -53,6 +53,20 @@ describe('writeOutputs', () => {
     expect(io.err).toEqual([])
   })
 
+  test('the dashboard inlines the chart library; the reports link to the commit and the CI run from the variables', async () => {
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/widgets', GITHUB_RUN_ID: '77' }
+    const result = await write(ALL, env)
+    expect(result.problems).toEqual([])
+    const read = (f: string) => readFile(path.join(dir, 'out', f), 'utf8')
+    const html = await read('dashboard.html')
+    expect(html).toContain('<script>/*! https://github.com/leeoniya/uPlot')
+    expect(html).toContain('.uplot, .uplot *')
+    expect(html).toContain('"repo":"https://github.com/acme/widgets"')
+    const links = '**Links:** commit [`a1b2c3d`](https://github.com/acme/widgets/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678) · [the CI run](https://github.com/acme/widgets/actions/runs/77), whose artifacts hold the dashboard (`dashboard.html`)'
+    expect(await read('report.md')).toContain(links)
+    expect(await read('issue.md')).toContain(links)
+  })
+
   test('only the reports configured are written', async () => {
     const result = await write({ json: 'a.json' })
     expect(result.written).toEqual([path.join(dir, 'a.json')])
