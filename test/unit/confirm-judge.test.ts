@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { suspectKey, type ConfirmPlan, type ConfirmResult } from '../../src/confirm/run.js'
 import { confirmationLine } from '../../src/core/complete.js'
+import { confirmSuspects } from '../../src/core/confirm.js'
 import { finishRun, type FinishInput } from '../../src/core/run.js'
 import { validateOptions } from '../../src/config/validate.js'
 import type { PerfSample } from '../../src/types.js'
@@ -107,5 +108,32 @@ describe('confirmation of suspects', () => {
       expect(outcome.verdicts.find((v) => v.test.name === 'parse')!.kind).toBe('regression')
       expect(outcome.confirmation).toMatchObject({ tests: 1, changed: 0 })
     })
+  })
+
+  test('an inconclusive verdict that reads faster or the same is not re-measured; one that reads slower is, until decided', async () => {
+    const config = validateOptions({ confirm: { runs: 4, budget: 30 } })
+    const bands = config.thresholds
+    const verdict = (name: string, ratio: number) => ({
+      kind: 'inconclusive' as const,
+      test: ref(name),
+      key: name,
+      reason: 'too wide',
+      evidence: { current: ratio * 1e6, baseline: 1e6, ratio, interval: [0.7, 1.4] as [number, number], p_value: 0.4, q_value: 0.4, confidence: 0.95, noise: 0.1, detectable: 1.3, baseline_runs: 10, thresholds: bands },
+    })
+    const asked: ConfirmPlan[] = []
+    const record = { schema: 1 as const, kind: 'run' as const, id: 'r', time: NOW.toISOString(), mode: 'compare' as const, git: {}, env: ENV, results: [] }
+    await confirmSuspects({
+      verdicts: [verdict('faster', 0.96), verdict('same', 1), verdict('slower', 1.12)],
+      record,
+      history: [],
+      events: [],
+      config,
+      now: NOW,
+      confirm: async (plan) => {
+        asked.push(plan)
+        return { samples: new Map(), runs: 0, seconds: 0, notes: [] }
+      },
+    })
+    expect(asked.map((p) => p.suspects.map((s) => s.name))).toEqual([['slower']])
   })
 })
