@@ -118,7 +118,7 @@ describe('confirmation of suspects', () => {
       test: ref(name),
       key: name,
       reason: 'too wide',
-      evidence: { current: ratio * 1e6, baseline: 1e6, ratio, interval: [0.7, 1.4] as [number, number], p_value: 0.4, q_value: 0.4, confidence: 0.95, noise: 0.1, detectable: 1.3, baseline_runs: 10, thresholds: bands },
+      evidence: { metric: 'wall_ns' as const, window: { runs: 30, days: 90 }, current: ratio * 1e6, baseline: 1e6, ratio, interval: [0.7, 1.4] as [number, number], p_value: 0.4, q_value: 0.4, confidence: 0.95, noise: 0.1, detectable: 1.3, baseline_runs: 10, thresholds: bands },
     })
     const asked: ConfirmPlan[] = []
     const record = { schema: 1 as const, kind: 'run' as const, id: 'r', time: NOW.toISOString(), mode: 'compare' as const, git: {}, env: ENV, results: [] }
