@@ -97,6 +97,9 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
 function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples: ReadonlyMap<string, PerfSample[]>): Map<string, { verdict: TestVerdict; runs: number }> {
   const { record } = input
   const group = `confirm:${record.id}`
+  // A first run measured on a busy machine is left out of the pool once two fresh runs exist:
+  // as the slowest of a few runs it would pull the median of the rest upwards.
+  const busyFirst = new Set(input.verdicts.filter((v) => 'evidence' in v && v.evidence.contention !== undefined).map((v) => v.key))
   const extra: RunRecord[] = []
   const runs = new Map<string, number>()
   const current: TestResult[] = record.results.map((r) => {
@@ -105,7 +108,8 @@ function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples
     if (!list || list.length === 0) return r
     runs.set(key, list.length)
     // The first run and all but the latest confirmation run are the group's earlier runs.
-    ;[r.sample, ...list.slice(0, -1)].forEach((sample, j) => {
+    const first = busyFirst.has(key) && list.length >= 2 ? [] : [r.sample]
+    ;[...first, ...list.slice(0, -1)].forEach((sample, j) => {
       extra.push({ ...record, id: `${record.id}#confirm-${key}-${j}`, group, results: [{ ...r, sample }] })
     })
     return { ...r, sample: list.at(-1)! }
