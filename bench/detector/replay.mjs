@@ -22,12 +22,13 @@
 //   Bencher t     median > mean + t(0.99, n-1)·sd of up to 64 past run medians (Bencher's t-test threshold, upper boundary 0.99)
 //
 // Usage (after `npm run build`): node bench/detector/replay.mjs [--corpus bench/detector/corpus] [--json FILE]
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { median, printTable, rng, writeJson } from '../lib.mjs'
+import { factorOf, loadCorpus } from './corpus.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repo = path.resolve(here, '../..')
@@ -61,22 +62,7 @@ const DRIFT = 1.02
 const DRIFT_RUNS = 25
 
 // ── the corpus ────────────────────────────────────────────────────────────────
-if (!existsSync(args.corpus)) {
-  console.error(`no corpus at ${args.corpus}: record one with \`nice -n 10 node bench/detector/record.mjs\``)
-  process.exit(2)
-}
-const byCondition = new Map()
-for (const f of readdirSync(args.corpus).filter((f) => f.endsWith('.jsonl')).sort()) {
-  for (const line of readFileSync(path.join(args.corpus, f), 'utf8').split('\n')) {
-    if (!line.trim()) continue
-    const run = JSON.parse(line)
-    run.byId = new Map(run.results.map((r) => [r.id, r.sample]))
-    const list = byCondition.get(run.condition) ?? []
-    list.push(run)
-    byCondition.set(run.condition, list)
-  }
-}
-for (const list of byCondition.values()) list.sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+const byCondition = loadCorpus(args.corpus)
 const idle = byCondition.get('idle') ?? []
 const busy = byCondition.get('busy') ?? []
 const crowded = byCondition.get('crowded') ?? []
@@ -86,9 +72,6 @@ if (idle.length <= MIN_HISTORY) {
 }
 const TESTS = idle[0].results.map((r) => r.id)
 const realConditions = [...byCondition.keys()].filter((c) => c.startsWith('idle-x')).sort((a, b) => factorOf(a) - factorOf(b))
-function factorOf(condition) {
-  return Number(condition.slice('idle-x'.length))
-}
 
 // ── the detector, fed with in-memory RunRecords ───────────────────────────────
 const RUNNER = { name: 'vitest', version: 'bench', pool: 'forks' }

@@ -17,7 +17,7 @@ export interface Thresholds {
  */
 export interface MetricRule {
   /**
-   * Judge this metric. Built-in metrics `p75`, `p99`, `cpu`, `heap` and `rss` are judged only when
+   * Judge this metric. Built-in metrics `p75`, `p99`, `cpu`, `thread_cpu`, `heap` and `rss` are judged only when
    * turned on; `wall`, `leak` (when measured) and custom metrics a test records are judged unless turned off.
    */
   judge?: boolean
@@ -83,7 +83,7 @@ export interface PerfRegressionOptions {
    */
   tests?: Record<string, { thresholds?: Partial<Thresholds> }>
   /**
-   * Metrics judged besides the median wall time, keyed by `p75`, `p99`, `cpu`, `heap`, `rss`, `leak`, `wall`
+   * Metrics judged besides the median wall time, keyed by `p75`, `p99`, `cpu`, `thread_cpu`, `heap`, `rss`, `leak`, `wall`
    * or the name of a custom metric; `true`/`false` turns one on or off.
    * @example { cpu: true, heap: { floor: 1048576 }, 'errors': { max: 0 }, 'requests/s': { min: 500 } }
    */

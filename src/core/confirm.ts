@@ -32,7 +32,20 @@ export interface ConfirmInput {
   confirm: Confirmer
 }
 
-const isSuspect = (v: TestVerdict) => v.kind === 'regression' || v.kind === 'inconclusive'
+/**
+ * A suspect: a regression, or an inconclusive verdict whose estimate is slower.
+ * An inconclusive verdict that reads faster or the same (an interval too wide to
+ * tell) is not re-measured: pooling more runs of it would not make a regression
+ * unless they were slower, and re-measuring it costs a process per run.
+ */
+const isSuspect = (v: TestVerdict) => v.kind === 'regression' || (v.kind === 'inconclusive' && v.evidence.ratio > 1)
+
+/**
+ * Decided: a regression on two runs or more, or an estimate on all its runs
+ * below the `minor` band, which cannot fail the run. Still open: an estimate in
+ * a band without significance, or a busy machine.
+ */
+const isDecided = (v: TestVerdict) => v.kind !== 'inconclusive' || !('evidence' in v) || v.evidence.ratio < v.evidence.thresholds.minor
 
 /**
  * Judges the suspect tests of a compare run again on every run of them: the first
@@ -55,7 +68,7 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
     decided: (samples) => {
       const judged = rejudge(samples)
       // Every suspect must have been measured again: a run that measured none of them decides nothing.
-      return judged.size === suspectKeys.size && [...judged.values()].every((j) => j.runs >= 2 && j.verdict.kind !== 'inconclusive')
+      return judged.size === suspectKeys.size && [...judged.values()].every((j) => j.runs >= 2 && isDecided(j.verdict))
     },
   })
   const judged = rejudge(result.samples)
@@ -84,6 +97,9 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
 function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples: ReadonlyMap<string, PerfSample[]>): Map<string, { verdict: TestVerdict; runs: number }> {
   const { record } = input
   const group = `confirm:${record.id}`
+  // A first run measured on a busy machine is left out of the pool once two fresh runs exist:
+  // as the slowest of a few runs it would pull the median of the rest upwards.
+  const busyFirst = new Set(input.verdicts.filter((v) => 'evidence' in v && v.evidence.contention !== undefined).map((v) => v.key))
   const extra: RunRecord[] = []
   const runs = new Map<string, number>()
   const current: TestResult[] = record.results.map((r) => {
@@ -92,7 +108,8 @@ function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples
     if (!list || list.length === 0) return r
     runs.set(key, list.length)
     // The first run and all but the latest confirmation run are the group's earlier runs.
-    ;[r.sample, ...list.slice(0, -1)].forEach((sample, j) => {
+    const first = busyFirst.has(key) && list.length >= 2 ? [] : [r.sample]
+    ;[...first, ...list.slice(0, -1)].forEach((sample, j) => {
       extra.push({ ...record, id: `${record.id}#confirm-${key}-${j}`, group, results: [{ ...r, sample }] })
     })
     return { ...r, sample: list.at(-1)! }

@@ -27,11 +27,15 @@ const shareOf = (s: PerfSample): number | undefined => s.core?.timed.cpu
 /**
  * The current run's share against its baseline runs', when it got clearly less
  * (both conditions above); undefined when it did not, or when the shares are
- * not known (older records, fewer than 3 baseline runs with a share).
+ * not known (older records, fewer than 3 baseline runs with a share). A run
+ * judged on the median of a group's runs (`--repeat`, confirmation) is judged
+ * on the median share of those runs (`groupShares`: the group's other runs):
+ * the value and the share it is read with come from the same runs.
  */
-export function contention(current: PerfSample, baseline: readonly PerfSample[]): Contention | undefined {
-  const now = shareOf(current)
-  if (now === undefined) return undefined
+export function contention(current: PerfSample, baseline: readonly PerfSample[], groupShares: readonly number[] = []): Contention | undefined {
+  const own = shareOf(current)
+  if (own === undefined) return undefined
+  const now = groupShares.length > 0 ? median([own, ...groupShares]) : own
   const shares = baseline.map(shareOf).filter((s): s is number => s !== undefined)
   if (shares.length < 3) return undefined
   const usual = median(shares)

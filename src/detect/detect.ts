@@ -46,8 +46,8 @@ export interface DetectInput extends BaselineInput {
  * per test key (same environment only), up to the time of judging. Not baselines:
  * more observations of the same code, pooled with the current run.
  */
-function repeatValues(input: DetectInput, history: readonly RunRecord[]): Map<string, number[]> {
-  const repeats = new Map<string, number[]>()
+function repeatValues(input: DetectInput, history: readonly RunRecord[]): Map<string, { values: number[]; shares: number[] }> {
+  const repeats = new Map<string, { values: number[]; shares: number[] }>()
   if (input.group === undefined) return repeats
   const wanted = new Map(input.current.map((r) => [testKey(r.test), r.env_key]))
   const nowMs = input.now.getTime()
@@ -56,9 +56,11 @@ function repeatValues(input: DetectInput, history: readonly RunRecord[]): Map<st
     for (const r of run.results) {
       const key = testKey(r.test)
       if (wanted.get(key) !== r.env_key) continue
-      const list = repeats.get(key) ?? []
-      list.push(r.sample.wall_ns.median)
-      repeats.set(key, list)
+      const group = repeats.get(key) ?? { values: [], shares: [] }
+      group.values.push(r.sample.wall_ns.median)
+      const share = r.sample.core?.timed.cpu
+      if (share !== undefined) group.shares.push(share)
+      repeats.set(key, group)
     }
   }
   return repeats
@@ -100,8 +102,9 @@ export function detect(input: DetectInput): TestVerdict[] {
     if (values.length === 0) verdict = newVerdict(r.test, key, current, foreign.get(key) ?? 0)
     else if (values.length < config.minSamples) verdict = insufficientVerdict(r.test, key, current, values, config.minSamples)
     else {
-      const evidence = compare(current, values, config, wallBands, rules.wall?.floor, repeats.get(key))
-      const busy = contention(r.sample, entries.map((e) => e.sample))
+      const group = repeats.get(key)
+      const evidence = compare(current, values, config, wallBands, rules.wall?.floor, group?.values)
+      const busy = contention(r.sample, entries.map((e) => e.sample), group?.shares)
       verdict = { test: r.test, key, evidence: busy ? { ...evidence, contention: busy } : evidence }
       candidates = metricCandidates(r.sample, entries, rules, bands, config.confidence, config.minSamples)
       findings.push(...zeroFindings(r.sample, entries, rules, config.minSamples))

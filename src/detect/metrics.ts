@@ -6,7 +6,7 @@ import { formatBytes, formatNs } from '../util/format.js'
  * Keys of the `metrics` option that name built-in metrics (and `memory`, a `measure.metrics` entry):
  * a custom metric may not use them.
  */
-export const RESERVED_METRIC_NAMES: readonly string[] = ['wall', 'p75', 'p99', 'cpu', 'heap', 'rss', 'leak', 'memory']
+export const RESERVED_METRIC_NAMES: readonly string[] = ['wall', 'p75', 'p99', 'cpu', 'thread_cpu', 'heap', 'rss', 'leak', 'memory']
 
 /** A metric the detector can judge, and how to read it from a sample. */
 export interface MetricDef {
@@ -30,6 +30,9 @@ export const BUILTIN_METRICS: readonly MetricDef[] = [
   { key: 'p75', label: 'wall time per call (p75)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.p75 },
   { key: 'p99', label: 'wall time per call (p99)', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.wall_ns.p99 },
   { key: 'cpu', label: 'CPU time per call', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.cpu_ns },
+  // The measuring thread's own CPU time per call: blind to the time it waited for a core, but a mean
+  // over the phase, so garbage collection and outliers stay in it (docs/verdicts.md has its noise).
+  { key: 'thread_cpu', label: 'CPU time of the measuring thread per call', unit: 'ns', better: 'lower', absolute: false, read: (s) => s.thread_cpu_ns },
   { key: 'heap', label: 'V8 heap in use', unit: 'B', better: 'lower', absolute: false, read: (s) => s.heap_used_bytes },
   { key: 'rss', label: 'resident set size', unit: 'B', better: 'lower', absolute: false, read: (s) => s.rss_bytes },
 ]

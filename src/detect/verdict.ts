@@ -89,7 +89,7 @@ export interface Finding {
    * - `step` / `drift`: a change across the test's recent baseline runs, ending at this run (reported, never failing).
    */
   kind: 'metric' | 'limit' | 'leak' | 'step' | 'drift'
-  /** `wall`, `p75`, `p99`, `cpu`, `heap`, `rss`, `leak` or a custom metric's name. */
+  /** `wall`, `p75`, `p99`, `cpu`, `thread_cpu`, `heap`, `rss`, `leak` or a custom metric's name. */
   metric: string
   /** `ns`, `B`, `B/call` or a custom unit. */
   unit: string

@@ -66,6 +66,15 @@ describe('Jest 30, CommonJS (babel-jest and ts-jest)', () => {
     expect(r.output).toMatch(/Tests:\s+3 passed, 3 total/)
   })
 
+  test('a first run disturbed for its length only: re-measured in fresh processes, and the run passes', async () => {
+    const r = await jest(['--runInBand'], { DISTURB_FIRST: '3' })
+    expect(r.output).toMatch(/perf-regression: re-measured \d+ suspect tests? \(a regression or an inconclusive verdict\) in [1-4] fresh process/)
+    expect(r.output).toMatch(/work > checksum 200 kB.*; re-measured in \d more process/)
+    expect(r.output).not.toMatch(/✗ regression/)
+    expect(r.code, r.output).toBe(0)
+    expect(r.output).toMatch(/Tests:\s+3 passed, 3 total/)
+  })
+
   test('--repeat=3 through the wrapper: one repeat group, the last run judged on the median of three', async () => {
     const before = validRuns(dir).length
     const r = await wrapper(['--repeat=3', '--runInBand'], { SLOWDOWN: '2' })

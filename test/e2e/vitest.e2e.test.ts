@@ -72,6 +72,19 @@ describe.each(MATRIX)('Vitest $major', ({ major, range, node }) => {
     expect(r.output).toContain('failing the run')
   })
 
+  test('a first run disturbed for its length only: re-measured in fresh processes, and the run passes', async () => {
+    const before = validRuns(dir).length
+    const r = await vitest([], { DISTURB_FIRST: '3' })
+    expect(r.output).toMatch(/perf-regression: re-measured \d+ suspect tests? \(a regression or an inconclusive verdict\) in [1-4] fresh process/)
+    expect(r.output).toMatch(/work > checksum 200 kB.*; re-measured in \d more process/)
+    expect(r.output).not.toMatch(/✗ regression/)
+    expect(r.code, r.output).toBe(0)
+    // The history keeps the first process's measurement, one observation per process.
+    const runs = validRuns(dir)
+    expect(runs.length).toBe(before + 1)
+    expect(runs.at(-1)!.results).toHaveLength(2)
+  })
+
   test('writes every report, and inside GitHub Actions the job summary and annotations', async () => {
     const summary = path.join(dir, 'step-summary.md')
     writeFileSync(summary, '')

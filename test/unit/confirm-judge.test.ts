@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import { suspectKey, type ConfirmPlan, type ConfirmResult } from '../../src/confirm/run.js'
 import { confirmationLine } from '../../src/core/complete.js'
+import { confirmSuspects } from '../../src/core/confirm.js'
 import { finishRun, type FinishInput } from '../../src/core/run.js'
 import { validateOptions } from '../../src/config/validate.js'
 import type { PerfSample } from '../../src/types.js'
-import { ENV, NOW, ref, RUNNER, sample, tempDir } from './helpers.js'
+import { baselineRuns, ENV, NOW, ref, RUNNER, sample, tempDir } from './helpers.js'
 
 /** Ten baseline runs around 1 ms with about 3% run-to-run noise. */
 const BASELINE = [-1.5, -1, -0.6, -0.3, 0, 0, 0.3, 0.6, 1, 1.5].map((z) => 1e6 * Math.exp(0.03 * z))
@@ -107,5 +108,59 @@ describe('confirmation of suspects', () => {
       expect(outcome.verdicts.find((v) => v.test.name === 'parse')!.kind).toBe('regression')
       expect(outcome.confirmation).toMatchObject({ tests: 1, changed: 0 })
     })
+  })
+
+  test('an inconclusive verdict that reads faster or the same is not re-measured; one that reads slower is, until decided', async () => {
+    const config = validateOptions({ confirm: { runs: 4, budget: 30 } })
+    const bands = config.thresholds
+    const verdict = (name: string, ratio: number) => ({
+      kind: 'inconclusive' as const,
+      test: ref(name),
+      key: name,
+      reason: 'too wide',
+      evidence: { metric: 'wall_ns' as const, window: { runs: 30, days: 90 }, current: ratio * 1e6, baseline: 1e6, ratio, interval: [0.7, 1.4] as [number, number], p_value: 0.4, q_value: 0.4, confidence: 0.95, noise: 0.1, detectable: 1.3, baseline_runs: 10, thresholds: bands },
+    })
+    const asked: ConfirmPlan[] = []
+    const record = { schema: 1 as const, kind: 'run' as const, id: 'r', time: NOW.toISOString(), mode: 'compare' as const, git: {}, env: ENV, results: [] }
+    await confirmSuspects({
+      verdicts: [verdict('faster', 0.96), verdict('same', 1), verdict('slower', 1.12)],
+      record,
+      history: [],
+      events: [],
+      config,
+      now: NOW,
+      confirm: async (plan) => {
+        asked.push(plan)
+        return { samples: new Map(), runs: 0, seconds: 0, notes: [] }
+      },
+    })
+    expect(asked.map((p) => p.suspects.map((s) => s.name))).toEqual([['slower']])
+  })
+
+  test('a first run measured on a busy machine is left out of the pool once two quiet runs exist', async () => {
+    const config = validateOptions({ confirm: { runs: 4, budget: 30 } })
+    const share = (cpu: number) => ({ core: { source: 'schedstat' as const, timed: { cpu } } })
+    const history = baselineRuns('parse', BASELINE)
+    for (const r of history) r.results[0]!.sample = { ...r.results[0]!.sample, ...share(0.95) }
+    const { detect } = await import('../../src/detect/detect.js')
+    const current = [{ ...history[0]!.results[0]!, sample: sample(2.4e6, share(0.2)) }]
+    const record = { schema: 1 as const, kind: 'run' as const, id: 'r', time: NOW.toISOString(), mode: 'compare' as const, git: {}, env: ENV, results: current }
+    const verdicts = detect({ current, history, config, now: NOW, runId: 'r' })
+    expect(verdicts[0]!.kind).toBe('inconclusive')
+    // Quiet confirmation runs: their median is 1.15 ms, below the band; with the busy 2.4 ms run
+    // in the pool the median of four would be 1.225 ms, a regression.
+    const quiet = [1.1e6, 1.15e6, 1.3e6].map((m) => sample(m, share(0.95)))
+    const key = suspectKey(ref('parse').file, 'parse', undefined)
+    const { verdicts: after } = await confirmSuspects({
+      verdicts,
+      record,
+      history,
+      events: [],
+      config,
+      now: NOW,
+      confirm: async () => ({ samples: new Map([[key, quiet]]), runs: 3, seconds: 3, notes: [] }),
+    })
+    expect(after[0]!.kind).not.toBe('regression')
+    expect(after[0]!.reason).toContain('re-measured in 3 more processes')
   })
 })

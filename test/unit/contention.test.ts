@@ -24,6 +24,13 @@ describe('contention', () => {
     expect(contention(withShare(0.05), waits)).toEqual({ current: 0.05, baseline: expect.closeTo(0.205, 6) })
   })
 
+  test('a run judged with its group is judged on the group\'s median share', () => {
+    // A busy first run whose last confirmation run happened to get a whole core: still contended.
+    expect(contention(withShare(0.95), baseline, [0.3, 0.25])).toEqual({ current: 0.3, baseline: 0.96 })
+    // A busy first run, then two quiet ones: the group got its usual share.
+    expect(contention(withShare(0.95), baseline, [0.3, 0.94])).toBeUndefined()
+  })
+
   test('unknown without shares: older records, or fewer than three baseline runs with one', () => {
     expect(contention(withShare(undefined), baseline)).toBeUndefined()
     expect(contention(withShare(0.3), [withShare(0.9), withShare(0.9), withShare(undefined)])).toBeUndefined()
@@ -48,5 +55,15 @@ describe('the detector on a busy machine', () => {
     expect(busy.reason).toMatch(/^1\.\d\d× slower, but the machine was busy: the test got 30% of a core; its baseline runs got 96%/)
     const idle = detect({ current: current(0.95), history, config: detectConfig(), now: NOW })[0]!
     expect(idle.kind).toBe('regression')
+    // Judged with its group (confirmation, --repeat): two busy runs and one that got a whole core read busy.
+    const group = [0.3, 0.25].map((cpu, i) => {
+      const r = run({ id: `g${i}`, mode: 'compare', time: new Date(NOW.getTime() - (2 - i) * 60_000), medians: { parse: 1.8e6 } })
+      r.group = 'g'
+      r.results[0]!.sample = { ...r.results[0]!.sample, core: { source: 'schedstat', timed: { cpu } } }
+      return r
+    })
+    const pooled = detect({ current: current(0.95), history: [...history, ...group], config: detectConfig(), now: NOW, runId: 'now', group: 'g' })[0]!
+    expect(pooled.kind).toBe('inconclusive')
+    expect(pooled.reason).toMatch(/the machine was busy: the test got 30% of a core/)
   })
 })

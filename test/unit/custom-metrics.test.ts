@@ -70,7 +70,7 @@ describe('checkMetrics', () => {
     ['a unit that is not a string', { size: { value: 1, unit: 8 } }, `metric "size".unit must be a string like 'B' or 'ms' (got 8)`],
     ['absolute not a boolean', { size: { value: 1, absolute: 'yes' } }, 'metric "size".absolute must be true or false (got "yes")'],
     ['an unknown key', { size: { value: 1, units: 'B' } }, 'metric "size" has unknown keys "units" (allowed: value, better, unit, absolute)'],
-    ['a built-in name', { cpu: 5 }, 'metric "cpu": "wall", "p75", "p99", "cpu", "heap", "rss", "leak", "memory" name built-in metrics: call it something else, like "cpu (custom)"'],
+    ['a built-in name', { cpu: 5 }, 'metric "cpu": "wall", "p75", "p99", "cpu", "thread_cpu", "heap", "rss", "leak", "memory" name built-in metrics: call it something else, like "cpu (custom)"'],
     ['a control character', { 'a\nb': 5 }, 'names must not contain control characters (line breaks, tabs, escapes)'],
   ])('rejects %s, saying what is wrong', (_label, value, message) => {
     const text = problemOf(() => checkMetrics(value))

@@ -48,6 +48,17 @@ describe('other metrics', () => {
     expect(fails(v, 'minor')).toBe(false)
   })
 
+  test('the measuring thread\'s CPU time is judged only when named, like process CPU time', () => {
+    const threadPast = quiet(20, (j) => ({ thread_cpu_ns: 800_000 * j() }))
+    const current = sample(MS, { thread_cpu_ns: 1_400_000 })
+    expect(judge(current, threadPast).findings).toBeUndefined()
+    const [f] = only(judge(current, threadPast, { thread_cpu: {} }), 'metric')
+    expect(f).toMatchObject({ metric: 'thread_cpu', unit: 'ns', direction: 'worse', severity: 'moderate', gates: true })
+    expect(f!.reason).toContain('CPU time of the measuring thread per call 1.75× higher')
+    // Unchanged thread CPU time: no finding, even when named.
+    expect(judge(sample(MS, { thread_cpu_ns: 800_000 }), threadPast, { thread_cpu: {} }).findings ?? []).toEqual([])
+  })
+
   test('turned on, 2.2× the CPU time is a critical metric regression that fails the run', () => {
     const v = judge(sample(MS, { cpu_ns: 2_000_000, heap_used_bytes: 8e6 }), past, { cpu: {} })
     const [f] = only(v, 'metric')
