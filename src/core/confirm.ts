@@ -48,8 +48,8 @@ const isSuspect = (v: TestVerdict) => v.kind === 'regression' || (v.kind === 'in
 const isDecided = (v: TestVerdict) => v.kind !== 'inconclusive' || !('evidence' in v) || v.evidence.ratio < v.evidence.thresholds.minor
 
 /**
- * Judges the suspect tests of a compare run again on every run of them: the first
- * one and the confirmation runs, pooled as a repeat group is (the median of them),
+ * Judges the suspect tests of a compare run again on the confirmation runs (with
+ * the first run only while there is one of them), pooled as a repeat group is (the median of them),
  * with the latest measurement as the current one, so a busy machine is judged by
  * how busy it is now. Nothing here is stored: the history keeps one observation
  * per process, the first run's.
@@ -97,9 +97,6 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
 function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples: ReadonlyMap<string, PerfSample[]>): Map<string, { verdict: TestVerdict; runs: number }> {
   const { record } = input
   const group = `confirm:${record.id}`
-  // A first run measured on a busy machine is left out of the pool once two fresh runs exist:
-  // as the slowest of a few runs it would pull the median of the rest upwards.
-  const busyFirst = new Set(input.verdicts.filter((v) => 'evidence' in v && v.evidence.contention !== undefined).map((v) => v.key))
   const extra: RunRecord[] = []
   const runs = new Map<string, number>()
   const current: TestResult[] = record.results.map((r) => {
@@ -108,7 +105,10 @@ function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples
     if (!list || list.length === 0) return r
     runs.set(key, list.length)
     // The first run and all but the latest confirmation run are the group's earlier runs.
-    const first = busyFirst.has(key) && list.length >= 2 ? [] : [r.sample]
+    // The first run leaves the pool once two fresh runs exist. It was picked for looking slow, so
+    // it is the selected extreme of its own noise (or of a disturbance): as the slowest of three it
+    // would make their median the slower of the two fresh runs, and unchanged code would fail.
+    const first = list.length >= 2 ? [] : [r.sample]
     ;[...first, ...list.slice(0, -1)].forEach((sample, j) => {
       extra.push({ ...record, id: `${record.id}#confirm-${key}-${j}`, group, results: [{ ...r, sample }] })
     })
