@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import pidusage from 'pidusage'
-import { Bench } from 'tinybench'
 import type { MeasureDeps, Probes } from './measure.js'
 import { threadClock, type ThreadClock } from './thread.js'
 
@@ -64,4 +63,4 @@ export const processProbes: Probes = {
 }
 let clock: ThreadClock | undefined
 
-export const defaultMeasureDeps: MeasureDeps = { Bench, probes: processProbes }
+export const defaultMeasureDeps: MeasureDeps = { probes: processProbes }

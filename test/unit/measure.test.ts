@@ -1,5 +1,4 @@
 import { describe, test, expect } from 'vitest'
-import { Bench } from 'tinybench'
 import { measure, timeBudget, type MeasureCallOptions, type Probes } from '../../src/measure/measure.js'
 import { measureOptions } from './helpers.js'
 
@@ -27,7 +26,7 @@ function fake() {
     state.calls++
     return state.calls
   }
-  return { state, probes, tick, deps: { Bench, probes } }
+  return { state, probes, tick, deps: { probes } }
 }
 
 const options = (extra: Partial<MeasureCallOptions> = {}): MeasureCallOptions => ({ ...measureOptions(), ...extra })
@@ -187,7 +186,7 @@ describe('measure', () => {
       processStats: async () => ({ cpu: 0, memory: 0 }),
       gc: () => {},
     }
-    const { sample } = await measure(() => 1, options({ warmupIterations: 0, warmupTime: 0, metrics: [] }), { Bench, probes })
+    const { sample } = await measure(() => 1, options({ warmupIterations: 0, warmupTime: 0, metrics: [] }), { probes })
     expect(sample.wall_ns.median).toBeCloseTo(1e6, 3)
     expect(sample.iterations).toBeGreaterThanOrEqual(10)
     expect(sample.iterations).toBeLessThan(60)
