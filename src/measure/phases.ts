@@ -16,7 +16,8 @@ export const MAX_BATCH = 1 << 20
 /** Calls per batch for a function whose fastest call took `perCallMs`: enough to last {@link BATCH_TARGET_MS}; 1 when unknown. */
 export function batchSizeFor(perCallMs: number): number {
   if (!(perCallMs > 0)) return 1
-  return Math.min(MAX_BATCH, Math.max(1, Math.ceil(BATCH_TARGET_MS / perCallMs)))
+  // Less a hair, so that a quotient like 40.000000000000004 stays 40.
+  return Math.min(MAX_BATCH, Math.max(1, Math.ceil(BATCH_TARGET_MS / perCallMs - 1e-9)))
 }
 
 /** Runs a batch: `calls` calls of the benchmarked function, one after the other (awaited when it is async). */
@@ -81,7 +82,7 @@ export interface Warmup {
   calls: number
   /** Wall time of the warm-up, in ms. */
   ms: number
-  /** Calls per batch for the timed phase, calibrated on the warm-up's fastest batch. */
+  /** Calls per batch for the timed phase: enough for the warm-up's mean call to fill {@link BATCH_TARGET_MS}. */
   batch: number
   /** True when `until` ended the warm-up before its minimum calls. */
   cut: boolean
@@ -89,15 +90,18 @@ export interface Warmup {
 
 /**
  * Calls the function until both the minimum calls and the minimum time are reached (or
- * `until` comes), in batches that grow until one lasts {@link BATCH_TARGET_MS}. The batch
- * size follows the fastest per-call time seen: it only grows, and it doubles while the
- * clock cannot see a batch at all. Without a warm-up, the first call alone sets it.
+ * `until` comes), in batches that grow until one lasts {@link BATCH_TARGET_MS}: within the
+ * warm-up the batch follows the fastest per-call time seen (it only grows, and doubles while
+ * the clock cannot see a batch at all), so that it gets past the clock's own cost in a few
+ * steps. Without a warm-up, the first call alone sets the batch.
  * `check` runs after each batch and throws to stop (an aborted test).
  */
 export async function warmUp(run: BatchRunner, plan: WarmupPlan, now: () => number, check: () => void): Promise<Warmup> {
   let fastest = plan.firstCallMs > 0 ? plan.firstCallMs : Infinity
   let batch = batchSizeFor(fastest)
   let calls = 0
+  let seenMs = 0
+  let seenCalls = 0
   let cut = false
   const start = now()
   let t = start
@@ -112,11 +116,17 @@ export async function warmUp(run: BatchRunner, plan: WarmupPlan, now: () => numb
     t = now()
     calls += batch
     const batchMs = t - before
-    if (batchMs > 0) fastest = Math.min(fastest, batchMs / batch)
+    if (batchMs > 0) {
+      fastest = Math.min(fastest, batchMs / batch)
+      seenMs += batchMs
+      seenCalls += batch
+    }
     batch = batchMs > 0 ? Math.max(batch, batchSizeFor(fastest)) : Math.min(MAX_BATCH, batch * 2)
     check()
   }
-  return { calls, ms: now() - start, batch, cut }
+  // The timed phase's batch follows the mean call, not the fastest: a call that is
+  // usually longer than the target stays a batch of one however fast one call once was.
+  return { calls, ms: now() - start, batch: seenCalls > 0 ? batchSizeFor(seenMs / seenCalls) : batch, cut }
 }
 
 export interface TimedPlan {
