@@ -15,7 +15,7 @@ export interface Probes {
   cpuUsage: () => { user: number; system: number }
   /** Like `process.memoryUsage()`. */
   memoryUsage: () => { heapUsed: number; rss: number }
-  /** Like `pidusage(process.pid)`: CPU % since the previous call and RSS in bytes. */
+  /** The process's CPU % (of one core) since the previous call, and its RSS in bytes. */
   processStats: () => Promise<{ cpu: number; memory: number }>
   /** A full, synchronous garbage collection (V8's `gc()`); used by the leak phase only. */
   gc: () => void
@@ -114,7 +114,7 @@ export async function measure<T>(
   const firstCallMs = now() - started
   const metrics = options.record ? await options.record(result) : undefined
   check()
-  const run = batchRunner(fn, async)
+  const run = batchRunner(fn, async, signal)
 
   // Warm-up by wall clock, which also sets the batch size of the timed phase.
   const thread = probes.thread
@@ -141,7 +141,7 @@ export async function measure<T>(
   const wantMemory = options.metrics.includes('memory')
   let cpuBefore = { user: 0, system: 0 }
   let heapBefore = 0
-  // pidusage first: its CPU % covers the span between this call and the next.
+  // Process stats first: their CPU % covers the span between this call and the next.
   if (wantCpu || wantMemory) await probes.processStats()
   check()
   if (wantMemory) heapBefore = probes.memoryUsage().heapUsed

@@ -26,6 +26,8 @@ export type BatchRunner = (calls: number) => void | Promise<void>
 /** Where a batch puts what each call returned, so that the compiler cannot drop the call's work. */
 interface Sink {
   value: unknown
+  /** An async batch stops after the call during which this was aborted. */
+  signal: AbortSignal | undefined
 }
 type Loop = (fn: () => unknown, calls: number, sink: Sink) => void | Promise<void>
 
@@ -42,7 +44,9 @@ let compiled = 0
  * Where code generation from strings is disallowed, one shared loop is used instead.
  */
 function compileLoop(async: boolean): Loop {
-  const body = `// perf-regression batch ${++compiled}\nfor (let i = 0; i < calls; i++) sink.value = ${async ? 'await ' : ''}fn()`
+  const body = async
+    ? `// perf-regression batch ${++compiled}\nfor (let i = 0; i < calls; i++) { sink.value = await fn(); if (sink.signal?.aborted) return }`
+    : `// perf-regression batch ${++compiled}\nfor (let i = 0; i < calls; i++) sink.value = fn()`
   try {
     return async ? new AsyncFunction('fn', 'calls', 'sink', body) : (new Function('fn', 'calls', 'sink', body) as Loop)
   } catch (error) {
@@ -56,13 +60,19 @@ const sharedLoop: Loop = (fn, calls, sink) => {
   for (let i = 0; i < calls; i++) sink.value = fn()
 }
 const sharedAsyncLoop: Loop = async (fn, calls, sink) => {
-  for (let i = 0; i < calls; i++) sink.value = await fn()
+  for (let i = 0; i < calls; i++) {
+    sink.value = await fn()
+    if (sink.signal?.aborted) return
+  }
 }
 
-/** The batch runner of one measurement of `fn`; `async` when its calls must be awaited. */
-export function batchRunner(fn: () => unknown, async: boolean): BatchRunner {
+/**
+ * The batch runner of one measurement of `fn`; `async` when its calls must be awaited.
+ * An async batch ends early once `signal` is aborted (a synchronous one cannot be interrupted).
+ */
+export function batchRunner(fn: () => unknown, async: boolean, signal?: AbortSignal): BatchRunner {
   const loop = compileLoop(async)
-  const sink: Sink = { value: undefined }
+  const sink: Sink = { value: undefined, signal }
   return (calls) => loop(fn, calls, sink)
 }
 

@@ -138,6 +138,16 @@ describe('the phases', () => {
     expect(order).toEqual(['start', 'end', 'start', 'end', 'start', 'end'])
   })
 
+  test('an async batch ends after the call during which its signal was aborted', async () => {
+    const controller = new AbortController()
+    let calls = 0
+    const run = batchRunner(async () => {
+      if (++calls === 4) controller.abort()
+    }, true, controller.signal)
+    await run(100)
+    expect(calls).toBe(4)
+  })
+
   test('warm-up batches grow until one lasts the target, and only grow', async () => {
     const f = fake(() => 0.000_5) // 0.5 µs a call
     const inner = batchRunner(f.fn, false)
