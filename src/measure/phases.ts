@@ -1,4 +1,4 @@
-import { BatchSamples } from './samples.js'
+import { BatchSamples, quantileOfSorted } from './samples.js'
 
 /**
  * The warm-up and the timed phase of `measure()`: calls of the benchmarked function
@@ -10,6 +10,8 @@ import { BatchSamples } from './samples.js'
 
 /** Least wall time of one batch, in ms: the two clock readings around it cost well under 1% of it. */
 export const BATCH_TARGET_MS = 0.02
+/** Warm-up batches whose median per-call time sets the timed phase's batch. */
+const RECENT_BATCHES = 31
 /** Most calls in one batch (a function this fast is an empty one). */
 export const MAX_BATCH = 1 << 20
 
@@ -92,7 +94,7 @@ export interface Warmup {
   calls: number
   /** Wall time of the warm-up, in ms. */
   ms: number
-  /** Calls per batch for the timed phase: enough for the warm-up's mean call to fill {@link BATCH_TARGET_MS}. */
+  /** Calls per batch for the timed phase: enough for the median call of the latest warm-up batches to fill {@link BATCH_TARGET_MS}. */
   batch: number
   /** True when `until` ended the warm-up before its minimum calls. */
   cut: boolean
@@ -110,8 +112,9 @@ export async function warmUp(run: BatchRunner, plan: WarmupPlan, now: () => numb
   let fastest = plan.firstCallMs > 0 ? plan.firstCallMs : Infinity
   let batch = batchSizeFor(fastest)
   let calls = 0
-  let seenMs = 0
-  let seenCalls = 0
+  // Per-call times of the latest batches the clock could see, in a ring.
+  const recent = new Float64Array(RECENT_BATCHES)
+  let seen = 0
   let cut = false
   const start = now()
   let t = start
@@ -128,15 +131,16 @@ export async function warmUp(run: BatchRunner, plan: WarmupPlan, now: () => numb
     const batchMs = t - before
     if (batchMs > 0) {
       fastest = Math.min(fastest, batchMs / batch)
-      seenMs += batchMs
-      seenCalls += batch
+      recent[seen++ % RECENT_BATCHES] = batchMs / batch
     }
     batch = batchMs > 0 ? Math.max(batch, batchSizeFor(fastest)) : Math.min(MAX_BATCH, batch * 2)
     check()
   }
-  // The timed phase's batch follows the mean call, not the fastest: a call that is
-  // usually longer than the target stays a batch of one however fast one call once was.
-  return { calls, ms: now() - start, batch: seenCalls > 0 ? batchSizeFor(seenMs / seenCalls) : batch, cut }
+  // The timed phase's batch follows the typical call of the latest batches, not the fastest:
+  // a call usually longer than the target stays a batch of one however fast one call once
+  // was, and a batch the thread spent waiting for a core does not shrink it either.
+  const typical = seen > 0 ? quantileOfSorted(recent.slice(0, Math.min(seen, RECENT_BATCHES)).sort(), 0.5) : 0
+  return { calls, ms: now() - start, batch: seen > 0 ? batchSizeFor(typical) : batch, cut }
 }
 
 export interface TimedPlan {

@@ -166,6 +166,14 @@ describe('the phases', () => {
     expect(warmup.cut).toBe(false)
   })
 
+  test('a batch the thread spent waiting for a core (a late call of 5 ms) does not shrink the timed batch', async () => {
+    let calls = 0
+    const f = fake(() => (++calls === 3000 ? 5 : 0.000_5))
+    const warmup = await warmUp(batchRunner(f.fn, false), { iterations: 5, time: 2, until: Infinity, firstCallMs: 0.01 }, f.deps.probes.now, () => {})
+    expect(calls).toBeGreaterThan(3000)
+    expect(warmup.batch).toBe(40)
+  })
+
   test('a clock too coarse to see a batch doubles it until it can', async () => {
     // 1 µs calls on a clock that moves in 0.1 ms steps.
     const f = fake(() => 0.001, 0.1)
