@@ -12,7 +12,9 @@
 // is a compare run that reads a history, judges, writes the reports and appends.
 // Then P pairs, alternating which variant goes first (AB BA AB …), each a whole
 // `node vitest.mjs run` process. Prints the median of the per-pair differences
-// (with − without) and its share of the run without the reporter.
+// (with − without) and its share of the run without the reporter, in wall time and,
+// on Linux, in CPU time of the whole process tree (the reaped children's user + system
+// time from /proc/self/stat, in 10 ms ticks), which a busy machine disturbs far less.
 //
 // Then the config file's load cost, each figure the median over R fresh processes:
 //   cold        jiti transpiles and evaluates (JITI_FS_CACHE=false: no transpile cache);
@@ -21,8 +23,8 @@
 //   handed      a child process given PERF_REGRESSION_CONFIG_FILE by its parent.
 //
 // Usage: node bench/reporter-overhead.mjs [--pairs 10] [--tests 10] [--loads 7] [--json FILE] [--keep]   (after `npm run build`)
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -89,22 +91,33 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-reporter-'))
 const env = { ...process.env, NO_COLOR: '1' }
 for (const key of ['PERF_BASELINE_MODE', 'FORCE_COLOR', 'PERF_REGRESSION_CONFIG_FILE', 'JITI_FS_CACHE']) delete env[key]
 
+/** CPU time of the reaped child processes so far, in ms (Linux), or undefined. */
+const ticksPerSecond = process.platform === 'linux' ? Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) : NaN
+function childrenCpuMs() {
+  if (!(ticksPerSecond > 0)) return undefined
+  // Fields after the command name (which is in parentheses): cutime and cstime are the 16th and 17th of the line.
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond
+}
+
 function run(command, extraEnv = {}) {
   const t0 = performance.now()
+  const c0 = childrenCpuMs()
   const r = spawnSync(command[0], command.slice(1), { cwd: dir, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 << 20 })
   const ms = performance.now() - t0
+  const cpuMs = c0 === undefined ? undefined : childrenCpuMs() - c0
   if (r.status !== 0) {
     console.error(`\nreporter-overhead: ${command.join(' ')} exited ${r.status ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
     throw new Error(`a run failed${args.keep ? '' : ' (rerun with --keep to keep the fixture project)'}`)
   }
-  return { ms, stdout: r.stdout }
+  return { ms, cpuMs, stdout: r.stdout }
 }
 
 const vitestRun = (variant, extraEnv) => {
   const r = run([process.execPath, 'node_modules/vitest/vitest.mjs', 'run', '--config', `vitest.${variant}.config.js`], extraEnv)
   const passed = (r.stdout.match(/Tests\s+(\d+) passed/) ?? [])[1]
   if (Number(passed) !== tests) throw new Error(`variant ${variant}: ${passed ?? 'no'} tests passed of ${tests}`)
-  return r.ms
+  return r
 }
 
 /** Milliseconds one loadConfigFile() call takes in a fresh process (the module imported first, not counted). */
@@ -153,8 +166,12 @@ try {
     if (process.stderr.isTTY) process.stderr.write(`\rreporter-overhead: pair ${i + 1}/${pairs}`)
   }
   if (process.stderr.isTTY) process.stderr.write('\n')
-  const added = withMs.map((w, i) => w - withoutMs[i])
-  const shares = added.map((a, i) => a / withoutMs[i])
+  const added = withMs.map((w, i) => w.ms - withoutMs[i].ms)
+  const shares = added.map((a, i) => a / withoutMs[i].ms)
+  const cpu = withMs[0].cpuMs !== undefined
+  const addedCpu = cpu ? withMs.map((w, i) => w.cpuMs - withoutMs[i].cpuMs) : []
+  const cpuShares = addedCpu.map((a, i) => a / withoutMs[i].cpuMs)
+  const pct = (values) => `${fmt(median(values) * 100, 1)}% [${fmt(Math.min(...values) * 100, 1)}–${fmt(Math.max(...values) * 100, 1)}%]`
 
   const cold = []
   const warm = []
@@ -173,19 +190,27 @@ try {
   const figures = {
     pairs,
     tests,
-    wall_ms: { with: spread(withMs), without: spread(withoutMs) },
+    wall_ms: { with: spread(withMs.map((r) => r.ms)), without: spread(withoutMs.map((r) => r.ms)) },
     added_ms: spread(added),
     added_share: spread(shares),
+    ...(cpu
+      ? {
+          cpu_ms: { with: spread(withMs.map((r) => r.cpuMs)), without: spread(withoutMs.map((r) => r.cpuMs)) },
+          added_cpu_ms: spread(addedCpu),
+          added_cpu_share: spread(cpuShares),
+        }
+      : {}),
     config_load_ms: { cold: spread(cold), warm: spread(warm), again: spread(again), handed: spread(handed) },
   }
   console.log(`\nperf-regression reporter overhead — Vitest, 1 file x ${tests} perf() tests, ${pairs} pairs alternating (${machine()})`)
   console.log('Cells: median [min–max].\n')
   printTable([
-    ['', 'ms', 'share of the run without'],
-    ['run with the plugin and reporter', fmtSpread(figures.wall_ms.with, 0), ''],
-    ['run without', fmtSpread(figures.wall_ms.without, 0), ''],
-    ['added by the reporter (per pair)', fmtSpread(figures.added_ms, 0), `${fmt(median(shares) * 100, 1)}% [${fmt(Math.min(...shares) * 100, 1)}–${fmt(Math.max(...shares) * 100, 1)}%]`],
+    ['', 'wall time, ms', 'share of the run without', ...(cpu ? ['CPU time, ms', 'share of the run without'] : [])],
+    ['run with the plugin and reporter', fmtSpread(figures.wall_ms.with, 0), '', ...(cpu ? [fmtSpread(figures.cpu_ms.with, 0), ''] : [])],
+    ['run without', fmtSpread(figures.wall_ms.without, 0), '', ...(cpu ? [fmtSpread(figures.cpu_ms.without, 0), ''] : [])],
+    ['added by the reporter (per pair)', fmtSpread(figures.added_ms, 0), pct(shares), ...(cpu ? [fmtSpread(figures.added_cpu_ms, 0), pct(cpuShares)] : [])],
   ])
+  console.log(`\nLoad average when the pairs ended: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.availableParallelism?.() ?? os.cpus().length} cores.`)
   console.log(`\nperf-regression.config.ts, one loadConfigFile() call, ${loads} fresh processes each\n`)
   printTable([
     ['case', 'ms'],
