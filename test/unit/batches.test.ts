@@ -1,4 +1,4 @@
-import { describe, test, expect } from 'vitest'
+import { describe, test, expect, vi } from 'vitest'
 import { measure, type Probes } from '../../src/measure/measure.js'
 import { BATCH_TARGET_MS, MAX_BATCH, batchRunner, batchSizeFor, timedPhase, warmUp } from '../../src/measure/phases.js'
 import { BatchSamples, quantileOfSorted, SAMPLE_CAPACITY, standardDeviation } from '../../src/measure/samples.js'
@@ -136,6 +136,25 @@ describe('the phases', () => {
     }, true)
     await runAsync(3)
     expect(order).toEqual(['start', 'end', 'start', 'end', 'start', 'end'])
+  })
+
+  test('where code generation from strings is disallowed, a shared loop makes the calls', () => {
+    vi.stubGlobal(
+      'Function',
+      class {
+        constructor() {
+          throw new EvalError('Code generation from strings disallowed for this context')
+        }
+      },
+    )
+    try {
+      let calls = 0
+      const run = batchRunner(() => calls++, false)
+      run(7)
+      expect(calls).toBe(7)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   test('an async batch ends after the call during which its signal was aborted', async () => {
