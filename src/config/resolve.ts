@@ -39,7 +39,7 @@ export interface ConfigSources {
   options?: PerfRegressionOptions | undefined
   /** What to call `options` in messages. @default 'options' */
   source?: string
-  /** Process environment (`PERF_BASELINE_MODE`). */
+  /** Process environment (`PERF_BASELINE_MODE`; the config file handed over to child processes, see `loadConfigFile`). */
   env?: Record<string, string | undefined>
   /** Command-line arguments (`--baseline-mode=...`, also after `--`). */
   argv?: readonly string[]
@@ -76,7 +76,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     problems.push(`${sources.source ?? 'options'} must be an object (got ${show(fromCode)})`)
   } else {
     try {
-      const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root).options
+      const fromFile = sources.root === undefined ? {} : loadConfigFile(sources.root, sources.env).options
       config = validateOptions(mergeOptions(fromFile, fromCode), sources.source ?? 'options', sources.root)
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error

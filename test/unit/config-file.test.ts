@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { loadConfigFile, mergeOptions } from '../../src/config/file.js'
+import { CONFIG_FILE_ENV, loadConfigFile, mergeOptions } from '../../src/config/file.js'
 import { resolveConfig } from '../../src/config/resolve.js'
 import { ConfigError } from '../../src/config/validate.js'
 import PerfRegressionJestReporter from '../../src/jest/reporter.js'
@@ -27,6 +27,13 @@ async function inDir(files: Record<string, string>, fn: (dir: string) => void | 
     await cleanup()
   }
 }
+
+// Loading a config file hands it over through process.env by default: keep each test's to itself.
+const savedHandOver = process.env[CONFIG_FILE_ENV]
+afterEach(() => {
+  if (savedHandOver === undefined) delete process.env[CONFIG_FILE_ENV]
+  else process.env[CONFIG_FILE_ENV] = savedHandOver
+})
 
 describe('loadConfigFile', () => {
   test('no file: no options', async () => {
@@ -93,6 +100,82 @@ describe('loadConfigFile', () => {
     })
     await inDir({ 'perf-regression.config.json': '{ "failOn": ' }, (dir) => {
       expect(() => loadConfigFile(dir)).toThrow(/cannot read .*perf-regression\.config\.json/)
+    })
+  })
+})
+
+describe('the config file handed to child processes', () => {
+  const counter = globalThis as { __perfConfigLoads?: number }
+  const CONFIG = "globalThis.__perfConfigLoads = (globalThis.__perfConfigLoads ?? 0) + 1\nexport default { failOn: 'moderate', measure: { time: 30 } }\n"
+  /** The loader as a new process has it: nothing read yet in this module instance. */
+  async function freshLoader() {
+    vi.resetModules()
+    return (await import('../../src/config/file.js')).loadConfigFile
+  }
+
+  test('a file read once is handed over; a child with the same file takes it without evaluating it', async () => {
+    await inDir({ 'perf-regression.config.mjs': CONFIG }, async (dir) => {
+      counter.__perfConfigLoads = 0
+      const env: Record<string, string | undefined> = {}
+      const parent = loadConfigFile(dir, env)
+      expect(counter.__perfConfigLoads).toBe(1)
+      const entry = JSON.parse(env[CONFIG_FILE_ENV]!) as { file: string; mtimeMs: number; size: number; options: unknown }
+      expect(entry).toMatchObject({ file: path.join(dir, 'perf-regression.config.mjs'), options: { failOn: 'moderate', measure: { time: 30 } } })
+      expect(entry.size).toBe(CONFIG.length)
+      // A child process inherits the environment, not the module's cache.
+      const child = (await freshLoader())(dir, { ...env })
+      expect(counter.__perfConfigLoads).toBe(1)
+      expect(child.options).toEqual(parent.options)
+      expect(Object.isFrozen(child.options)).toBe(true)
+    })
+  })
+
+  test('a changed file, or another one, is evaluated again', async () => {
+    await inDir({ 'perf-regression.config.mjs': CONFIG }, async (dir) => {
+      counter.__perfConfigLoads = 0
+      const env: Record<string, string | undefined> = {}
+      loadConfigFile(dir, env)
+      await writeFile(path.join(dir, 'perf-regression.config.mjs'), CONFIG.replace('moderate', 'critical'))
+      expect((await freshLoader())(dir, { ...env }).options).toMatchObject({ failOn: 'critical' })
+      expect(counter.__perfConfigLoads).toBe(2)
+      const elsewhere = { [CONFIG_FILE_ENV]: JSON.stringify({ file: '/another/perf-regression.config.mjs', mtimeMs: 1, size: 1, options: { failOn: 'never' } }) }
+      expect((await freshLoader())(dir, elsewhere).options).toMatchObject({ failOn: 'critical' })
+      expect(counter.__perfConfigLoads).toBe(3)
+    })
+  })
+
+  test('handed-over options are checked like the file\'s own', async () => {
+    await inDir({ 'perf-regression.config.mjs': CONFIG }, async (dir) => {
+      const env: Record<string, string | undefined> = {}
+      loadConfigFile(dir, env)
+      const entry = JSON.parse(env[CONFIG_FILE_ENV]!) as { options: Record<string, unknown> }
+      entry.options.failOn = 'often'
+      const load = await freshLoader()
+      expect(() => load(dir, { [CONFIG_FILE_ENV]: JSON.stringify(entry) })).toThrow(/perf-regression\.config\.mjs: failOn must be one of/)
+    })
+  })
+
+  test('a hand-over that is not one says which variable to unset', async () => {
+    await inDir({ 'perf-regression.config.json': '{}' }, async (dir) => {
+      expect(() => loadConfigFile(dir, { [CONFIG_FILE_ENV]: '{ broken' })).toThrow(`${CONFIG_FILE_ENV} is not valid JSON; perf-regression sets it for the processes it starts: unset it`)
+      expect(() => loadConfigFile(dir, { [CONFIG_FILE_ENV]: '[1]' })).toThrow(`${CONFIG_FILE_ENV} does not hold a config file's options`)
+    })
+  })
+
+  test('options too large for the environment are not handed over', async () => {
+    const store = `${'a'.repeat(70_000)}.jsonl`
+    await inDir({ 'perf-regression.config.json': JSON.stringify({ store }) }, (dir) => {
+      const env: Record<string, string | undefined> = {}
+      expect(loadConfigFile(dir, env).options).toEqual({ store })
+      expect(env).not.toHaveProperty(CONFIG_FILE_ENV)
+    })
+  })
+
+  test('resolveConfig hands over through the environment it is given', async () => {
+    await inDir({ 'perf-regression.config.yaml': 'failOn: critical\n' }, (dir) => {
+      const env: Record<string, string | undefined> = {}
+      expect(resolveConfig({ root: dir, env }).failOn).toBe('critical')
+      expect(JSON.parse(env[CONFIG_FILE_ENV]!)).toMatchObject({ options: { failOn: 'critical' } })
     })
   })
 })

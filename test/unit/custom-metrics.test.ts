@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { Bench } from 'tinybench'
 import { checkMetrics, checkPerfCall, MAX_METRIC_NAME, MetricsError } from '../../src/config/perf-call.js'
 import { ConfigError } from '../../src/config/validate.js'
 import { measure, type Probes } from '../../src/measure/measure.js'
@@ -138,7 +137,7 @@ function fakeDeps() {
     state.t += 1
     return `call ${++state.calls}`
   }
-  return { state, fn, deps: { Bench, probes } }
+  return { state, fn, deps: { probes } }
 }
 
 const measureOptions = { time: 20, iterations: 5, warmupTime: 0, warmupIterations: 0, metrics: ['cpu' as const], rawSamples: 4 }

@@ -56,7 +56,7 @@ describe('perf() inside a test that can time out', () => {
     const t = task({ timeout: 0 })
     const perf = createPerf(t, () => settings, { startedAt: performance.now() - 10_000 })
     await perf(() => 1)
-    expect(t.meta.perf![0]!.warmup.iterations).toBe(5)
+    expect(t.meta.perf![0]!.warmup.iterations).toBeGreaterThanOrEqual(5)
     expect(t.meta.perf![0]!.iterations).toBeGreaterThanOrEqual(3)
     expect(warn).not.toHaveBeenCalled()
   })

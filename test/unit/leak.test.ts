@@ -1,6 +1,5 @@
 import vm from 'node:vm'
 import { afterEach, describe, expect, test } from 'vitest'
-import { Bench } from 'tinybench'
 import {
   callsPerBatch,
   fitHeapGrowth,
@@ -168,7 +167,7 @@ describe("measure with metrics: ['leak'] (fake clock and heap)", () => {
       state.t += 2
       state.calls++
     }
-    return { state, fn, deps: { Bench, probes } }
+    return { state, fn, deps: { probes } }
   }
 
   test('records heap_growth from a leak phase that runs after the timed phase', async () => {

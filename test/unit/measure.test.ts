@@ -1,5 +1,4 @@
 import { describe, test, expect } from 'vitest'
-import { Bench } from 'tinybench'
 import { measure, timeBudget, type MeasureCallOptions, type Probes } from '../../src/measure/measure.js'
 import { measureOptions } from './helpers.js'
 
@@ -27,7 +26,7 @@ function fake() {
     state.calls++
     return state.calls
   }
-  return { state, probes, tick, deps: { Bench, probes } }
+  return { state, probes, tick, deps: { probes } }
 }
 
 const options = (extra: Partial<MeasureCallOptions> = {}): MeasureCallOptions => ({ ...measureOptions(), ...extra })
@@ -125,7 +124,7 @@ describe('measure', () => {
     expect(sample.cpu_percent).toBe(87.5)
     expect(sample.heap_delta_bytes).toBe(sample.iterations * HEAP_PER_CALL)
     expect(sample.heap_used_bytes).toBe(10_000 + f.state.calls * HEAP_PER_CALL)
-    // pidusage's RSS is preferred over process.memoryUsage().rss.
+    // The process stats' RSS is preferred over the one read with the heap.
     expect(sample.rss_bytes).toBe(123_456)
     expect(f.state.processStats).toBe(2)
   })
@@ -187,7 +186,7 @@ describe('measure', () => {
       processStats: async () => ({ cpu: 0, memory: 0 }),
       gc: () => {},
     }
-    const { sample } = await measure(() => 1, options({ warmupIterations: 0, warmupTime: 0, metrics: [] }), { Bench, probes })
+    const { sample } = await measure(() => 1, options({ warmupIterations: 0, warmupTime: 0, metrics: [] }), { probes })
     expect(sample.wall_ns.median).toBeCloseTo(1e6, 3)
     expect(sample.iterations).toBeGreaterThanOrEqual(10)
     expect(sample.iterations).toBeLessThan(60)
@@ -309,3 +308,35 @@ describe('the share of a core the measuring thread got', () => {
   })
 })
 
+
+describe('processMeter: CPU % and RSS of the process, without pidusage', () => {
+  test('CPU % of one core since the previous reading (since the start on the first), and the RSS', async () => {
+    const { processMeter } = await import('../../src/measure/probes.js')
+    const readings = [
+      { cpu: { user: 30_000, system: 10_000 }, at: 100 }, // 40 ms of CPU in the first 100 ms
+      { cpu: { user: 130_000, system: 10_000 }, at: 150 }, // then 100 ms of CPU in 50 ms: two cores busy
+      { cpu: { user: 130_000, system: 10_000 }, at: 150 }, // no time passed
+    ]
+    let i = 0
+    let current = readings[0]!
+    const meter = processMeter(
+      () => current.cpu,
+      () => current.at,
+      () => 4096 * (i + 1),
+    )
+    const out: { cpu: number; memory: number }[] = []
+    for (; i < readings.length; i++) {
+      current = readings[i]!
+      out.push(meter())
+    }
+    expect(out.map((o) => o.cpu)).toEqual([40, 200, 0])
+    expect(out.map((o) => o.memory)).toEqual([4096, 8192, 12288])
+  })
+
+  test('the real readings: a CPU % and an RSS above 0', async () => {
+    const { processProbes } = await import('../../src/measure/probes.js')
+    const stats = await processProbes.processStats()
+    expect(stats.cpu).toBeGreaterThanOrEqual(0)
+    expect(stats.memory).toBeGreaterThan(1_000_000)
+  })
+})
