@@ -136,7 +136,7 @@ export const PerfSampleSchema = struct({
   raw_wall_ns: finiteNumbers,
   /** Process CPU time (user + system) per timed iteration, in nanoseconds. */
   cpu_ns: v.optional(num),
-  /** Process CPU use during the timed phase, in percent of one core (pidusage). */
+  /** Process CPU use during the timed phase, in percent of one core (read in-process: process CPU time over the phase). */
   cpu_percent: v.optional(num),
   /** CPU time of the measuring thread per timed iteration, in nanoseconds (where from: `core.source`). */
   thread_cpu_ns: v.optional(num),
@@ -150,7 +150,7 @@ export const PerfSampleSchema = struct({
   heap_used_bytes: v.optional(num),
   /** Change of the V8 heap in use across the timed phase, in bytes. */
   heap_delta_bytes: v.optional(num),
-  /** Resident set size of the process after the timed phase, in bytes (pidusage). */
+  /** Resident set size of the process after the timed phase, in bytes. */
   rss_bytes: v.optional(num),
   /**
    * Heap retained per call after full GCs across the leak phase (only with `metrics: ['leak']`):
