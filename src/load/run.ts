@@ -52,7 +52,7 @@ export async function measureLoad(
   const last = run.steps.at(-1)
   if (!last || last.latencies.count === 0) {
     throw new Error(
-      `perf.load(): no call of the measured phase finished${run.unfinished > 0 ? ` (${run.unfinished} were still running and were cut off at the end)` : ''}; nothing was recorded`,
+      `perf.load(): no call of the measured phase finished${run.unfinished > 0 ? ` (${run.unfinished} ${run.unfinished === 1 ? 'was' : 'were'} still running and cut off at the end)` : ''}; nothing was recorded`,
     )
   }
   const result = loadResult(run, plan)
