@@ -12,7 +12,7 @@
  */
 import { printable } from '../report/printable.js'
 import { latencies, type Latencies } from './histogram.js'
-import type { LoadCall, LoadPlan } from './options.js'
+import type { LoadCall, LoadPlan } from './types.js'
 import { Arrivals, workerStarts } from './schedule.js'
 
 /** Time and timers. Milliseconds, monotonic. */

@@ -6,16 +6,13 @@ import { checkKeys, isRecord, show, type Problems } from '../config/checks.js'
 import { checkMetrics, type RecordedMetric } from '../config/perf-call.js'
 import { ConfigError } from '../config/validate.js'
 import type { CustomMetric } from '../types.js'
-import type { LoadResult } from './result.js'
+import type { LoadPlan, LoadResult } from './types.js'
+
+export type { LoadCall, LoadPlan } from './types.js'
 
 /** A length of time: milliseconds, or a string such as `'5s'`, `'500ms'`, `'1.5s'` or `'2m'`. */
 export type LoadTime = number | string
 
-/** What each call of the function under load is given. */
-export interface LoadCall {
-  /** Aborted when `perf.load()` cuts off the calls still running at its end, or when the test is aborted: pass it on (`fetch(url, { signal })`). */
-  signal: AbortSignal
-}
 
 /**
  * Options of `perf.load(fn, options)`. Give `concurrency` (the closed model) or `rate` with
@@ -53,20 +50,6 @@ export interface LoadOptions {
   record?: (result: LoadResult) => Record<string, RecordedMetric> | Promise<Record<string, RecordedMetric>>
 }
 
-/** A checked load test: which model, its levels, and its phases in milliseconds. */
-export interface LoadPlan {
-  readonly model: 'closed' | 'open'
-  /** Workers (closed) or calls per second (open), one measured phase each. */
-  readonly levels: readonly number[]
-  /** Most calls in flight at once: `maxConcurrency` (open), the highest level (closed). */
-  readonly maxConcurrency: number
-  /** Length of each measured phase, unless `calls` ends it. */
-  readonly durationMs: number | undefined
-  readonly calls: number | undefined
-  readonly rampUpMs: number
-  readonly warmupMs: number
-  readonly drainMs: number
-}
 
 /** The checked `perf.load()` call. */
 export interface LoadCallCheck {

@@ -8,45 +8,12 @@ import type { CustomMetric, PerfSample } from '../types.js'
 import { round3 } from '../util/format.js'
 import type { LoadRun, StepRun } from './engine.js'
 import { spreadOf, summarizeLatencies } from './histogram.js'
-import type { LoadPlan } from './options.js'
+import type { LoadPlan, LoadResult, LoadStepResult } from './types.js'
 
-/** Latencies of a load test, in milliseconds. */
-export interface LatencyMs {
-  p50: number
-  p90: number
-  p95: number
-  p99: number
-  max: number
-  mean: number
-}
+export type { LatencyMs, LoadResult, LoadStepResult } from './types.js'
 
-/** One level of a load test. */
-export interface LoadStepResult {
-  /** Workers (closed model) or calls per second (open model). */
-  level: number
-  /** Calls started in the measured phase that finished, failed ones included. */
-  calls: number
-  errors: number
-  /** errors / calls, from 0 to 1. */
-  errorRate: number
-  /** Calls finished per second of the measured phase. */
-  throughput: number
-  latencyMs: LatencyMs
-  /** Calls in flight on average. */
-  concurrency: number
-  /** Throughput per unit of level against the first level's (1 for the first): how well it scales. */
-  efficiency: number
-}
 
-/** What `perf.load()` resolves to: the last level's figures, and every level's. */
-export interface LoadResult extends Omit<LoadStepResult, 'level' | 'efficiency'> {
-  model: 'closed' | 'open'
-  /** Calls still running, or waiting for a slot, when they were cut off at the end. */
-  unfinished: number
-  /** The first distinct error messages (printable, cut to 200 characters) and how often each was seen. */
-  errorMessages: { message: string; count: number }[]
-  steps: LoadStepResult[]
-}
+
 
 const msOf = (ns: number) => round3(ns / 1e6)
 

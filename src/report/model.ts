@@ -1,6 +1,9 @@
 import { testKey } from '../detect/identity.js'
 import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, RunRecord, Severity, TestRef } from '../types.js'
+import { buildLoadRows, loadFigures, type LoadRow } from './load-model.js'
+
+export type { LoadFigures, LoadLevel, LoadRow } from './load-model.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -16,6 +19,10 @@ export interface HistoryPoint {
   cpu_ns?: number
   heap_used_bytes?: number
   rss_bytes?: number
+  /** Load tests: calls finished per second, the p95 latency (ns) and the error rate (%). */
+  throughput?: number
+  latency_p95_ns?: number
+  error_rate?: number
   /** The verdict of this point when it is the current run and a regression. */
   flagged?: boolean
 }
@@ -88,6 +95,8 @@ export interface ReportModel {
   min_samples: number
   /** A/B runs: the base commit the head was measured against. */
   ab?: { base_commit: string; base_ref: string; design: 'paired' | 'processes' }
+  /** The run's load tests (`perf.load()`, k6 imports), with their baseline figures; absent when it has none. */
+  load?: LoadRow[]
 }
 
 /** Test identity shown to people: `file > name [bench]`. */
@@ -136,6 +145,12 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
       if (r.sample.cpu_ns !== undefined) p.cpu_ns = r.sample.cpu_ns
       if (r.sample.heap_used_bytes !== undefined) p.heap_used_bytes = r.sample.heap_used_bytes
       if (r.sample.rss_bytes !== undefined) p.rss_bytes = r.sample.rss_bytes
+      const load = loadFigures(r.sample)
+      if (load) {
+        p.throughput = load.throughput
+        if (load.p95_ns !== undefined) p.latency_p95_ns = load.p95_ns
+        p.error_rate = load.error_rate
+      }
       if (run.id === record.id && failingKeys.has(key)) p.flagged = true
       const list = points.get(key) ?? []
       list.push(p)
@@ -146,6 +161,7 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
   const historyOut: Record<string, HistoryPoint[]> = {}
   for (const [key, list] of points) historyOut[key] = list.slice(-historyLimit)
   const failing = [...outcome.failing].sort(worstFirst).map((v) => v.key)
+  const load = buildLoadRows(record, outcome.verdicts, failingKeys, history, testKey)
   return {
     schema: REPORT_SCHEMA_VERSION,
     run: { id: record.id, time: record.time, mode: outcome.config.baselineMode, git: record.git, env: record.env },
@@ -160,5 +176,6 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
     recorded: outcome.recorded,
     min_samples: outcome.config.minSamples,
     ...(record.ab ? { ab: { base_commit: record.ab.base_commit, base_ref: record.ab.base_ref, design: record.ab.design } } : {}),
+    ...(load.length > 0 ? { load } : {}),
   }
 }
