@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks'
 import type { LoadClock, LoadDeps } from './engine.js'
 
+/** Longest delay a Node timer takes (2^31 - 1 ms); longer waits re-arm. */
+const MAX_TIMER_MS = 2_147_483_647
+
 /** The process's clock: `performance.now()`, timers and `setImmediate`. */
 export const realClock: LoadClock = {
   now: () => performance.now(),
@@ -17,7 +20,9 @@ export const realClock: LoadClock = {
       const arm = () => {
         const wait = at - performance.now()
         if (wait <= 0) return done()
-        timer = setTimeout(arm, Math.max(1, wait))
+        // No time at all (a rate of 0): only the signal ends the wait.
+        if (wait === Infinity) return
+        timer = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.max(1, wait)))
       }
       signal?.addEventListener('abort', done, { once: true })
       arm()
