@@ -11,72 +11,11 @@
  * injected, so tests drive the generator on a simulated clock.
  */
 import { printable } from '../report/printable.js'
-import { latencies, type Latencies } from './histogram.js'
-import type { LoadCall, LoadPlan } from './types.js'
+import { latencies } from './histogram.js'
+import type { LoadBudget, LoadCall, LoadDeps, LoadPlan, LoadRun, StepRun } from './types.js'
+
+export type { LoadBudget, LoadClock, LoadDeps, LoadProbes, LoadRun, StepRun } from './types.js'
 import { Arrivals, workerStarts } from './schedule.js'
-
-/** Time and timers. Milliseconds, monotonic. */
-export interface LoadClock {
-  now(): number
-  /** Resolves once `now()` has reached `at`, or at once when `signal` is (or gets) aborted. */
-  sleepUntil(at: number, signal?: AbortSignal): Promise<void>
-  /** Lets the rest of the event loop (I/O, timers) run before resolving. */
-  yield(): Promise<void>
-}
-
-/** Process readings around the measured phases. */
-export interface LoadProbes {
-  /** CPU time of the process in microseconds, like `process.cpuUsage()`. */
-  cpuUsage(): { user: number; system: number }
-  /** Like `process.memoryUsage()`. */
-  memoryUsage(): { heapUsed: number; rss: number }
-}
-
-export interface LoadDeps {
-  clock: LoadClock
-  probes: LoadProbes
-  /** A new latency histogram. @default an HDR histogram (`latencies()`) */
-  histogram?: () => Latencies
-}
-
-/** When the load test must be over (the test's timeout), and the test's abort signal. */
-export interface LoadBudget {
-  /** Deadline on the clock, in milliseconds. */
-  until: number
-  signal?: AbortSignal | undefined
-}
-
-/** What one level's measured phase saw. */
-export interface StepRun {
-  level: number
-  /** Length of the measured phase, ms. */
-  durationMs: number
-  /** Latencies (ns) of the calls started (open model: scheduled) in the phase that finished, failed ones included. */
-  latencies: Latencies
-  /** Of those, the calls that threw or rejected. */
-  errors: number
-  /** Calls that finished while the phase lasted, whenever they started: the throughput's numerator. */
-  completed: number
-  /** Calls in flight on average over the phase. */
-  concurrency: number
-  /** CPU time of the process over the phase, in microseconds. */
-  cpuUs: number
-}
-
-export interface LoadRun {
-  steps: StepRun[]
-  /** Calls that finished outside every measured phase (ramp-up and warm-up), and the time those phases took, ms. */
-  warmup: { calls: number; ms: number }
-  /** Calls still running (or, open model, still waiting for a slot) when they were cut off at the end. */
-  unfinished: number
-  /** The first distinct error messages, printable and cut short, with how often each was seen. */
-  errorMessages: { message: string; count: number }[]
-  /** What the test's timeout cut short, in words. */
-  capped: string[]
-  memory: { heapBefore: number; heapAfter: number; rss: number }
-  /** Wall time of the whole load test, ms. */
-  totalMs: number
-}
 
 /** Distinct error messages kept; longer messages are cut to `MESSAGE_CHARS`. */
 const MESSAGES = 5
