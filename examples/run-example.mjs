@@ -2,13 +2,19 @@
 // Runs the bundled example through the whole cycle a team goes through:
 // five baseline runs (as on main), a check of unchanged code (as on a pull
 // request), and a check after a deliberate 2x slowdown, which must fail.
+// `node examples/run-example.mjs load` does the same with the load-test example.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, symlinkSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const example = path.join(repo, 'examples/basic')
+const name = process.argv[2] ?? 'basic'
+if (!['basic', 'load'].includes(name)) {
+  console.error(`No example "${name}": basic (the default) or load.`)
+  process.exit(2)
+}
+const example = path.join(repo, 'examples', name)
 const bin = path.join(repo, 'dist/cli/bin.js')
 if (!existsSync(bin)) {
   console.error('dist/ is missing: run `npm run example`, which builds first.')

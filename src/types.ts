@@ -11,6 +11,7 @@ import type {
   CustomMetricSchema,
   EnvInfoSchema,
   GitInfoSchema,
+  LoadInfoSchema,
   PerfSampleSchema,
   RunnerInfoSchema,
   RunRecordSchema,
@@ -38,6 +39,9 @@ export type SampleStats = InferOutput<typeof SampleStatsSchema>
 
 /** One `perf()` measurement, as it leaves the test worker. */
 export type PerfSample = InferOutput<typeof PerfSampleSchema>
+
+/** How a load sample was made (`perf.load()`, k6 imports): its levels and the errors seen. */
+export type LoadInfo = InferOutput<typeof LoadInfoSchema>
 
 /** A named metric with its direction; `absolute` means changes are judged by difference, not ratio. */
 export type CustomMetric = InferOutput<typeof CustomMetricSchema>

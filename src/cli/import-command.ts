@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { collectEnv, gitInfo } from '../env/environment.js'
 import { ImportError, type ImportContext } from '../import/context.js'
+import { parseK6Summary } from '../import/k6.js'
 import { parseLocustStats } from '../import/locust.js'
 import { parseVitestBench } from '../import/vitest-bench.js'
 import { printable } from '../report/printable.js'
@@ -11,7 +12,7 @@ import { appendRecord } from '../store/store.js'
 import { configFor, parse, STORE_OPTIONS } from './common.js'
 import type { CommandContext } from './context.js'
 
-export const IMPORT_HELP = `Usage: perf-regression import <vitest-bench|locust> <file> [--mode compare|baseline] [--store <file>]
+export const IMPORT_HELP = `Usage: perf-regression import <vitest-bench|locust|k6> <file> [--mode compare|baseline] [--store <file>]
 
 Adds another tool's results to the history as one run, so the same detector
 judges them (run perf-regression check afterwards):
@@ -22,18 +23,21 @@ judges them (run perf-regression check afterwards):
   locust <file>         Locust's --csv=<prefix> statistics, <prefix>_stats.csv:
                         average and percentile latencies, requests per second
                         and failure rate
+  k6 <file>             k6's end-of-test summary, k6 run --summary-export <file>:
+                        throughput, latency percentiles and error rate, as
+                        perf.load() records them
 
   --mode baseline       record it as a baseline run (default: compare)
 `
 
-const PARSERS = { 'vitest-bench': parseVitestBench, locust: parseLocustStats } as const
+const PARSERS = { 'vitest-bench': parseVitestBench, locust: parseLocustStats, k6: parseK6Summary } as const
 
 export async function importCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('import', args, { ...STORE_OPTIONS, mode: { type: 'string' } }, true)
   if (values.help) return (ctx.stdout.write(IMPORT_HELP), 0)
   const [format, file, ...extra] = positionals
   if (format === undefined || file === undefined || extra.length > 0 || !(format in PARSERS)) {
-    ctx.stderr.write(`perf-regression: import needs a format (vitest-bench or locust) and one file\n\n${IMPORT_HELP}`)
+    ctx.stderr.write(`perf-regression: import needs a format (vitest-bench, locust or k6) and one file\n\n${IMPORT_HELP}`)
     return 2
   }
   const mode = values.mode ?? 'compare'

@@ -33,7 +33,7 @@ Commands:
   report [options]            Render a stored run in any format (terminal, md, json, html)
   history [glob]              The runs of matching tests, with sparkline and baseline band
   baseline show|accept|reset  Look at or change baselines (accepting is recorded, with a reason)
-  import vitest-bench|locust  Add another tool's results to the history
+  import vitest-bench|locust|k6  Add another tool's results to the history
   prune --keep-days|--keep-runs  Remove old runs (baselines in use are kept)
   compact                     Rewrite the history without invalid lines
   merge <store>...            Add other stores' records, without duplicates

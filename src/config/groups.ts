@@ -8,16 +8,16 @@ import { DEFAULTS, type MetricRule, type ResolvedConfig, type TestOverride } fro
 
 const RULE_KEYS: readonly (keyof MetricRule)[] = ['judge', 'thresholds', 'max', 'min', 'floor']
 
-/** Validates the `metrics` option: each entry true, false or a rule (its bands are checked against the tests' later). */
-export function metricRules(value: unknown, problems: Problems): Record<string, MetricRule> {
+/** Validates the `metrics` option (or a `tests` entry's, at `at`): each entry true, false or a rule (its bands are checked against the tests' later). */
+export function metricRules(value: unknown, problems: Problems, at = 'metrics'): Record<string, MetricRule> {
   const out: Record<string, MetricRule> = {}
   if (value === undefined) return out
   if (!isRecord(value)) {
-    problems.push(`metrics must be an object keyed by metric name, like { cpu: true, errors: { max: 0 } } (got ${show(value)})`)
+    problems.push(`${at} must be an object keyed by metric name, like { cpu: true, errors: { max: 0 } } (got ${show(value)})`)
     return out
   }
   for (const [name, entry] of Object.entries(value)) {
-    const path = `metrics[${show(name)}]`
+    const path = `${at}[${show(name)}]`
     if (name === 'memory') {
       problems.push(`${path}: "memory" is what perf() records (measure.metrics); the metrics it gives are "heap" and "rss": judge those`)
       continue
@@ -68,11 +68,18 @@ export function testOverrides(value: unknown, problems: Problems): TestOverride[
   for (const [pattern, override] of Object.entries(value)) {
     const path = `tests[${show(pattern)}]`
     if (!isRecord(override)) {
-      problems.push(`${path} must be an object like { thresholds: { minor: 1.3 } } (got ${show(override)})`)
+      problems.push(`${path} must be an object like { thresholds: { minor: 1.3 } } or { metrics: { 'error rate': { max: 5 } } } (got ${show(override)})`)
       continue
     }
-    checkKeys(override, ['thresholds'], `${path}.`, problems)
-    tests.push({ pattern, thresholds: thresholds(override.thresholds, `${path}.thresholds`, problems) ?? {} })
+    checkKeys(override, ['thresholds', 'metrics'], `${path}.`, problems)
+    const entry: TestOverride = { pattern, thresholds: thresholds(override.thresholds, `${path}.thresholds`, problems) ?? {} }
+    if (override.metrics !== undefined) {
+      const rules = metricRules(override.metrics, problems, `${path}.metrics`)
+      for (const [name, rule] of Object.entries(rules)) {
+        if (rule.thresholds) problems.push(`${path}.metrics[${show(name)}] takes judge, max, min and floor: set this test's bands with ${path}.thresholds`)
+      }
+      tests.push({ ...entry, metrics: rules })
+    } else tests.push(entry)
   }
   return tests
 }

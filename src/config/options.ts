@@ -79,9 +79,12 @@ export interface PerfRegressionOptions {
    * the file's. (JavaScript puts keys that are whole numbers, such as `'42'`, first.)
    * Bands must stay in order for every set of patterns that can match one test name,
    * which is checked when the configuration is read.
-   * @example { 'parse *': { thresholds: { minor: 1.3 } } }
+   * `metrics` rules of an entry apply to the tests it matches, each merged over the same
+   * metric's rule from `metrics` (and earlier entries), field by field; they take `judge`,
+   * `max`, `min` and `floor` (bands per test come from the entry's `thresholds`).
+   * @example { 'parse *': { thresholds: { minor: 1.3 } }, 'api > *': { metrics: { 'error rate': { max: 5 } } } }
    */
-  tests?: Record<string, { thresholds?: Partial<Thresholds> }>
+  tests?: Record<string, { thresholds?: Partial<Thresholds>; metrics?: Record<string, Omit<MetricRule, 'thresholds'> | boolean> }>
   /**
    * Metrics judged besides the median wall time, keyed by `p75`, `p99`, `cpu`, `thread_cpu`, `heap`, `rss`, `leak`, `wall`
    * or the name of a custom metric; `true`/`false` turns one on or off.
@@ -228,6 +231,8 @@ export type Bands = Checked<Readonly<Thresholds>>
 export interface TestOverride {
   readonly pattern: string
   readonly thresholds: Readonly<Partial<Thresholds>>
+  /** Metric rules for the tests the pattern matches (no bands: those are `thresholds`). */
+  readonly metrics?: Readonly<Record<string, Readonly<MetricRule>>>
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Bands, MetricRule, ResolvedConfig } from '../config/options.js'
+import type { Bands, MetricRule, MetricRules, ResolvedConfig } from '../config/options.js'
 
 /**
  * Compiles a test-name glob: `*` matches any run of characters (line breaks too),
@@ -34,4 +34,19 @@ export function thresholdsFor(config: Pick<ResolvedConfig, 'thresholds' | 'tests
  */
 export function metricBands(testBands: Bands, rule: Readonly<MetricRule> | undefined): Bands {
   return rule?.thresholds ? { ...testBands, ...rule.thresholds } : testBands
+}
+
+/**
+ * The metric rules for one test: the `metrics` option with the `metrics` of every matching
+ * per-test override merged over it in order, field by field within each metric's rule.
+ */
+export function rulesFor(config: Pick<ResolvedConfig, 'tests'> & { metrics?: MetricRules | undefined }, testName: string): MetricRules {
+  let rules: Record<string, Readonly<MetricRule>> = config.metrics ?? {}
+  for (const { pattern, metrics } of config.tests) {
+    if (!metrics || !globToRegExp(pattern).test(testName)) continue
+    rules = { ...rules }
+    for (const [key, rule] of Object.entries(metrics)) rules[key] = { ...rules[key], ...rule }
+  }
+  // Per-test rules carry no bands, so the checked bands of the merge are those checked with `metrics`.
+  return rules as MetricRules
 }

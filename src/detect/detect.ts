@@ -9,7 +9,7 @@ import type { MetricRules, ResolvedConfig } from '../config/options.js'
 import { benjaminiHochberg } from '../stats/multiple.js'
 import type { RunRecord, TestRef, TestResult } from '../types.js'
 import { currentBaselines, type BaselineInput } from './baseline.js'
-import { metricBands, thresholdsFor } from './bands.js'
+import { metricBands, rulesFor, thresholdsFor } from './bands.js'
 import { classify, insufficientVerdict, newVerdict } from './classify.js'
 import { contention } from './contention.js'
 import { compare, type Comparison } from './compare.js'
@@ -87,14 +87,14 @@ export function detect(input: DetectInput): TestVerdict[] {
   const { baselines, foreign } = currentBaselines(input, history)
   const repeats = repeatValues(input, history)
   const { config } = input
-  const rules: MetricRules = config.metrics ?? NO_RULES
-  const slots: { verdict: TestVerdict | Pending; findings: Finding[]; candidates: MetricCandidate[]; sample: TestResult['sample'] }[] = []
+  const slots: { verdict: TestVerdict | Pending; findings: Finding[]; candidates: MetricCandidate[]; sample: TestResult['sample']; rules: MetricRules }[] = []
   for (const r of input.current) {
     const key = testKey(r.test)
     const current = r.sample.wall_ns.median
     const entries = baselines.get(key) ?? []
     const values = entries.map((e) => e.sample.wall_ns.median)
     const bands = thresholdsFor(config, r.test.name)
+    const rules = rulesFor({ tests: config.tests, metrics: config.metrics ?? NO_RULES }, r.test.name)
     const wallBands = metricBands(bands, rules.wall)
     const findings = limitFindings(r.sample, rules)
     let candidates: MetricCandidate[] = []
@@ -111,7 +111,7 @@ export function detect(input: DetectInput): TestVerdict[] {
       const trend = input.trends === false ? undefined : trendFinding(entries, r.sample, wallBands, config.confidence)
       if (trend) findings.push(trend)
     }
-    slots.push({ verdict, findings, candidates, sample: r.sample })
+    slots.push({ verdict, findings, candidates, sample: r.sample, rules })
   }
   // One family for Benjamini–Hochberg: every wall-time comparison, every other metric compared, every leak test.
   const family: { p: number; apply: (q: number) => void }[] = []
@@ -121,11 +121,11 @@ export function detect(input: DetectInput): TestVerdict[] {
     if ('kind' in v) out[i] = v
     else family.push({ p: v.evidence.p_value, apply: (q) => (out[i] = classify(v.test, v.key, { ...v.evidence, q_value: q })) })
     const growth = slot.sample.heap_growth
-    if (growth && rules.leak?.judge !== false) {
+    if (growth && slot.rules.leak?.judge !== false) {
       family.push({
         p: growth.p_value,
         apply: (q) => {
-          const f = leakFinding(slot.sample, rules, config.confidence, q)
+          const f = leakFinding(slot.sample, slot.rules, config.confidence, q)
           if (f) slot.findings.push(f)
         },
       })

@@ -8,8 +8,14 @@ import { runningTest, type RunningTest } from './circus.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
 import { parseSettings, SETTINGS_ENV, SPOOL_ENV, writeSpooled } from './spool.js'
 import type { ResolvedMeasureOptions } from '../config/options.js'
+import type { MeasureBudget } from '../measure/measure.js'
+import type { PerfSample } from '../types.js'
+import { defaultLoadDeps } from '../load/clock.js'
+import { checkLoadCall, type LoadCall, type LoadOptions } from '../load/options.js'
+import type { LoadResult } from '../load/result.js'
+import { measureLoad } from '../load/run.js'
 
-export type { PerfOptions }
+export type { PerfOptions, LoadCall, LoadOptions, LoadResult }
 
 interface ExpectState {
   currentTestName?: string
@@ -38,12 +44,11 @@ const calls = new Map<string, Set<string | undefined>>()
 let warnedNoReporter = false
 
 /**
- * Benchmarks `fn` inside a Jest test and hands the measurement to the
- * perf-regression reporter. Resolves to what the first call of `fn` returned.
- * If `fn` throws or rejects, the error propagates and nothing is recorded.
+ * Runs one measurement (`run`) inside the current Jest test, within its timeout, and hands
+ * the sample to the reporter; another perf() or perf.load() in flight at the same time marks
+ * both as concurrent (their samples are then skipped by the reporter).
  */
-export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>): Promise<Awaited<T>> {
-  const { overrides, name, record } = checkPerfCall(fn, options)
+async function inTest<R>(name: string | undefined, run: (budget: MeasureBudget, rawSamples: number, defaults: ResolvedMeasureOptions, place: { file: string; test: string }) => Promise<{ result: R; sample: PerfSample }>): Promise<R> {
   const state = typeof expect === 'undefined' ? undefined : expect.getState()
   const testName = state?.currentTestName
   const testPath = state?.testPath
@@ -79,12 +84,7 @@ export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Aw
       signal: self.stop.signal,
       onCapped: (message: string) => console.warn(`perf-regression: "${printable(testName)}"${name === undefined ? '' : ` [${printable(name)}]`}: ${message}.`),
     }
-    const callOptions = { ...defaults, ...overrides, name, rawSamples, record, budget }
-    const ab = abSettings()
-    const measured =
-      ab?.design === 'paired'
-        ? await pairedMeasure(fn, callOptions, { file: testPath, test: testName }, ab, defaultMeasureDeps)
-        : await measure(fn, callOptions, defaultMeasureDeps)
+    const measured = await run(budget, rawSamples, defaults, { file: testPath, test: testName })
     if (self.stop.signal.aborted) throw self.stop.signal.reason
     // Another perf() ran at the same time, or the current test changed under us: test.concurrent.
     const concurrent = self.overlapped || expect?.getState().currentTestName !== testName
@@ -101,6 +101,32 @@ export async function perf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Aw
     inFlight.delete(self)
   }
 }
+
+/**
+ * Benchmarks `fn` inside a Jest test and hands the measurement to the
+ * perf-regression reporter. Resolves to what the first call of `fn` returned.
+ * If `fn` throws or rejects, the error propagates and nothing is recorded.
+ */
+async function measurePerf<T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>): Promise<Awaited<T>> {
+  const { overrides, name, record } = checkPerfCall(fn, options)
+  return inTest(name, (budget, rawSamples, defaults, place) => {
+    const callOptions = { ...defaults, ...overrides, name, rawSamples, record, budget }
+    const ab = abSettings()
+    return ab?.design === 'paired' ? pairedMeasure(fn, callOptions, place, ab, defaultMeasureDeps) : measure(fn, callOptions, defaultMeasureDeps)
+  })
+}
+
+/**
+ * Calls `fn` under load inside a Jest test (docs/load.md) and records throughput, latency
+ * percentiles and errors. A call that throws or rejects counts as an error.
+ */
+async function measureLoadTest(fn: (call: LoadCall) => unknown, options: LoadOptions): Promise<LoadResult> {
+  const call = checkLoadCall(fn, options)
+  return inTest(call.name, (budget, rawSamples) => measureLoad(fn, call, { rawSamples, budget }, defaultLoadDeps))
+}
+
+/** `perf(fn, options?)`, and `perf.load(fn, options)` for a load test. */
+export const perf: typeof measurePerf & { load: typeof measureLoadTest } = Object.assign(measurePerf, { load: measureLoadTest })
 
 function overOrTimedOut(): Error {
   return new Error('perf(): the test ended (it timed out or failed) before its measurement finished; the measurement was stopped and is not recorded')

@@ -1,7 +1,7 @@
 import type { Thresholds } from '../config/options.js'
 import type { AbEvidence, Evidence, Finding, VerdictKind } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, Severity, TestRef } from '../types.js'
-import type { HistoryPoint, ReportModel, ReportVerdict } from './model.js'
+import type { HistoryPoint, LoadFigures, LoadRow, ReportModel, ReportVerdict } from './model.js'
 
 /**
  * Version of `.perf/analysis.json` (documented in docs/report-json.md). Raised
@@ -115,6 +115,21 @@ export interface AnalysisDocument {
   warnings: { file: string; line: number; message: string }[]
   /** Absolute path of the history store. */
   store: string
+  /** The run's load tests with their figures and those of their baseline; absent when the run has none. */
+  load?: AnalysisLoad[]
+}
+
+/** A load test of the run (`perf.load()`, k6 imports); see docs/report-json.md. */
+export interface AnalysisLoad {
+  key: string
+  test: AnalysisTest
+  model?: 'closed' | 'open'
+  failing: boolean
+  current: LoadFigures
+  baseline?: LoadFigures & { runs: number }
+  unfinished: number
+  error_messages: { message: string; count: number }[]
+  levels: { level: number; throughput: number; p95_ns: number; errors: number; efficiency?: number }[]
 }
 
 const KINDS: readonly VerdictKind[] = ['regression', 'improvement', 'unchanged', 'inconclusive', 'insufficient-data', 'new']
@@ -188,7 +203,22 @@ function verdictOf(v: ReportVerdict): AnalysisVerdict {
   }
 }
 
-const POINT_KEYS = ['run_id', 'time', 'mode', 'commit', 'wall_ns', 'cpu_ns', 'heap_used_bytes', 'rss_bytes', 'flagged'] as const
+const POINT_KEYS = ['run_id', 'time', 'mode', 'commit', 'wall_ns', 'cpu_ns', 'heap_used_bytes', 'rss_bytes', 'throughput', 'latency_p95_ns', 'error_rate', 'flagged'] as const
+const FIGURE_KEYS = ['throughput', 'p50_ns', 'p95_ns', 'p99_ns', 'calls', 'errors', 'error_rate'] as const
+
+function loadOf(row: LoadRow): AnalysisLoad {
+  return {
+    key: row.key,
+    test: testOf(row.test),
+    ...(row.model ? { model: row.model } : {}),
+    failing: row.failing,
+    current: pick(row.current, FIGURE_KEYS),
+    ...(row.baseline ? { baseline: { runs: row.baseline.runs, ...pick(row.baseline, FIGURE_KEYS) } } : {}),
+    unfinished: row.unfinished,
+    error_messages: row.error_messages.map((m) => ({ message: m.message, count: m.count })),
+    levels: row.levels.map((l) => pick(l, ['level', 'throughput', 'p95_ns', 'errors', 'efficiency'])),
+  }
+}
 
 function summaryOf(model: ReportModel, failing: number): AnalysisSummary {
   const zero = (): Record<Severity, number> => ({ minor: 0, moderate: 0, critical: 0 })
@@ -231,6 +261,7 @@ export function buildAnalysisDocument(model: ReportModel): AnalysisDocument {
     history,
     warnings: model.warnings.map((w) => ({ file: w.file, line: w.line, message: w.message })),
     store: model.store,
+    ...(model.load ? { load: model.load.map(loadOf) } : {}),
   }
 }
 

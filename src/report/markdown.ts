@@ -3,6 +3,7 @@ import type { Severity, TestRef } from '../types.js'
 import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { label, worstFirst, type ReportFinding, type ReportModel, type ReportVerdict } from './model.js'
 import { nextStepsMarkdown, type ReportLinks } from './next-steps.js'
+import { figureCells, LOAD_COLUMNS, loadNotes, modelText, ratioCells } from './load-format.js'
 import { cut, printable, UNPRINTABLE } from './terminal.js'
 
 export interface MarkdownOptions {
@@ -120,6 +121,28 @@ function findingsTable(rows: ReturnType<typeof findingRows>, maxRows: number): s
   ], maxRows)
 }
 
+/** Load tests: each figure as baseline → current (ratio), in bold when its metric has a failing finding; then levels, errors, calls cut off. */
+function loadTable(model: ReportModel, maxRows: number): string[] {
+  const rows = model.load ?? []
+  if (rows.length === 0) return []
+  const body = table(['Test', ...LOAD_COLUMNS.map((c) => c.title)], [':--', '--:', '--:', '--:', '--:', '--:'], rows, (row) => {
+    const findings = model.verdicts.find((v) => v.key === row.key)?.findings ?? []
+    const now = figureCells(row.current)
+    const then = row.baseline ? figureCells(row.baseline) : undefined
+    const ratio = ratioCells(row)
+    const cells = LOAD_COLUMNS.map((col, i) => {
+      const failing = findings.some((f) => f.metric === col.metric && f.failing)
+      const current = failing ? `**${now[i]}**` : now[i]!
+      if (!then) return current
+      return `${then[i]} → ${current}${ratio[i] ? ` (${ratio[i]})` : ''}`
+    })
+    return [`${escapeMarkdownCell(testLabel(row.test))}<br>${escapeMarkdownCell(modelText(row))}`, ...cells]
+  }, maxRows)
+  const notes = rows.slice(0, maxRows).flatMap((row) => loadNotes(row).map((n) => `- ${escapeMarkdownCell(testLabel(row.test))}: ${escapeMarkdownCell(n)}`))
+  const baseline = rows.some((r) => r.baseline) ? ' Baseline figures are medians over the baseline runs each verdict used.' : ''
+  return ['### Load tests', '', `Throughput in calls per second, latency percentiles and errors of each load test's measured phase.${baseline}`, '', ...body, ...(notes.length > 0 ? ['', ...notes] : []), '']
+}
+
 function details(summary: string, body: string[]): string[] {
   return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', '']
 }
@@ -205,6 +228,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
   if (regressions.length > 0) out.push('### Regressions', '', ...judgedTable(regressions, maxRows, true), '')
   const findings = findingRows(model)
   if (findings.length > 0) out.push('### Other findings', '', ...findingsTable(findings, maxRows), '')
+  out.push(...loadTable(model, maxRows))
   const improvements = of(model, 'improvement').sort((a, b) => a.evidence.ratio - b.evidence.ratio)
   if (improvements.length > 0) out.push(...details(`✅ ${plural(improvements.length, 'improvement')}`, judgedTable(improvements, maxRows, true)))
   const inconclusive = of(model, 'inconclusive')

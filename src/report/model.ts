@@ -1,6 +1,9 @@
 import { testKey } from '../detect/identity.js'
 import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, RunnerInfo, RunRecord, Severity, TestRef } from '../types.js'
+import { buildLoadRows, loadFigures, type LoadRow } from './load-model.js'
+
+export type { LoadFigures, LoadLevel, LoadRow } from './load-model.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -19,6 +22,10 @@ export interface HistoryPoint {
   rss_bytes?: number
   /** The run's stored raw wall times per iteration (a bounded, evenly spaced subset), ns. */
   raw_wall_ns?: number[]
+  /** Load tests: calls finished per second, the p95 latency (ns) and the error rate (%). */
+  throughput?: number
+  latency_p95_ns?: number
+  error_rate?: number
   /** The verdict of this point when it is the current run and a regression. */
   flagged?: boolean
 }
@@ -97,6 +104,8 @@ export interface ReportModel {
     /** The base's raw wall times per iteration of each test (key = testKey), ns. */
     base_raw_wall_ns?: Record<string, number[]>
   }
+  /** The run's load tests (`perf.load()`, k6 imports), with their baseline figures; absent when it has none. */
+  load?: LoadRow[]
 }
 
 /** Test identity shown to people: `file > name [bench]`. */
@@ -154,6 +163,12 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
       if (r.sample.cpu_ns !== undefined) p.cpu_ns = r.sample.cpu_ns
       if (r.sample.heap_used_bytes !== undefined) p.heap_used_bytes = r.sample.heap_used_bytes
       if (r.sample.rss_bytes !== undefined) p.rss_bytes = r.sample.rss_bytes
+      const load = loadFigures(r.sample)
+      if (load) {
+        p.throughput = load.throughput
+        if (load.p95_ns !== undefined) p.latency_p95_ns = load.p95_ns
+        p.error_rate = load.error_rate
+      }
       if (run.id === record.id && failingKeys.has(key)) p.flagged = true
       const list = points.get(key) ?? []
       list.push(p)
@@ -164,6 +179,7 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
   const historyOut: Record<string, HistoryPoint[]> = {}
   for (const [key, list] of points) historyOut[key] = list.slice(-historyLimit)
   const failing = [...outcome.failing].sort(worstFirst).map((v) => v.key)
+  const load = buildLoadRows(record, outcome.verdicts, failingKeys, history, testKey)
   return {
     schema: REPORT_SCHEMA_VERSION,
     run: {
@@ -185,5 +201,6 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
     recorded: outcome.recorded,
     min_samples: outcome.config.minSamples,
     ...(record.ab ? { ab: { base_commit: record.ab.base_commit, base_ref: record.ab.base_ref, design: record.ab.design, base_raw_wall_ns: baseRaw(record.ab.base_results) } } : {}),
+    ...(load.length > 0 ? { load } : {}),
   }
 }

@@ -1,7 +1,8 @@
 import { formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { palette, type Colors } from './color.js'
 import { printable } from './printable.js'
-import { label, type ReportFinding, type ReportModel, type ReportVerdict } from './model.js'
+import { figureCells, LOAD_COLUMNS, loadNotes, modelText, ratioCells } from './load-format.js'
+import { label, type LoadRow, type ReportFinding, type ReportModel, type ReportVerdict } from './model.js'
 import { sparkline } from './sparkline.js'
 
 export { printable, printableLines, UNPRINTABLE } from './printable.js'
@@ -78,6 +79,40 @@ function counts(verdicts: readonly ReportVerdict[], c: Colors): string {
   return parts.join(c.dim(' · '))
 }
 
+/** The load tests' figures against their baseline, each test's metrics in columns. */
+function loadSection(model: ReportModel, c: Colors, width: number): string[] {
+  const rows: readonly LoadRow[] = model.load ?? []
+  if (rows.length === 0) return []
+  // A figure whose metric has a finding that is worse: red when it fails the run, yellow otherwise.
+  const paint = (row: LoadRow, column: number, text: string) => {
+    const metric = LOAD_COLUMNS[column]!.metric
+    const f = model.verdicts.find((v) => v.key === row.key)?.findings?.find((x) => x.metric === metric && x.direction === 'worse')
+    return f ? (f.failing ? c.red(text) : c.yellow(text)) : text
+  }
+  const table = rows.map((row) => ({
+    row,
+    now: figureCells(row.current),
+    baseline: row.baseline ? figureCells(row.baseline) : undefined,
+    ratio: ratioCells(row),
+  }))
+  const cols = LOAD_COLUMNS.map((col, i) => Math.max(col.title.length, ...table.flatMap((t) => [t.now[i]!, t.baseline?.[i] ?? '', t.ratio[i] ?? ''].map((x) => x.length))))
+  const first = Math.max(20, ...table.map((t) => (t.baseline ? `baseline (${t.row.baseline!.runs} runs)`.length : 0)))
+  const line = (head: string, cells: readonly string[], colour?: (i: number, text: string) => string) =>
+    `    ${pad(head, first)}  ${cells.map((x, i) => (colour ? colour(i, padStart(x, cols[i]!)) : padStart(x, cols[i]!))).join('  ')}`.trimEnd()
+  const out = [c.dim(line('Load tests', LOAD_COLUMNS.map((col) => col.title)).replace(/^ {4}/, '  '))]
+  for (const t of table) {
+    out.push(`  ${c.bold(cut(printable(label(t.row.test)), width))} ${c.dim(`(${modelText(t.row)})`)}`)
+    out.push(line('now', t.now, (i, x) => paint(t.row, i, x)))
+    if (t.baseline) {
+      out.push(c.dim(line(`baseline (${t.row.baseline!.runs} run${t.row.baseline!.runs === 1 ? '' : 's'})`, t.baseline)))
+      out.push(c.dim(line('ratio', t.ratio)))
+    }
+    for (const note of loadNotes(t.row)) out.push(`    ${c.dim(cut(printable(note), width + 40))}`)
+  }
+  out.push('')
+  return out
+}
+
 /** Renders the reporter's summary, grouped by file. Pure: the same model gives the same text. */
 export function renderTerminal(model: ReportModel, options: TerminalOptions): string {
   const c = palette(options.color)
@@ -124,6 +159,7 @@ export function renderTerminal(model: ReportModel, options: TerminalOptions): st
     }
   }
   lines.push('')
+  lines.push(...loadSection(model, c, nameWidth + 40))
 
   const unjudged = verdicts.filter((v) => v.kind === 'new' || v.kind === 'insufficient-data').length
   if (establishing) {

@@ -120,6 +120,40 @@ export const HeapGrowthSchema = struct({
 const share = v.pipe(num, v.minValue(0, 'a number from 0 to 1'), v.maxValue(1, 'a number from 0 to 1'))
 export const CoreShareSchema = struct({ cpu: share, wait: v.optional(share) })
 
+const positive = v.pipe(num, v.gtValue(0, 'a number above 0'))
+
+/** One level of a load test (`perf.load()`, or an imported load test's only level). */
+export const LoadStepSchema = struct({
+  /** Workers (closed model) or calls per second (open model); for imports, the most virtual users. */
+  level: positive,
+  /** Calls started in the measured phase that finished, failed ones included. */
+  calls: whole,
+  errors: whole,
+  /** Calls finished per second of the measured phase. */
+  throughput: nonNegative,
+  /** Calls in flight on average. */
+  concurrency: v.optional(nonNegative),
+  /** Throughput per unit of level against the first level's. */
+  efficiency: v.optional(nonNegative),
+  latency_ns: struct({ p50: nonNegative, p95: nonNegative, p99: v.optional(nonNegative) }),
+})
+
+/** How a load sample was made; its figures are in `wall_ns` (latencies) and `metrics`. */
+export const LoadInfoSchema = struct({
+  /** `closed` (concurrency) or `open` (rate); absent for imported results, whose tool does not say. */
+  model: v.optional(oneOf(['closed', 'open'] as const)),
+  /** Open model: the most calls in flight at once. */
+  max_concurrency: v.optional(count),
+  /** Length of the last level's measured phase, in milliseconds. */
+  duration_ms: nonNegative,
+  /** Calls still running, or waiting for a slot, when they were cut off at the end. */
+  unfinished: whole,
+  /** The first distinct error messages, with how often each was seen. */
+  error_messages: list(struct({ message: str, count: count }), 'error messages like { message, count }'),
+  /** Every level in the order measured; the sample's figures are the last one's. */
+  steps: v.pipe(list(LoadStepSchema, 'levels'), v.minLength(1, 'at least one level')),
+})
+
 export const PerfSampleSchema = struct({
   /** Label given with `perf(fn, { name })`; absent for the test's unnamed benchmark. */
   name: v.optional(str),
@@ -164,6 +198,8 @@ export const PerfSampleSchema = struct({
    * and those of imported results (throughput, failure rate, percentiles).
    */
   metrics: v.optional(v.pipe(anObject, v.record(str, CustomMetricSchema, 'an object of metrics'))),
+  /** Present on load samples (`perf.load()`, k6 imports): the levels measured and the errors seen. */
+  load: v.optional(LoadInfoSchema),
 })
 
 export const TestRefSchema = struct({
@@ -180,8 +216,8 @@ export const TestRefSchema = struct({
 })
 
 export const RunnerInfoSchema = struct({
-  /** `locust` for imported Locust results; Vitest bench imports use `vitest` with pool `bench`. */
-  name: oneOf(['vitest', 'jest', 'locust'] as const),
+  /** `locust` and `k6` for imported results; Vitest bench imports use `vitest` with pool `bench`. */
+  name: oneOf(['vitest', 'jest', 'locust', 'k6'] as const),
   version: str,
   /** Worker pool (`forks`, `threads`, `vmThreads`, ...). Timings of different pools are not comparable. */
   pool: str,

@@ -1,22 +1,37 @@
 import { inject, test as baseTest, type TaskMeta } from 'vitest'
+import type { PerfSample } from '../types.js'
 import { DEFAULTS } from '../config/options.js'
 import { checkPerfCall, claimName, type PerfOptions } from '../config/perf-call.js'
 import { abSettings } from '../ab/settings.js'
 import { pairedMeasure } from '../ab/worker.js'
 import { measure, timeBudget } from '../measure/measure.js'
 import { defaultMeasureDeps } from '../measure/probes.js'
+import { defaultLoadDeps } from '../load/clock.js'
+import { checkLoadCall, type LoadCall, type LoadOptions } from '../load/options.js'
+import type { LoadResult } from '../load/result.js'
+import { measureLoad } from '../load/run.js'
 import { printable } from '../report/printable.js'
 import { META_KEY } from './meta.js'
 import { PROVIDE_KEY, type WorkerSettings } from './settings.js'
 
-export type { PerfOptions }
+export type { PerfOptions, LoadCall, LoadOptions, LoadResult }
+
+/**
+ * Calls `fn` under load (docs/load.md) and records throughput, latency percentiles and errors.
+ * A call that throws or rejects counts as an error; the load test itself fails only on bad
+ * options, a timeout it cannot fit, or when no call finished.
+ */
+export type LoadFn = (fn: (call: LoadCall) => unknown, options: LoadOptions) => Promise<LoadResult>
 
 /**
  * Benchmarks `fn` and records the measurement for the perf-regression reporter.
  * Resolves to what the first call of `fn` returned, so the test can still assert on it.
  * If `fn` throws or rejects, the error propagates and nothing is recorded.
  */
-export type PerfFn = <T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>) => Promise<Awaited<T>>
+export type PerfFn = (<T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>) => Promise<Awaited<T>>) & {
+  /** A load test inside the test: `await perf.load(() => fetch(url), { concurrency: 16, duration: '2s' })`. */
+  load: LoadFn
+}
 
 /** The part of Vitest's test task that `perf()` uses. */
 export interface PerfTask {
@@ -65,8 +80,7 @@ export function createPerf(
 ): PerfFn {
   const names = new Set<string | undefined>()
   const until = timeBudget(context.startedAt, task.timeout)
-  return async <T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>): Promise<Awaited<T>> => {
-    const { overrides, name, record } = checkPerfCall(fn, options)
+  const claim = (name: string | undefined) => {
     claimName(names, name)
     if (task.concurrent && !warnedConcurrent.has(task)) {
       warnedConcurrent.add(task)
@@ -74,23 +88,38 @@ export function createPerf(
         `perf-regression: "${printable(task.name)}" runs concurrently with other tests; its timings are disturbed by them. Run benchmarked tests sequentially.`,
       )
     }
-    const { measure: defaults, rawSamples } = settings()
-    const budget = {
+    return {
       until,
       signal: context.signal,
       onCapped: (message: string) => console.warn(`perf-regression: "${printable(task.name)}"${name === undefined ? '' : ` [${printable(name)}]`}: ${message}.`),
     }
+  }
+  const keep = (sample: PerfSample) => {
+    const list = task.meta[META_KEY] ?? []
+    list.push(sample)
+    task.meta[META_KEY] = list
+  }
+  const load: LoadFn = async (fn, options) => {
+    const call = checkLoadCall(fn, options)
+    const budget = claim(call.name)
+    const { result, sample } = await measureLoad(fn, call, { rawSamples: settings().rawSamples, budget }, defaultLoadDeps)
+    keep(sample)
+    return result
+  }
+  const perf = async <T>(fn: () => T | Promise<T>, options?: PerfOptions<Awaited<T>>): Promise<Awaited<T>> => {
+    const { overrides, name, record } = checkPerfCall(fn, options)
+    const budget = claim(name)
+    const { measure: defaults, rawSamples } = settings()
     const callOptions = { ...defaults, ...overrides, name, rawSamples, record, budget }
     const ab = abSettings()
     const { result, sample } =
       ab?.design === 'paired' && task.file
         ? await pairedMeasure(fn, callOptions, { file: task.file.filepath, test: fullTestName(task) }, ab, defaultMeasureDeps)
         : await measure(fn, callOptions, defaultMeasureDeps)
-    const list = task.meta[META_KEY] ?? []
-    list.push(sample)
-    task.meta[META_KEY] = list
+    keep(sample)
     return result as Awaited<T>
   }
+  return Object.assign(perf, { load })
 }
 
 /**

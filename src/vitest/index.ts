@@ -1,5 +1,5 @@
 export { test, it, perfFixture, createPerf } from './fixture.js'
-export type { PerfFn, PerfOptions, PerfTask } from './fixture.js'
+export type { PerfFn, PerfOptions, PerfTask, LoadFn, LoadCall, LoadOptions, LoadResult } from './fixture.js'
 export { perfRegression } from './plugin.js'
 export type { PerfRegressionPlugin } from './plugin.js'
 export { default as PerfRegressionReporter } from './reporter.js'

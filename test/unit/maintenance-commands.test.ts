@@ -90,4 +90,27 @@ describe('prune, compact and merge commands', () => {
       expect(await main(['import', 'pdf', 'x'], { ...outputs, cwd: dir, env: {} })).toBe(2)
     })
   })
+
+  test('import: a k6 summary joins the history as one run of a load test; a Locust CSV given as k6 is refused', async () => {
+    await withStore(async (dir, file) => {
+      const summary = {
+        metrics: {
+          http_req_duration: { avg: 12, min: 2, med: 10, max: 200, 'p(90)': 21, 'p(95)': 27 },
+          http_reqs: { count: 3000, rate: 99.96 },
+          http_req_failed: { passes: 0, fails: 3000, value: 0 },
+          vus_max: { value: 10, min: 10, max: 10 },
+        },
+      }
+      await writeFile(path.join(dir, 'out.json'), JSON.stringify(summary))
+      expect(await main(['import', 'k6', 'out.json'], { ...outputs, cwd: dir, env: {} })).toBe(0)
+      expect(out.join('')).toMatch(/Imported 1 result from out\.json as compare run/)
+      const last = (await readStore(file)).runs.at(-1)!
+      expect(last.results[0]!.runner.name).toBe('k6')
+      expect(last.results[0]!.sample.metrics?.throughput?.value).toBe(99.96)
+      expect(last.results[0]!.sample.load?.steps[0]?.level).toBe(10)
+      await writeFile(path.join(dir, 'load_stats.csv'), 'Type,Name\n')
+      expect(await main(['import', 'k6', 'load_stats.csv'], { ...outputs, cwd: dir, env: {} })).toBe(2)
+      expect(err.join('')).toContain('not a k6 summary (the file of k6 run --summary-export): invalid JSON')
+    })
+  })
 })

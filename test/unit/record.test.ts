@@ -59,7 +59,7 @@ describe('checkRecord', () => {
   test.each<[string, (r: Record<string, any>) => void, string]>([
     ['test without name', (r) => delete r.results[1].test.name, 'results[1].test.name is missing'],
     ['bench not a string', (r) => (r.results[0].test.bench = 3), 'results[0].test.bench: expected a string, got 3'],
-    ['unknown runner', (r) => (r.results[0].runner.name = 'mocha'), 'results[0].runner.name: expected one of "vitest", "jest" or "locust", got "mocha"'],
+    ['unknown runner', (r) => (r.results[0].runner.name = 'mocha'), 'results[0].runner.name: expected one of "vitest", "jest", "locust" or "k6", got "mocha"'],
     ['runner without pool', (r) => delete r.results[0].runner.pool, 'results[0].runner.pool is missing'],
     ['env_key missing', (r) => delete r.results[0].env_key, 'results[0].env_key is missing'],
     ['bad sample', (r) => (r.results[1].sample.wall_ns.median = 0), 'results[1].sample.wall_ns.median: expected a number above 0, got 0'],

@@ -158,7 +158,7 @@ describe('error messages name the key, the value and what is allowed', () => {
     [
       'test override not an object',
       { tests: { 'parse *': 1.3 } },
-      'tests["parse *"] must be an object like { thresholds: { minor: 1.3 } } (got 1.3)',
+      `tests["parse *"] must be an object like { thresholds: { minor: 1.3 } } or { metrics: { 'error rate': { max: 5 } } } (got 1.3)`,
     ],
     [
       'test override out of order',
@@ -168,7 +168,7 @@ describe('error messages name the key, the value and what is allowed', () => {
     [
       'unknown key in a test override',
       { tests: { 'parse *': { minor: 1.3 } } },
-      'unknown option tests["parse *"].minor (allowed: thresholds)',
+      'unknown option tests["parse *"].minor (allowed: thresholds, metrics)',
     ],
     ['metrics not an object', { metrics: ['cpu'] }, 'metrics must be an object keyed by metric name, like { cpu: true, errors: { max: 0 } } (got ["cpu"])'],
     ['metric rule not an object', { metrics: { cpu: 'on' } }, 'metrics["cpu"] must be true, false or an object like { thresholds: { minor: 1.3 }, max: 100, floor: 1024 } (got "on")'],
