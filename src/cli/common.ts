@@ -3,7 +3,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { ResolvedConfig } from '../config/options.js'
 import { globToRegExp, resolveConfig } from '../config/resolve.js'
 import { ConfigError } from '../config/validate.js'
-import { readStore } from '../store/store.js'
+import type { StoreWarning } from '../store/store.js'
+import type { TestResult } from '../types.js'
+import { latestResults } from '../core/history-read.js'
 import { printable } from '../report/printable.js'
 import { loadRunForJudging } from '../core/load.js'
 import { rejudge } from '../core/rejudge.js'
@@ -43,11 +45,16 @@ export function configFor(ctx: CliContext, options: { store?: string | undefined
   return { config, storePath: path.resolve(ctx.cwd, config.store) }
 }
 
-/** Reads the store and prints its warnings to `stderr`. */
-export async function load(storePath: string, stderr: TextOutput) {
-  const store = await readStore(storePath)
-  for (const w of store.warnings) stderr.write(`perf-regression: warning: ${printable(`${w.file}:${w.line}: ${w.message}`)}\n`)
-  return store
+/** Prints the store's warnings to `stderr`. */
+export function warn(warnings: readonly StoreWarning[], stderr: TextOutput): void {
+  for (const w of warnings) stderr.write(`perf-regression: warning: ${printable(`${w.file}:${w.line}: ${w.message}`)}\n`)
+}
+
+/** The newest result of every test and environment in the store; prints the store's warnings to `stderr`. */
+export async function latest(storePath: string, stderr: TextOutput): Promise<TestResult[]> {
+  const read = await latestResults(storePath)
+  warn(read.warnings, stderr)
+  return read.latest
 }
 
 /** `*` and `?` glob over `file > name` and over the name alone. */

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { gitInfo } from '../env/environment.js'
 import { printable } from '../report/printable.js'
-import { StoreError, withStoreLock } from '../store/store.js'
+import { dropIndex, StoreError, withStoreLock } from '../store/store.js'
 import { writeFileAtomic } from '../util/atomic.js'
 import { plural } from '../util/format.js'
 import { mergeContents, parseContent, type InvalidLine, type StoreContent } from './data-branch-content.js'
@@ -155,6 +155,7 @@ async function pull(at: DataBranch, file: string, storePath: string, ctx: Comman
     if (merged.data.equals(before)) return { merged, wrote: false }
     try {
       await writeFileAtomic(real, merged.data)
+      await dropIndex(real)
     } catch (error) {
       throw new StoreError(`perf-regression: cannot write the history store ${storePath}: ${(error as Error).message} (the store is unchanged)`, storePath, { cause: error })
     }

@@ -12,7 +12,9 @@ import { printable, renderTerminal } from '../report/terminal.js'
 import { appendRecord } from '../store/store.js'
 import { SCHEMA_VERSION, type BaselineEvent, type RunRecord } from '../types.js'
 import { formatNs, plural } from '../util/format.js'
-import { configFor, judgeStored, load, matcher, noSuchRun, parse, STORE_OPTIONS } from './common.js'
+import { findRun, readHistory } from '../core/history-read.js'
+import { historyLimits } from '../core/run.js'
+import { configFor, judgeStored, latest, matcher, warn, noSuchRun, parse, STORE_OPTIONS } from './common.js'
 import type { CommandContext } from './context.js'
 
 export const CHECK_HELP = `Usage: perf-regression check [--run <id>] [--fail-on <severity>] [--store <file>]
@@ -44,22 +46,23 @@ export async function history(args: string[], ctx: CommandContext): Promise<numb
   const limit = values.runs === undefined ? 20 : Number(values.runs)
   if (!Number.isInteger(limit) || limit < 1) return (ctx.stderr.write(`perf-regression: --runs must be a positive integer (got ${printable(JSON.stringify(values.runs))})\n`), 2)
   const { config, storePath } = configFor(ctx, { store: values.store })
-  const { runs, events } = await load(storePath, ctx.stderr)
   const matches = matcher(positionals[0])
-  const series = new Map<string, { label: string; points: { run: RunRecord; value: number }[]; latest: RunRecord['results'][number] }>()
-  for (const run of runs) {
-    for (const r of run.results) {
-      if (!matches(r.test.file, r.test.name)) continue
-      const key = `${testKey(r.test)}\u0000${r.env_key}`
-      const entry = series.get(key) ?? { label: label(r.test), points: [], latest: r }
-      entry.points.push({ run, value: r.sample.wall_ns.median })
-      entry.latest = r
-      series.set(key, entry)
-    }
-  }
-  if (series.size === 0) {
+  const wanted = (await latest(storePath, ctx.stderr)).filter((r) => matches(r.test.file, r.test.name))
+  if (wanted.length === 0) {
     ctx.stderr.write(`perf-regression: no test in ${printable(storePath)} matches ${printable(JSON.stringify(positionals[0] ?? '*'))}\n`)
     return 2
+  }
+  const limits = historyLimits(config)
+  const { runs, events } = await readHistory(storePath, { keys: new Set(wanted.map((r) => testKey(r.test))), limits: { baseline: Math.max(limits.baseline, limit), other: Math.max(limits.other, limit) }, byEnv: true })
+  const series = new Map<string, { label: string; points: { run: RunRecord; value: number }[]; latest: RunRecord['results'][number] }>()
+  for (const r of wanted) series.set(`${testKey(r.test)}\u0000${r.env_key}`, { label: label(r.test), points: [], latest: r })
+  for (const run of runs) {
+    for (const r of run.results) {
+      const entry = series.get(`${testKey(r.test)}\u0000${r.env_key}`)
+      if (!entry) continue
+      entry.points.push({ run, value: r.sample.wall_ns.median })
+      entry.latest = r
+    }
   }
   const now = new Date()
   for (const { label: name, points, latest } of series.values()) {
@@ -105,12 +108,11 @@ export async function baseline(args: string[], ctx: CommandContext): Promise<num
     return action === undefined ? 2 : 0
   }
   const { config, storePath } = configFor(ctx, { store: values.store })
-  const { runs, events } = await load(storePath, ctx.stderr)
   if (action === 'show') {
-    const latest = new Map<string, RunRecord['results'][number]>()
-    for (const run of runs) for (const r of run.results) latest.set(`${testKey(r.test)}\u0000${r.env_key}`, r)
+    const results = await latest(storePath, ctx.stderr)
+    const { runs, events } = await readHistory(storePath, { keys: new Set(results.map((r) => testKey(r.test))), limits: historyLimits(config), byEnv: true })
     const now = new Date()
-    for (const r of latest.values()) {
+    for (const r of results) {
       const base = selectBaselines({ current: [r], history: runs, events, config, now }).get(testKey(r.test)) ?? []
       const noise = base.length > 1 ? baselineSpread(base).noise : undefined
       const what = base.length === 0 ? 'no baseline' : `${base.length}/${config.minSamples} runs, median ${formatNs(median(base))}${noise ? `, noise ±${(noise * 100).toFixed(1)}%` : ''}`
@@ -138,11 +140,14 @@ export async function baseline(args: string[], ctx: CommandContext): Promise<num
     reason: values.reason.trim(),
     who: whoAmI(ctx.env, ctx.cwd),
   }
+  let tests = 0
   if (action === 'accept') {
     // A/B runs are measured in paired rounds next to their base, not like history runs: never a baseline.
-    const history = runs.filter((r) => !r.ab)
-    const run = values.run === undefined ? history.at(-1) : runs.find((r) => r.id === values.run || r.id.startsWith(values.run!))
+    const found = await findRun(storePath, values.run)
+    if (found) warn(found.warnings, ctx.stderr)
+    const run = found?.record
     if (!run) return noSuchRun(storePath, values.run, ctx.stderr)
+    tests = run.results.length
     if (run.ab) {
       ctx.stderr.write(
         `perf-regression: run ${printable(run.id.slice(0, 8))} is an A/B run (perf-regression ab), which never becomes a baseline. Accept a run recorded with perf-regression vitest or jest on the new code instead.\n`,
@@ -154,7 +159,7 @@ export async function baseline(args: string[], ctx: CommandContext): Promise<num
   await appendRecord(storePath, event)
   ctx.stdout.write(
     action === 'accept'
-      ? `Accepted run ${printable(event.run_id!.slice(0, 8))} as the new baseline of its ${runs.find((r) => r.id === event.run_id)!.results.length} tests (by ${printable(event.who)}).\n`
+      ? `Accepted run ${printable(event.run_id!.slice(0, 8))} as the new baseline of its ${tests} tests (by ${printable(event.who)}).\n`
       : `Reset every baseline (by ${printable(event.who)}); tests are judged again after ${config.minSamples} new baseline runs.\n`,
   )
   return 0

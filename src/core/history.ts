@@ -36,14 +36,17 @@ export class HistoryCollector {
     private readonly until = Infinity,
     /** A run to leave out (the one being judged). */
     private readonly exclude?: string,
+    /** Keep the newest results per test and environment rather than per test. */
+    private readonly byEnv = false,
   ) {}
 
   add(run: RunRecord): void {
     if (run.id === this.exclude || Date.parse(run.time) > this.until) return
     let used = false
     for (const r of run.results) {
-      const key = testKey(r.test)
-      if (!this.keys.has(key)) continue
+      const test = testKey(r.test)
+      if (!this.keys.has(test)) continue
+      const key = this.byEnv ? `${test}\u0000${r.env_key}` : test
       const slot = this.kept.get(key) ?? { baseline: [], other: [] }
       const list = run.mode === 'baseline' ? slot.baseline : slot.other
       list.push({ id: run.id, r: run.mode === 'baseline' ? r : slim(r) })

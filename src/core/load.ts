@@ -1,7 +1,8 @@
 import { testKey } from '../detect/detect.js'
-import { readRecords, type StoreWarning } from '../store/store.js'
+import type { StoreWarning } from '../store/store.js'
 import type { BaselineEvent, RunRecord } from '../types.js'
-import { HistoryCollector, type HistoryLimits } from './history.js'
+import type { HistoryLimits } from './history.js'
+import { findRun, indexEnabled, readHistory } from './history-read.js'
 
 export interface LoadedRun {
   /** The run asked for (by id or id prefix), or the latest run. */
@@ -13,22 +14,16 @@ export interface LoadedRun {
 }
 
 /**
- * Streams the store twice with bounded memory: once to find the run (and the
- * baseline events), once to keep the history of its tests up to its time.
+ * Finds the run, then reads the history of its tests up to its time, with
+ * bounded memory (through the store's index unless `useIndex` is false).
  * Without an id, A/B runs are passed over; by id, one is judged against the history like any compare run.
  * Returns undefined when there is no such run.
  */
-export async function loadRunForJudging(file: string, limits: HistoryLimits, runId?: string): Promise<LoadedRun | undefined> {
-  const warnings: StoreWarning[] = []
-  const events: BaselineEvent[] = []
-  let record: RunRecord | undefined
-  for await (const item of readRecords(file, (w) => warnings.push(w))) {
-    if (item.kind === 'baseline-event') events.push(item)
-    // The latest run is the latest history run: an A/B run is judged against its base when it is made.
-    else if ((runId === undefined && !item.ab) || (runId !== undefined && record === undefined && (item.id === runId || item.id.startsWith(runId)))) record = item
-  }
-  if (!record) return undefined
-  const collector = new HistoryCollector(new Set(record.results.map((r) => testKey(r.test))), limits, Date.parse(record.time), record.id)
-  for await (const item of readRecords(file, () => {})) if (item.kind === 'run') collector.add(item)
-  return { record, runs: [...collector.runs(), record], events, warnings }
+export async function loadRunForJudging(file: string, limits: HistoryLimits, runId?: string, useIndex = indexEnabled()): Promise<LoadedRun | undefined> {
+  const found = await findRun(file, runId, useIndex)
+  if (!found) return undefined
+  const { record } = found
+  const keys = new Set(record.results.map((r) => testKey(r.test)))
+  const read = await readHistory(file, { keys, limits, until: Date.parse(record.time), exclude: record.id }, useIndex)
+  return { record, runs: [...read.runs, record], events: read.events, warnings: read.warnings }
 }

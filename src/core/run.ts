@@ -4,10 +4,11 @@ import type { ResolvedConfig } from '../config/options.js'
 import { detect, testKey } from '../detect/detect.js'
 import { failingVerdicts, type TestVerdict } from '../detect/verdict.js'
 import { envKey } from '../env/environment.js'
-import { appendRecord, readRecords, type StoreWarning } from '../store/store.js'
+import { appendRecord, type StoreWarning } from '../store/store.js'
 import { confirmSuspects, type Confirmation, type Confirmer } from './confirm.js'
-import { HistoryCollector, type HistoryLimits } from './history.js'
-import { SCHEMA_VERSION, type BaselineEvent, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
+import type { HistoryLimits } from './history.js'
+import { readHistory } from './history-read.js'
+import { SCHEMA_VERSION, type EnvInfo, type GitInfo, type PerfSample, type RunRecord, type RunnerInfo, type TestRef } from '../types.js'
 
 /** Set by `perf-regression vitest|jest --repeat N` for the runs it starts: their repeat group. */
 export const REPEAT_GROUP_ENV = 'PERF_REPEAT_GROUP'
@@ -34,6 +35,8 @@ export interface FinishInput {
   group?: string
   /** Re-measures suspect tests in fresh processes (see `confirmSuspects`); without it, one run decides. */
   confirm?: Confirmer
+  /** Read the history through the store's index. @default true unless PERF_REGRESSION_NO_INDEX=1 */
+  useIndex?: boolean
 }
 
 export interface RunOutcome {
@@ -83,16 +86,7 @@ export async function finishRun(input: FinishInput): Promise<RunOutcome> {
   const record = buildRecord({ ...input, runId })
   const storePath = path.resolve(input.root, input.config.store)
   const keys = new Set(record.results.map((r) => testKey(r.test)))
-  const warnings: StoreWarning[] = []
-  const events: BaselineEvent[] = []
-  const collector = new HistoryCollector(keys, historyLimits(input.config))
-  if (keys.size > 0) {
-    for await (const item of readRecords(storePath, (w) => warnings.push(w))) {
-      if (item.kind === 'baseline-event') events.push(item)
-      else collector.add(item)
-    }
-  }
-  const history = collector.runs()
+  const { runs: history, events, warnings } = keys.size > 0 ? await readHistory(storePath, { keys, limits: historyLimits(input.config) }, input.useIndex) : { runs: [], events: [], warnings: [] }
   const first = detect({ current: record.results, history, events, config: input.config, now: input.now, runId, ...(record.group ? { group: record.group } : {}) })
   const { verdicts, confirmation } = input.confirm
     ? await confirmSuspects({ verdicts: first, record, history, events, config: input.config, now: input.now, confirm: input.confirm })

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /**
  * Splitting JSON-lines files into lines, on bytes. A line is only decoded when
  * it is at most `MAX_LINE_BYTES` long: a longer one (a corrupt file, a runaway
@@ -8,11 +10,21 @@
 /** Longest line decoded, in bytes: far above any real record (about 1.2 KB per test and run). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024
 
+/** Where a line is in its file: byte offset of its first byte and its length in bytes (without the `\n`). */
+export interface LinePlace {
+  number: number
+  terminated: boolean
+  start: number
+  bytes: number
+  /** SHA-1 of the line's bytes (first 16 hex digits), when the splitter was asked for it and the line is within the cap. */
+  hash?: string
+}
+
 export type RawLine =
   /** A line within the cap, decoded as UTF-8 (invalid bytes become U+FFFD), without leading byte-order marks. */
-  | { number: number; terminated: boolean; text: string }
+  | (LinePlace & { text: string })
   /** A line over the cap: only its length is known. */
-  | { number: number; terminated: boolean; tooLong: number }
+  | (LinePlace & { tooLong: number })
 
 const NEWLINE = 0x0a
 
@@ -27,8 +39,22 @@ export class LineSplitter {
   private bytes = 0
   private tooLong = false
   private count = 0
+  private offset = 0
 
-  constructor(private readonly maxBytes = MAX_LINE_BYTES) {}
+  /**
+   * `first` numbers the lines from another line than 1 and `offset` places them from another byte
+   * than 0 (for a file read from the middle); `hash` adds each line's `hash`.
+   */
+  constructor(
+    private readonly maxBytes = MAX_LINE_BYTES,
+    options: { first?: number; offset?: number; hash?: boolean } = {},
+  ) {
+    this.count = (options.first ?? 1) - 1
+    this.offset = options.offset ?? 0
+    this.hashing = options.hash ?? false
+  }
+
+  private readonly hashing: boolean
 
   /** The lines that `chunk` completes. */
   *push(chunk: Buffer): Generator<RawLine> {
@@ -58,14 +84,25 @@ export class LineSplitter {
 
   private finish(terminated: boolean): RawLine {
     const number = ++this.count
-    const line: RawLine = this.tooLong
-      ? { number, terminated, tooLong: this.bytes }
-      : { number, terminated, text: withoutBom(Buffer.concat(this.pieces, this.bytes).toString('utf8')) }
+    const place: LinePlace = { number, terminated, start: this.offset, bytes: this.bytes }
+    this.offset += this.bytes + (terminated ? 1 : 0)
+    let line: RawLine
+    if (this.tooLong) line = { ...place, tooLong: this.bytes }
+    else {
+      const buffer = Buffer.concat(this.pieces, this.bytes)
+      if (this.hashing) place.hash = lineHash(buffer)
+      line = { ...place, text: withoutBom(buffer.toString('utf8')) }
+    }
     this.pieces = []
     this.bytes = 0
     this.tooLong = false
     return line
   }
+}
+
+/** The first 16 hex digits of the SHA-1 of a line's bytes: how the history index recognises a line. */
+export function lineHash(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex').slice(0, 16)
 }
 
 /** Every line of a whole buffer (a small file read at once). */

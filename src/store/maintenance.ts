@@ -5,6 +5,7 @@ import { testKey } from '../detect/identity.js'
 import type { BaselineEvent, RunRecord, StoreRecord } from '../types.js'
 import { checkRecord } from './record.js'
 import { FolderSyncError, writeFileAtomic } from '../util/atomic.js'
+import { dropIndex } from './index-file.js'
 import { readRecords, StoreError, withStoreLock } from './store.js'
 
 const DAY = 86_400_000
@@ -224,6 +225,8 @@ export async function compactStore(
       }
       const result = { before: records.length, after: output.length, droppedLines }
       if (exists || output.length > 0) await writeFileAtomic(real, output.map((r) => JSON.stringify(r) + '\n').join(''))
+      // The lines moved: the index is built again by the next reader.
+      await dropIndex(real)
       return result
     } catch (error) {
       throw error instanceof FolderSyncError

@@ -7,7 +7,8 @@ function split(chunks: (string | Buffer)[], maxBytes = 10): RawLine[] {
   const out: RawLine[] = []
   for (const chunk of chunks) out.push(...splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk))
   out.push(...splitter.end())
-  return out
+  // Where each line is (start, bytes) is checked on its own below.
+  return out.map(({ start: _start, bytes: _bytes, ...rest }) => rest as RawLine)
 }
 
 describe('LineSplitter', () => {
@@ -58,5 +59,23 @@ describe('LineSplitter', () => {
   test('linesOf splits a whole buffer; the default cap is 64 MiB', () => {
     expect([...linesOf(Buffer.from('a\nb'))].map((l) => ('text' in l ? l.text : ''))).toEqual(['a', 'b'])
     expect(MAX_LINE_BYTES).toBe(64 * 1024 * 1024)
+  })
+})
+
+describe('LineSplitter places', () => {
+  test('each line has its byte offset and length, also across chunks, with multi-byte text and from a given start', () => {
+    const splitter = new LineSplitter(10, { first: 5, offset: 100, hash: true })
+    const lines = [...splitter.push(Buffer.from('ab\n\u00e9')), ...splitter.push(Buffer.from('x\n\n12345678901\nz')), ...splitter.end()]
+    expect(lines.map((l) => [l.number, l.start, l.bytes, l.terminated])).toEqual([
+      [5, 100, 2, true],
+      [6, 103, 3, true],
+      [7, 107, 0, true],
+      [8, 108, 11, true],
+      [9, 120, 1, false],
+    ])
+    expect(lines[0]!.hash).toMatch(/^[0-9a-f]{16}$/)
+    expect(lines[0]!.hash).not.toBe(lines[1]!.hash)
+    // A line over the cap is never kept, so it has no hash.
+    expect(lines[3]!.hash).toBeUndefined()
   })
 })

@@ -1,0 +1,184 @@
+/**
+ * Reading the store through its index: open the index (checked, extended or
+ * rebuilt, see index-file.ts), choose lines with `selectLines`, and read only
+ * those lines from the store. What a full read would warn about comes from the
+ * index, so the warnings are the same.
+ */
+import { open, stat, type FileHandle } from 'node:fs/promises'
+import type { BaselineEvent, StoreRecord } from '../types.js'
+import { explain, StoreError, type StoreWarning } from './errors.js'
+import { appendIndex, builtNotice, indexSize, loadIndex, mismatch, scanFrom, writeIndex } from './index-file.js'
+import { coveredBy, type IndexEntry, type RunEntry } from './index-format.js'
+import { resolveStore, withStoreLock } from './lock.js'
+import type { RawLine } from './lines.js'
+import { problemOf, WarningLimiter } from './parse.js'
+import { checkRecord } from './record.js'
+
+/** The store as its index sees it. */
+export interface IndexView {
+  file: string
+  /** The store's real file. */
+  real: string
+  /** One entry per whole line of the store, in file order. */
+  entries: IndexEntry[]
+  /** A valid record on a last line without `\n`. */
+  tail?: StoreRecord
+  /** What reading every line would have warned about. */
+  warnings: StoreWarning[]
+}
+
+/** Thrown when a line the index names is not the record it says: the store changed under the index. */
+export class StaleIndexError extends Error {
+  override name = 'StaleIndexError'
+}
+
+/** Where notices about the index go (a rebuild, an index that could not be saved). */
+export type Notify = (message: string) => void
+
+const toStderr: Notify = (message) => process.stderr.write(`perf-regression: ${message}\n`)
+
+/**
+ * Opens the store's index, bringing it up to date (and saving that, under the
+ * store's lock) when lines were appended without it, or rebuilding it when it is
+ * missing, damaged or does not match the store. `rebuild` forces a rebuild. A
+ * missing store is an empty view. An index that cannot be saved (a read-only
+ * folder) is used from memory, with a notice.
+ */
+export async function openIndex(file: string, options: { rebuild?: boolean; notify?: Notify } = {}): Promise<IndexView> {
+  const notify = options.notify ?? toStderr
+  let real: string
+  try {
+    real = await resolveStore(file)
+  } catch (error) {
+    // A store whose folder does not exist yet is an empty store.
+    if (((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return { file, real: file, entries: [], warnings: [] }
+    throw error
+  }
+  let handle: FileHandle
+  try {
+    handle = await open(real, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, real, entries: [], warnings: [] }
+    throw explain(error, file, 'read the history store', real)
+  }
+  try {
+    return await view(file, real, handle, notify, options.rebuild ?? false)
+  } catch (error) {
+    throw error instanceof StoreError ? error : explain(error, file, 'read the history store', real)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The view of an open store: the index checked and extended, or rebuilt. */
+async function view(file: string, real: string, handle: FileHandle, notify: Notify, force: boolean): Promise<IndexView> {
+  const size = (await handle.stat()).size
+  const loaded = force ? { stale: 'it did not match the store' } : await loadIndex(real)
+  const problem = loaded === undefined ? 'there was no index' : 'stale' in loaded ? loaded.stale : await mismatch(handle, size, loaded.entries)
+  let entries: IndexEntry[]
+  let tailLine: RawLine | undefined
+  if (problem !== undefined || loaded === undefined || 'stale' in loaded) {
+    const t0 = performance.now()
+    const scanned = await scanFrom(handle, 0, 1)
+    entries = scanned.entries
+    tailLine = scanned.tail
+    const runs = entries.filter((e) => e.c === 'r').length
+    if (entries.length > 0) {
+      notify(builtNotice(file, runs, performance.now() - t0, problem ?? 'it was missing'))
+      await save(file, real, notify, async () => {
+        if ((await stat(real)).size === size) await writeIndex(real, entries)
+      })
+    }
+  } else {
+    const { end, next } = coveredBy(loaded.entries)
+    const scanned = await scanFrom(handle, end, next)
+    entries = scanned.entries.length === 0 ? loaded.entries : [...loaded.entries, ...scanned.entries]
+    tailLine = scanned.tail
+    if (scanned.entries.length > 0) {
+      await save(file, real, notify, async () => {
+        if ((await stat(real)).size === size && (await indexSize(real)) === loaded.size) await appendIndex(real, loaded, scanned.entries)
+      })
+    }
+  }
+  const warnings: StoreWarning[] = []
+  const limiter = new WarningLimiter(file, (w) => warnings.push(w))
+  for (const e of entries) if (e.c === 'w') limiter.add(e.l, e.w)
+  let tail: StoreRecord | undefined
+  if (tailLine) {
+    const content = problemOf(tailLine)
+    if (typeof content === 'string') limiter.add(tailLine.number, content)
+    else if (content) tail = content.record
+  }
+  limiter.finish()
+  return { file, real, entries, warnings, ...(tail ? { tail } : {}) }
+}
+
+/** Saves the index under the store's lock; a failure is a notice, never an error: the index is only a cache. */
+async function save(file: string, real: string, notify: Notify, write: () => Promise<void>): Promise<void> {
+  try {
+    await withStoreLock(file, async (locked) => {
+      if (locked === real) await write()
+    })
+  } catch (error) {
+    notify(`could not save the history index next to ${file} (${(error as Error).message}); it is built again on the next read`)
+  }
+}
+
+const RAW = /"raw_wall_ns":\[[^\]]*\]/g
+
+/**
+ * The records on `chosen` lines, in their order. Without `raw`, a line's raw
+ * samples are dropped before parsing (the reader would drop them anyway).
+ * Throws StaleIndexError when a line is not the run the index names.
+ */
+export async function readLines(view: IndexView, chosen: readonly { entry: IndexEntry; raw: boolean }[]): Promise<StoreRecord[]> {
+  if (chosen.length === 0) return []
+  const handle = await open(view.real, 'r').catch((error: unknown) => {
+    throw explain(error, view.file, 'read the history store', view.real)
+  })
+  try {
+    const records: StoreRecord[] = []
+    for (const { entry, raw } of chosen) {
+      const bytes = Buffer.allocUnsafe(entry.n)
+      const { bytesRead } = await handle.read(bytes, 0, entry.n, entry.o)
+      if (bytesRead !== entry.n) throw new StaleIndexError(`line ${entry.l} of ${view.file} is shorter than the index says`)
+      let text = bytes.toString('utf8')
+      while (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      const record = parseLine(raw ? text : text.replace(RAW, '"raw_wall_ns":[]')) ?? (raw ? undefined : parseLine(text))
+      if (!record || (entry.c === 'r' ? record.kind !== 'run' || record.id !== (entry as RunEntry).id : record.kind !== 'baseline-event')) {
+        throw new StaleIndexError(`line ${entry.l} of ${view.file} is not the record the index says`)
+      }
+      records.push(record)
+    }
+    return records
+  } finally {
+    await handle.close()
+  }
+}
+
+function parseLine(text: string): StoreRecord | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const checked = checkRecord(value)
+  return checked.ok ? checked.record : undefined
+}
+
+/** Every baseline event of the store, in file order. */
+export async function readEvents(view: IndexView): Promise<BaselineEvent[]> {
+  const records = await readLines(
+    view,
+    view.entries.filter((e) => e.c === 'e').map((entry) => ({ entry, raw: true })),
+  )
+  const events = records as BaselineEvent[]
+  return view.tail?.kind === 'baseline-event' ? [...events, view.tail] : events
+}
+
+/** The run entries of the view, and the tail when it is a run: every run the store holds, in order. */
+export function runEntries(view: IndexView): RunEntry[] {
+  return view.entries.filter((e): e is RunEntry => e.c === 'r')
+}
+
