@@ -5,6 +5,7 @@ import { checkSample } from '../store/record.js'
 import { summarize, thin } from '../stats/summary.js'
 import type { PerfSample, RunnerInfo, TestRef } from '../types.js'
 import type { AbObservations, ProcessPairs, ProcessRun } from './judge.js'
+import { loadSide, type LoadPair, type LoadSide } from './load-judge.js'
 import { sameTier, tierOf, type PairedEvidence } from './paired.js'
 import { relativeInside, type AbDesign, type AbOutput, type AbSample } from './settings.js'
 import { relativeFile } from '../util/paths.js'
@@ -18,6 +19,8 @@ export interface TestAccumulator {
   inHead: boolean
   processes: ProcessPairs[]
   runs: ProcessRun[]
+  /** Load tests: both sides' figures in each process (paired design) or pair of processes. */
+  loads: LoadPair[]
   /** The latest paired rounds, for the stored record. */
   lastPair?: PairedEvidence
   /** The latest ordinary samples of each side (processes design). */
@@ -132,7 +135,7 @@ export class AbCollector {
   private accumulator(key: string, test: TestRef, side: 'base' | 'head'): TestAccumulator {
     let acc = this.tests.get(key)
     if (!acc) {
-      acc = { key, test, inBase: false, inHead: false, processes: [], runs: [] }
+      acc = { key, test, inBase: false, inHead: false, processes: [], runs: [], loads: [] }
       this.tests.set(key, acc)
     }
     if (side === 'head') {
@@ -149,11 +152,15 @@ export class AbCollector {
 
   /** One process of the paired design: base and head files ran in it. */
   addPaired(output: AbOutput, only?: ReadonlySet<string>): void {
+    // Load tests have no paired rounds: the base's and the head's load test in this process are one pair.
+    const loads = new Map<string, { base?: LoadSide; head?: LoadSide }>()
     for (const { key, test, side, sample } of this.entries(output)) {
       if (only && !only.has(key)) continue
       const acc = this.accumulator(key, test, side)
       if (side === 'head') acc.lastHead = sample
       else acc.lastBase = sample
+      const figures = loadSide(sample)
+      if (figures) loads.set(key, { ...loads.get(key), [side]: figures })
       const info = sample.ab
       if (info?.error) this.notes.push(`"${test.name}": the ${side === 'head' ? 'base' : 'head'}'s function failed when called after its own test ended (${info.error}); that process is left out`)
       if (!info?.pair) continue
@@ -173,6 +180,7 @@ export class AbCollector {
       })
       acc.lastPair = info.pair
     }
+    for (const [key, { base, head }] of loads) if (base && head) this.tests.get(key)!.loads.push({ base, head })
   }
 
   /** One base process and one head process of the processes design. */
@@ -191,6 +199,8 @@ export class AbCollector {
       if (!b) continue
       acc.lastBase = b
       acc.runs.push({ base_ns: b.wall_ns.median, head_ns: e.sample.wall_ns.median })
+      const [baseLoad, headLoad] = [loadSide(b), loadSide(e.sample)]
+      if (baseLoad && headLoad) acc.loads.push({ base: baseLoad, head: headLoad })
     }
   }
 
@@ -198,6 +208,9 @@ export class AbCollector {
   observations(design: AbDesign): AbObservations[] {
     return [...this.tests.values()]
       .filter((t) => t.inBase && t.inHead)
-      .map((t) => (design === 'paired' ? { test: t.test, design, processes: t.processes } : { test: t.test, design, runs: t.runs }))
+      .map((t) => ({
+        ...(design === 'paired' ? { test: t.test, design, processes: t.processes } : { test: t.test, design, runs: t.runs }),
+        ...(t.loads.length > 0 ? { load: t.loads } : {}),
+      }))
   }
 }

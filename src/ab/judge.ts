@@ -21,13 +21,14 @@ import type { Thresholds } from '../config/options.js'
 import { testKey } from '../detect/detect.js'
 import { reaches, severityOf, type Evidence, type TestVerdict } from '../detect/verdict.js'
 import { benjaminiHochberg } from '../stats/multiple.js'
-import { tCdf, tQuantile } from '../stats/tdist.js'
+import { tQuantile } from '../stats/tdist.js'
+import { loadFindings, type LoadPair } from './load-judge.js'
+import { median, PROCESS_FLOOR, tTest, variance } from './stats.js'
 import type { TestRef } from '../types.js'
 import { formatInterval, formatNs, formatPercent, formatRatio, plural } from '../util/format.js'
 import type { AbDesign } from './settings.js'
 
-/** Smallest spread between processes assumed for a paired comparison (log scale): 1%. */
-export const PROCESS_FLOOR = 0.01
+export { PROCESS_FLOOR } from './stats.js'
 
 /** One process's paired rounds of one test. */
 export interface ProcessPairs {
@@ -54,6 +55,8 @@ export interface AbObservations {
   processes?: ProcessPairs[]
   /** Processes design. */
   runs?: ProcessRun[]
+  /** A load test: both sides' figures in each process (paired design) or pair of processes, for its findings. */
+  load?: LoadPair[]
 }
 
 export interface AbJudgeConfig {
@@ -91,18 +94,8 @@ export interface AbEstimate {
   clusters?: [number, number]
   /** Each process's ratio (paired design) or each pair's (processes design), in the order measured. */
   per_process: number[]
-}
-
-const median = (values: readonly number[]): number => {
-  const s = [...values].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-}
-const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length
-const variance = (v: readonly number[]) => {
-  if (v.length < 2) return 0
-  const m = mean(v)
-  return v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)
+  /** Paired design, a load test: one load test of each side per process, no rounds. */
+  load?: boolean
 }
 
 /** Two groups of per-process ratios, when the largest gap between sorted ratios dwarfs the noise of each. */
@@ -124,22 +117,6 @@ function clustersOf(values: readonly number[], withinSe: number): [number, numbe
   return gap > 4 * spread ? [Math.exp(median(lo)), Math.exp(median(hi))] : undefined
 }
 
-/** A one-sample t-test of per-process log ratios, their spread floored at `PROCESS_FLOOR`. */
-function tTest(x: readonly number[], alphaLook: number): Pick<AbEstimate, 'log_ratio' | 'se' | 'p' | 'q' | 'df' | 'spread'> {
-  const k = x.length
-  const sd = Math.sqrt(variance(x))
-  const se = Math.max(sd, PROCESS_FLOOR) / Math.sqrt(k)
-  const m = mean(x)
-  return {
-    log_ratio: m,
-    se,
-    p: Math.min(1, 2 * (1 - tCdf(Math.abs(m / se), k - 1))),
-    q: tQuantile(1 - alphaLook / 2, k - 1),
-    df: k - 1,
-    spread: sd,
-  }
-}
-
 /** The estimate of one test at one look; undefined until two processes (or pairs) have measured it. */
 export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | undefined {
   if (obs.design === 'processes') {
@@ -157,6 +134,21 @@ export function estimate(obs: AbObservations, alphaLook: number): AbEstimate | u
     }
   }
   const all = obs.processes ?? []
+  if (all.length === 0 && obs.load) {
+    // A load test has no paired rounds: each process's load test of both sides is one observation.
+    if (obs.load.length < 2) return undefined
+    const x = obs.load.map((p) => Math.log(p.head.wall_ns / p.base.wall_ns))
+    return {
+      ...tTest(x, alphaLook),
+      processes: x.length,
+      pairs: x.length,
+      tier_mismatches: 0,
+      base_ns: median(obs.load.map((p) => p.base.wall_ns)),
+      head_ns: median(obs.load.map((p) => p.head.wall_ns)),
+      per_process: x.map(Math.exp),
+      load: true,
+    }
+  }
   const used = all.filter((p) => p.same_tier && p.cycles.length > 0)
   if (used.length < 2) return undefined
   const x = used.map((p) => median(p.cycles))
@@ -211,8 +203,9 @@ function tierNote(processes: readonly ProcessPairs[]): string {
 
 /** What was measured, in words: "48 paired rounds in 6 processes". */
 function measuredOver(e: AbEstimate, design: AbDesign): string {
-  const over =
-    design === 'paired'
+  const over = e.load
+    ? `${plural(e.processes, 'process', 'processes')}, each running the base's load test and then the head's`
+    : design === 'paired'
       ? `${plural(e.pairs, 'paired round')} in ${plural(e.processes, 'process', 'processes')}`
       : `${plural(e.pairs, 'pair')} of fresh processes`
   const left = e.tier_mismatches > 0 ? `, ${e.tier_mismatches} left out (base and head in different V8 tiers)` : ''
@@ -230,12 +223,17 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
   const judged = estimates.map((e, i) => ({ e, i })).filter((x): x is { e: AbEstimate; i: number } => x.e !== undefined)
   const q = benjaminiHochberg(judged.map((x) => x.e.p))
   const qOf = new Map(judged.map((x, j) => [x.i, q[j]!]))
-  return observations.map((obs, i) => {
+  const found = loadFindings(
+    observations.map((o) => o.load),
+    { thresholds: config.thresholds, alphaLook, base: config.base, design: observations[0]?.design ?? 'paired' },
+  )
+  const verdicts = observations.map((obs, i): TestVerdict => {
     const key = testKey(obs.test)
     const e = estimates[i]
     const bands = config.thresholds
     if (!e) {
-      const sides = obs.design === 'paired' ? (obs.processes ?? []) : (obs.runs ?? [])
+      const loads = (obs.load ?? []).map((p) => ({ base_ns: p.base.wall_ns, head_ns: p.head.wall_ns }))
+      const sides = obs.design === 'paired' ? (obs.processes?.length ? obs.processes : loads) : (obs.runs ?? [])
       const head = sides.length > 0 ? median(sides.map((p) => p.head_ns)) : 0
       const baseNs = sides.length > 0 ? median(sides.map((p) => p.base_ns)) : 0
       const mismatched = (obs.processes ?? []).filter((p) => !p.same_tier).length
@@ -315,4 +313,6 @@ export function judgeAb(observations: readonly AbObservations[], config: AbJudge
       reason: `${formatRatio(ratio >= 1 ? ratio : 1 / ratio)} ${ratio >= 1 ? 'slower' : 'faster'} than base ${config.base}, but not significant at this confidence over ${over}; ${range} (${vs})`,
     }
   })
+  // Load tests: throughput and p95 findings next to the p50 verdict.
+  return verdicts.map((v, i) => (found[i]!.length > 0 ? { ...v, findings: found[i]! } : v))
 }

@@ -20,6 +20,12 @@ export interface Confirmation {
   changed: number
   stopped?: ConfirmResult['stopped']
   notes: string[]
+  /**
+   * The sample each re-measured suspect was judged on as its current run (the latest
+   * confirmation run's) and how many runs re-measured it, by test key: the reports show
+   * these figures, not the first run's (which the store keeps).
+   */
+  judged: Record<string, { sample: PerfSample; runs: number }>
 }
 
 export interface ConfirmInput {
@@ -72,12 +78,14 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
     },
   })
   const judged = rejudge(result.samples)
+  const samples: Confirmation['judged'] = {}
   let changed = 0
   const verdicts = input.verdicts.map((v) => {
     const j = judged.get(v.key)
     if (!j) return v
     if (j.verdict.kind !== v.kind) changed++
     const runs = j.runs
+    samples[v.key] = { sample: j.sample, runs }
     return { ...j.verdict, reason: `${j.verdict.reason}; re-measured in ${runs} more ${runs === 1 ? 'process' : 'processes'}` }
   })
   return {
@@ -89,21 +97,22 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
       changed,
       ...(result.stopped ? { stopped: result.stopped } : {}),
       notes: result.notes,
+      judged: samples,
     },
   }
 }
 
 /** The suspects' verdicts on all their runs, with the number of confirmation runs each had. */
-function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples: ReadonlyMap<string, PerfSample[]>): Map<string, { verdict: TestVerdict; runs: number }> {
+function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples: ReadonlyMap<string, PerfSample[]>): Map<string, { verdict: TestVerdict; runs: number; sample: PerfSample }> {
   const { record } = input
   const group = `confirm:${record.id}`
   const extra: RunRecord[] = []
-  const runs = new Map<string, number>()
+  const runs = new Map<string, { runs: number; sample: PerfSample }>()
   const current: TestResult[] = record.results.map((r) => {
     const key = testKey(r.test)
     const list = suspects.has(key) ? samples.get(suspectKey(r.test.file, r.test.name, r.test.bench)) : undefined
     if (!list || list.length === 0) return r
-    runs.set(key, list.length)
+    runs.set(key, { runs: list.length, sample: list.at(-1)! })
     // The first run and all but the latest confirmation run are the group's earlier runs.
     // The first run leaves the pool once two fresh runs exist. It was picked for looking slow, so
     // it is the selected extreme of its own noise (or of a disturbance): as the slowest of three it
@@ -116,10 +125,10 @@ function judgePooled(input: ConfirmInput, suspects: ReadonlySet<string>, samples
   })
   if (runs.size === 0) return new Map()
   const verdicts = detect({ current, history: [...input.history, ...extra], events: input.events, config: input.config, now: input.now, runId: record.id, group })
-  const out = new Map<string, { verdict: TestVerdict; runs: number }>()
+  const out = new Map<string, { verdict: TestVerdict; runs: number; sample: PerfSample }>()
   for (const v of verdicts) {
     const n = runs.get(v.key)
-    if (n !== undefined) out.set(v.key, { verdict: v, runs: n })
+    if (n !== undefined) out.set(v.key, { verdict: v, ...n })
   }
   return out
 }

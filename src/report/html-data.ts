@@ -1,4 +1,5 @@
 import { formatNs } from '../util/format.js'
+import { loadData, type DashboardLoad } from './html-load.js'
 import type { HistoryPoint, ReportModel, ReportVerdict } from './model.js'
 import type { ReportLinks } from './next-steps.js'
 
@@ -49,6 +50,8 @@ export interface DashboardTest {
   raw: { cur: number[]; base: number[]; baseLabel: string } | null
   /** A/B runs: the head/base ratio of each process, and the interval of the estimate. */
   ab: { per: number[]; lo: number; hi: number; ratio: number } | null
+  /** Load tests: latency percentiles over the runs and the levels' throughput; null for other tests. */
+  load: DashboardLoad | null
 }
 
 export interface DashboardData {
@@ -143,6 +146,7 @@ export function dashboardData(model: ReportModel, verdicts: readonly ReportVerdi
     runs.push({ id: p.run_id, t: Number.isFinite(t) ? t : 0, m: p.mode === 'baseline' ? 'b' : 'c', c: p.commit ?? null, br: p.branch ?? null })
   }
   const fileIndex = new Map(files.map((f, i) => [f, i]))
+  const loadRows = new Map((model.load ?? []).map((row) => [row.key, row]))
   const tests = verdicts.map((v): DashboardTest => {
     const points = model.history[v.key] ?? []
     return {
@@ -165,6 +169,7 @@ export function dashboardData(model: ReportModel, verdicts: readonly ReportVerdi
       band: band(v),
       raw: raw(model, v, points),
       ab: ab(v),
+      load: loadData(loadRows.get(v.key), points),
     }
   })
   return { schema: 2, run: model.run.id, repo: links.repository ?? null, files: [...files], runs, tests }

@@ -1,5 +1,6 @@
 import { SCRIPT_BASE } from './html-script-base.js'
 import { SCRIPT_CHARTS } from './html-script-charts.js'
+import { SCRIPT_LOAD } from './html-script-load.js'
 
 /**
  * The dashboard script's last part: search, filters and sorting of the cards, the chart
@@ -41,6 +42,8 @@ const SCRIPT_MAIN = `
       var u = null;
       if (kind === 'dist' && t.raw) u = distChart(el, t, !!t.ab);
       else if (kind === 'ab' && t.ab) u = abChart(el, t);
+      else if (kind === 'lat' && t.load) u = latencyChart(el, t, card);
+      else if (kind === 'scale' && t.load && t.load.scale) u = scalingChart(el, t);
       else if (t[kind]) u = historyChart(el, t, kind, card);
       if (u) made[kind] = { u: u, el: el, t: t };
     });
@@ -71,7 +74,7 @@ const SCRIPT_MAIN = `
   }
   function applyRange(made) {
     Object.keys(made).forEach(function (k) {
-      if (k === 'dist' || k === 'ab') return;
+      if (k === 'dist' || k === 'ab' || k === 'scale') return;
       var c = made[k];
       var xs = c.u.data[0];
       var r = rangeOf(c.u, xs, c.t, rangeSel ? rangeSel.value : 'all');
@@ -176,6 +179,6 @@ const SCRIPT_MAIN = `
 export const DASHBOARD_SCRIPT = `
 (function () {
   'use strict';
-${SCRIPT_BASE}${SCRIPT_CHARTS}${SCRIPT_MAIN}
+${SCRIPT_BASE}${SCRIPT_CHARTS}${SCRIPT_LOAD}${SCRIPT_MAIN}
 })();
 `

@@ -7,12 +7,13 @@ export const DASHBOARD_STYLE = `
 :root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--bg:#f6f8fa;--card:#fff;--red:#cf222e;--orange:#bc4c00;
 --yellow:#9a6700;--green:#1a7f37;--blue:#0969da;--gray:#818b98;--grid:#eaeef2;--line:#afb8c1;--band:rgba(45,164,78,.13);
 --band-line:#2da44e;--cur:#8250df;--tip:#fff;--select:rgba(9,105,218,.12);--soft-red:#ffebe9;--soft-green:#dafbe1;--soft-yellow:#fff8c5;
---soft-blue:#ddf4ff;--soft-gray:#eff2f5;--fill-base:rgba(9,105,218,.22);--fill-cur:rgba(130,80,223,.3)}
+--soft-blue:#ddf4ff;--soft-gray:#eff2f5;--fill-base:rgba(9,105,218,.22);--fill-cur:rgba(130,80,223,.3);
+--p50:#7cc7b9;--p90:#3aa39a;--p95:#147a80;--p99:#0b4d68;--max:#8c959f}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--bg:#0d1117;--card:#151b23;--red:#f85149;
 --orange:#f0883e;--yellow:#d29922;--green:#3fb950;--blue:#4493f8;--gray:#656c76;--grid:#262c36;--line:#4d5561;--band:rgba(63,185,80,.14);
 --band-line:#3fb950;--cur:#ab7df8;--tip:#1f2630;--select:rgba(68,147,248,.18);--soft-red:rgba(248,81,73,.16);--soft-green:rgba(63,185,80,.16);
 --soft-yellow:rgba(210,153,34,.16);--soft-blue:rgba(68,147,248,.16);--soft-gray:#212830;--fill-base:rgba(68,147,248,.25);
---fill-cur:rgba(171,125,248,.35)}}
+--fill-cur:rgba(171,125,248,.35);--p50:#2b8a8a;--p90:#2f9c96;--p95:#4fc7bb;--p99:#a2ecdf;--max:#7d8590}}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 body{margin:0;background:var(--bg);color:var(--fg);
@@ -61,6 +62,15 @@ input[type=checkbox]{padding:0;margin:0}
 .sw-current{background:var(--cur)}
 .sw-ring{border:2px solid var(--red)}
 .sw-band{border-radius:2px;width:16px;background:var(--band);border:1px solid var(--band-line)}
+.chart-key{display:flex;flex-wrap:wrap;gap:2px 10px;margin-top:2px;font-size:11px;color:var(--muted)}
+.sw-line{border-radius:1px;width:16px;height:3px}
+.sw-p50{background:var(--p50)}.sw-p90{background:var(--p90)}.sw-p95{background:var(--p95)}.sw-p99{background:var(--p99)}
+.sw-max{background:repeating-linear-gradient(90deg,var(--max) 0 4px,transparent 4px 7px)}
+.sw-cur-line{background:var(--cur)}.sw-base-line{background:var(--blue)}
+.sw-cur-dash{background:repeating-linear-gradient(90deg,var(--cur) 0 5px,transparent 5px 9px)}
+.sw-base-dash{background:repeating-linear-gradient(90deg,var(--blue) 0 5px,transparent 5px 9px)}
+.sw-p95-base{height:0;border-top:2px dotted var(--p95);background:none}
+.sw-this-run{border-radius:2px;width:10px;height:12px;background:var(--fill-cur)}
 main{padding:12px 24px 32px}
 #cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:12px;align-items:start}
 .file-head{grid-column:1/-1;margin:8px 0 0;font-size:13px;font-weight:600;color:var(--muted);overflow-wrap:anywhere}
@@ -91,6 +101,8 @@ figcaption{font-size:11px;color:var(--muted);white-space:nowrap;overflow:hidden;
 .minis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:4px 10px}
 .minis .plot{min-height:110px}
 .f-dist .plot,.f-ab .plot{min-height:130px}
+.f-lat .plot{min-height:170px}
+.f-scale .plot{min-height:160px}
 .plot .uplot{width:100%}
 .plot .u-select{background:var(--select)}
 .plot .u-over{cursor:crosshair}

@@ -1,6 +1,7 @@
 import { formatChange, formatInterval, formatNs, formatRatio } from '../util/format.js'
 import { dashboardData, type DashboardTest } from './html-data.js'
 import { escapeHtml } from './html-escape.js'
+import { loadFiguresHtml } from './html-load.js'
 import { DASHBOARD_SCRIPT } from './html-script.js'
 import { DASHBOARD_STYLE } from './html-style.js'
 import { worstFirst, type ReportModel, type ReportVerdict } from './model.js'
@@ -209,6 +210,7 @@ function card(v: ReportVerdict, i: number, data: DashboardTest, ab: boolean): st
     numbers(v) +
     figure('wall', wallCaption) +
     (metrics.length ? `<div class="minis">${metrics.join('')}</div>` : '') +
+    (data.load ? loadFiguresHtml(data.load, runs) : '') +
     abChart +
     dist +
     '<p class="sel" hidden></p>' +

@@ -130,6 +130,8 @@ export interface AnalysisLoad {
   unfinished: number
   error_messages: { message: string; count: number }[]
   levels: { level: number; throughput: number; p95_ns: number; errors: number; efficiency?: number }[]
+  /** Confirmation runs that re-measured the test: the figures are the latest one's, as judged. */
+  remeasured?: number
 }
 
 const KINDS: readonly VerdictKind[] = ['regression', 'improvement', 'unchanged', 'inconclusive', 'insufficient-data', 'new']
@@ -217,6 +219,7 @@ function loadOf(row: LoadRow): AnalysisLoad {
     unfinished: row.unfinished,
     error_messages: row.error_messages.map((m) => ({ message: m.message, count: m.count })),
     levels: row.levels.map((l) => pick(l, ['level', 'throughput', 'p95_ns', 'errors', 'efficiency'])),
+    ...(row.remeasured !== undefined ? { remeasured: row.remeasured } : {}),
   }
 }
 

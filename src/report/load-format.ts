@@ -43,9 +43,13 @@ export function ratioCells(row: LoadRow): string[] {
   return [ratio(c.throughput, b.throughput), ratio(c.p50_ns, b.p50_ns), ratio(c.p95_ns, b.p95_ns), ratio(c.p99_ns, b.p99_ns), '']
 }
 
-/** Lines under a load test's figures: its levels, its error messages, calls cut off. */
+/** Lines under a load test's figures: where re-measured figures come from, its levels, its error messages, calls cut off. */
 export function loadNotes(row: LoadRow): string[] {
   const out: string[] = []
+  if (row.remeasured !== undefined) {
+    const n = row.remeasured
+    out.push(`re-measured in ${n} fresh process${n === 1 ? '' : 'es'}: figures of ${n === 1 ? 'it' : 'the last'}, as judged`)
+  }
   if (row.levels.length > 1) {
     const unit = row.model === 'open' ? '/s' : ''
     const levels = row.levels.map((l, i) => `${l.level}${unit} → ${formatRate(l.throughput)}${i > 0 && l.efficiency !== undefined ? ` (${Math.round(l.efficiency * 100)}% efficiency)` : ''}`)

@@ -31,6 +31,22 @@ export interface LoadLevel {
   efficiency?: number
 }
 
+/** The latency percentiles of one run of a load test, ns (for the dashboard's chart over runs). */
+export interface LoadLatencies {
+  p50: number
+  p90?: number
+  p95?: number
+  p99?: number
+  max?: number
+}
+
+/** One level's throughput and efficiency, for the scaling chart (baseline: medians over its runs). */
+export interface LoadScalingLevel {
+  level: number
+  throughput: number
+  efficiency?: number
+}
+
 /** A load test of the run, for the load sections of the reports. */
 export interface LoadRow {
   key: string
@@ -40,12 +56,28 @@ export interface LoadRow {
   /** Whether the test fails the run (from its verdict). */
   failing: boolean
   current: LoadFigures
-  /** Medians over the baseline runs its verdict used; absent without any. */
-  baseline?: LoadFigures & { runs: number }
+  /**
+   * Medians over the baseline runs its verdict used; absent without any. `levels`: the medians
+   * of each level over those of them that measured the same levels as this run, when there are any.
+   */
+  baseline?: LoadFigures & { runs: number; levels?: LoadScalingLevel[] }
   /** Calls cut off at the end. */
   unfinished: number
   error_messages: { message: string; count: number }[]
   levels: LoadLevel[]
+  /**
+   * Confirmation runs that re-measured the test: its figures are then those of the latest of
+   * them, which the verdict judged as the current run (the first run's are in the history).
+   */
+  remeasured?: number
+}
+
+/** Re-measured tests (confirmation): the sample each was judged on as its current run and the runs that re-measured it, by test key. */
+export type JudgedSamples = Readonly<Record<string, { sample: PerfSample; runs: number }>>
+
+/** The p50 a verdict judged when it pooled several runs (a repeat group, confirmation runs): their median. */
+export function judgedP50(v: TestVerdict | undefined): number | undefined {
+  return v && 'evidence' in v && v.evidence.repeats !== undefined ? v.evidence.current : undefined
 }
 
 /** The figures of a load sample; undefined for a sample that is not one. */
@@ -66,6 +98,38 @@ export function loadFigures(sample: PerfSample): LoadFigures | undefined {
   if (p95 !== undefined) out.p95_ns = p95
   if (p99 !== undefined) out.p99_ns = p99
   return out
+}
+
+/** The latency percentiles of a load sample; undefined for a sample that is not one. */
+export function loadLatencies(sample: PerfSample): LoadLatencies | undefined {
+  const load = sample.load
+  if (!load) return undefined
+  const m = sample.metrics ?? {}
+  const last = load.steps.at(-1)!
+  const out: LoadLatencies = { p50: m['latency p50']?.value ?? sample.wall_ns.median }
+  const p90 = m['latency p90']?.value
+  const p95 = m['latency p95']?.value ?? last.latency_ns.p95
+  const p99 = m['latency p99']?.value ?? last.latency_ns.p99
+  const max = m['latency max']?.value
+  if (p90 !== undefined) out.p90 = p90
+  if (p95 !== undefined) out.p95 = p95
+  if (p99 !== undefined) out.p99 = p99
+  if (max !== undefined) out.max = max
+  return out
+}
+
+/** The levels of baseline samples that measured the same levels as `current`, as medians per level; undefined without any. */
+function baselineLevels(current: readonly { level: number }[], past: readonly PerfSample[]): LoadScalingLevel[] | undefined {
+  const same = past.map((s) => s.load!.steps).filter((steps) => steps.length === current.length && steps.every((s, i) => s.level === current[i]!.level))
+  if (same.length === 0) return undefined
+  return current.map((c, i) => {
+    const efficiencies = same.map((steps) => steps[i]!.efficiency).filter((e): e is number => e !== undefined)
+    return {
+      level: c.level,
+      throughput: median(same.map((steps) => steps[i]!.throughput)),
+      ...(efficiencies.length > 0 ? { efficiency: median(efficiencies) } : {}),
+    }
+  })
 }
 
 function median(values: readonly number[]): number {
@@ -105,6 +169,8 @@ function baselineRuns(v: TestVerdict | undefined): number {
  * The load rows of a run, in the order of its results. The baseline figures are the medians over
  * the most recent baseline runs of the same test and machine before this run, as many as its
  * verdict used (so they are the baseline's, without repeating how the detector picked it).
+ * A test that confirmation runs re-measured (`judged`) shows the figures its verdict judged:
+ * those of the sample judged as the current run, with the pooled p50 when its runs were pooled.
  */
 export function buildLoadRows(
   record: RunRecord,
@@ -112,30 +178,40 @@ export function buildLoadRows(
   failing: ReadonlySet<string>,
   history: readonly RunRecord[],
   testKey: (test: TestRef) => string,
+  judged: JudgedSamples = {},
 ): LoadRow[] {
   const rows: LoadRow[] = []
   const byKey = new Map(verdicts.map((v) => [v.key, v]))
   const before = history.filter((r) => r.id !== record.id && r.mode === 'baseline' && Date.parse(r.time) <= Date.parse(record.time)).sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
   for (const r of record.results) {
-    const current = loadFigures(r.sample)
-    const load = r.sample.load
-    if (!current || !load) continue
     const key = testKey(r.test)
+    const again = judged[key]?.sample.load ? judged[key] : undefined
+    const sample = again?.sample ?? r.sample
+    const current = loadFigures(sample)
+    const load = sample.load
+    if (!current || !load) continue
+    const p50 = again ? judgedP50(byKey.get(key)) : undefined
+    if (p50 !== undefined) current.p50_ns = p50
     const wanted = baselineRuns(byKey.get(key))
     const past: LoadFigures[] = []
+    const pastSamples: PerfSample[] = []
     for (const run of before) {
       if (past.length >= wanted) break
       const match = run.results.find((x) => x.env_key === r.env_key && testKey(x.test) === key)
       const figures = match && loadFigures(match.sample)
-      if (figures) past.push(figures)
+      if (figures) {
+        past.push(figures)
+        pastSamples.push(match.sample)
+      }
     }
+    const levels = load.steps.length > 1 ? baselineLevels(load.steps, pastSamples) : undefined
     rows.push({
       key,
       test: r.test,
       ...(load.model ? { model: load.model } : {}),
       failing: failing.has(key),
       current,
-      ...(past.length > 0 ? { baseline: medianFigures(past) } : {}),
+      ...(past.length > 0 ? { baseline: { ...medianFigures(past), ...(levels ? { levels } : {}) } } : {}),
       unfinished: load.unfinished,
       error_messages: load.error_messages.map((m) => ({ message: m.message, count: m.count })),
       levels: load.steps.map((s) => ({
@@ -145,6 +221,7 @@ export function buildLoadRows(
         errors: s.errors,
         ...(s.efficiency !== undefined ? { efficiency: s.efficiency } : {}),
       })),
+      ...(again ? { remeasured: again.runs } : {}),
     })
   }
   return rows

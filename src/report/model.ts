@@ -1,9 +1,9 @@
 import { testKey } from '../detect/identity.js'
 import { failureReasons, findingFails, type Finding, type TestVerdict } from '../detect/verdict.js'
 import type { BaselineMode, EnvInfo, GitInfo, RunnerInfo, RunRecord, Severity, TestRef } from '../types.js'
-import { buildLoadRows, loadFigures, type LoadRow } from './load-model.js'
+import { buildLoadRows, judgedP50, loadFigures, loadLatencies, type JudgedSamples, type LoadLatencies, type LoadRow } from './load-model.js'
 
-export type { LoadFigures, LoadLevel, LoadRow } from './load-model.js'
+export type { JudgedSamples, LoadFigures, LoadLatencies, LoadLevel, LoadRow, LoadScalingLevel } from './load-model.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -26,6 +26,8 @@ export interface HistoryPoint {
   throughput?: number
   latency_p95_ns?: number
   error_rate?: number
+  /** Load tests: the latency percentiles, ns (p90 and max only when the sample has them). */
+  latency_ns?: LoadLatencies
   /** The verdict of this point when it is the current run and a regression. */
   flagged?: boolean
 }
@@ -73,6 +75,8 @@ export interface ReportInput {
   /** Earlier runs, for charts and sparklines. */
   history: readonly RunRecord[]
   config: { baselineMode: BaselineMode; failOn: Severity | 'never'; minSamples: number }
+  /** What confirmation re-measured: the sample each suspect was judged on as its current run (see core/confirm.ts). */
+  confirmation?: { judged?: JudgedSamples }
 }
 
 /** Everything a renderer needs about one run. Built once; every renderer is a pure function of it. */
@@ -151,6 +155,8 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
   const points = new Map<string, HistoryPoint[]>()
   const failingKeys = new Set(outcome.failing.map((v) => v.key))
   const baselineCommits = new Set<string>()
+  const judged = outcome.confirmation?.judged ?? {}
+  const verdictOf = new Map(outcome.verdicts.map((v) => [v.key, v]))
   const runs = [...history.filter((r) => r.id !== record.id), record].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
   for (const run of runs) {
     for (const r of run.results) {
@@ -163,11 +169,18 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
       if (r.sample.cpu_ns !== undefined) p.cpu_ns = r.sample.cpu_ns
       if (r.sample.heap_used_bytes !== undefined) p.heap_used_bytes = r.sample.heap_used_bytes
       if (r.sample.rss_bytes !== undefined) p.rss_bytes = r.sample.rss_bytes
-      const load = loadFigures(r.sample)
-      if (load) {
+      // This run's load figures are those its verdict judged (after confirmation, the latest re-measurement's).
+      const again = run.id === record.id ? judged[key] : undefined
+      const loadSample = again?.sample.load ? again.sample : r.sample
+      const load = loadFigures(loadSample)
+      const latency = loadLatencies(loadSample)
+      if (load && latency) {
+        const p50 = again ? judgedP50(verdictOf.get(key)) : undefined
+        if (p50 !== undefined) latency.p50 = p50
         p.throughput = load.throughput
         if (load.p95_ns !== undefined) p.latency_p95_ns = load.p95_ns
         p.error_rate = load.error_rate
+        p.latency_ns = latency
       }
       if (run.id === record.id && failingKeys.has(key)) p.flagged = true
       const list = points.get(key) ?? []
@@ -179,7 +192,7 @@ export function buildReportModel(outcome: ReportInput, history: readonly RunReco
   const historyOut: Record<string, HistoryPoint[]> = {}
   for (const [key, list] of points) historyOut[key] = list.slice(-historyLimit)
   const failing = [...outcome.failing].sort(worstFirst).map((v) => v.key)
-  const load = buildLoadRows(record, outcome.verdicts, failingKeys, history, testKey)
+  const load = buildLoadRows(record, outcome.verdicts, failingKeys, history, testKey, judged)
   return {
     schema: REPORT_SCHEMA_VERSION,
     run: {

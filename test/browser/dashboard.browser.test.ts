@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { loadChartLibrary } from '../../src/core/report-context.js'
 import { renderHtml } from '../../src/report/html.js'
 import { formatNs } from '../../src/util/format.js'
-import { abFixtureModel, EXPECTED, fixtureModel, HOSTILE, SPECS } from '../unit/dashboard-fixtures.js'
+import { abFixtureModel, EXPECTED, fixtureModel, HOSTILE, LOAD_TESTS, loadFixtureModel, SPECS } from '../unit/dashboard-fixtures.js'
 
 // Browser globals used inside page.evaluate(); this file is type-checked without the DOM library.
 interface Canvas {
@@ -28,6 +28,7 @@ declare const Image: new () => { src: string; naturalWidth: number; naturalHeigh
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '.out')
 const HTML_PATH = path.join(OUT, 'dashboard.html')
 const AB_PATH = path.join(OUT, 'dashboard-ab.html')
+const LOAD_PATH = path.join(OUT, 'dashboard-load.html')
 const REPO = 'https://github.com/acme/widgets'
 // Where scripts/ensure-chromium.mjs (run before npm test) looks: CHROMIUM_PATH, then PATH.
 const onPath = (name: string) => (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name)).find((file) => existsSync(file))
@@ -50,6 +51,7 @@ beforeAll(async () => {
   const chartLibrary = loadChartLibrary()
   await writeFile(HTML_PATH, renderHtml(model, { title: 'perf-regression dashboard (browser test)', chartLibrary, links: { repository: REPO } }))
   await writeFile(AB_PATH, renderHtml(abFixtureModel(), { chartLibrary }))
+  await writeFile(LOAD_PATH, renderHtml(loadFixtureModel(), { title: 'load tests (browser test)', chartLibrary }))
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 })
   page = await context.newPage()
@@ -405,6 +407,72 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await p.textContent('#tip')).toMatch(/^process 1: head\/base 1\.\d\d×estimate 1\.\d\d×, interval 1\.\d\d×–1\.\d\d×$/)
     await p.screenshot({ path: path.join(OUT, 'dashboard-ab.png'), fullPage: true })
     await context.close()
+  })
+
+  test('load tests: the latency percentiles over the runs and the scaling curve, with their keys, tooltips and the range control', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 })
+    const p = await context.newPage()
+    watch(p)
+    await p.goto(pathToFileURL(LOAD_PATH).href, { waitUntil: 'load' })
+    await chartsReady(p)
+    const cardOf = (name: string) => p.locator('.card', { has: p.locator('h3.name', { hasText: name }) })
+    const steps = cardOf(LOAD_TESTS.steps.name)
+    expect(await steps.locator('.plot[data-chart="lat"] canvas').count()).toBe(1)
+    expect(await steps.locator('.plot[data-chart="scale"] canvas').count()).toBe(1)
+    for (const kind of ['lat', 'scale']) {
+      const box = (await steps.locator(`.plot[data-chart="${kind}"]`).boundingBox())!
+      expect(box.width, kind).toBeGreaterThan(300)
+      expect(box.height, kind).toBeGreaterThan(140)
+    }
+    expect(await steps.locator('.f-lat .chart-key .key').allTextContents()).toEqual(['p50', 'p90', 'p95', 'p99', 'max', 'baseline p95 (median)', 'this run (ringed)', 'filled: baseline runs, hollow: compare runs'])
+    expect(await steps.locator('.f-scale .chart-key .key').allTextContents()).toEqual(['this run, calls/s', 'baseline, calls/s', 'this run, efficiency', 'baseline, efficiency'])
+    const single = cardOf(LOAD_TESTS.single.name)
+    expect(await single.locator('.plot[data-chart="lat"] canvas').count()).toBe(1)
+    expect(await single.locator('.plot[data-chart="scale"]').count()).toBe(0)
+    expect(await cardOf(LOAD_TESTS.plain.name).locator('.plot[data-chart="lat"], .plot[data-chart="scale"]').count()).toBe(0)
+    // The percentiles of this run, in the tooltip at the right edge.
+    let box = await overBox(p, LOAD_TESTS.steps.name, 'lat')
+    await p.mouse.move(box.x + box.width - 1, box.y + box.height / 2)
+    await p.waitForSelector('#tip:not([hidden])')
+    const lines = await p.$$eval('#tip div', (els) => els.map((e) => e.textContent))
+    expect(lines[0]).toMatch(/^p50 1\.\d\d ms$/)
+    expect(lines[1]).toMatch(/^p90 [\d.]+ ms · p95 [\d.]+ ms · p99 [\d.]+ ms · max [\d.]+ ms$/)
+    expect(lines[2]).toMatch(/^baseline p95 [\d.]+ ms \(median\)$/)
+    expect(lines[3]).toMatch(/^this run: /)
+    // The scaling curve: this run against the baseline at each level.
+    box = await overBox(p, LOAD_TESTS.steps.name, 'scale')
+    await p.mouse.move(box.x + box.width - 2, box.y + box.height / 2)
+    await p.waitForSelector('#tip:not([hidden])')
+    expect(await p.$$eval('#tip div', (els) => els.map((e) => e.textContent))).toEqual([
+      '16 workers',
+      expect.stringMatching(/^this run: 6\.\d\dk\/s · efficiency 4\d%$/),
+      expect.stringMatching(/^baseline: 9\.\d\dk\/s · efficiency 6\d%$/),
+    ])
+    await p.mouse.move(0, 0)
+    // The percentile chart follows the range control like the wall-time chart; the scaling curve keeps its levels.
+    const lat = steps.locator('.plot[data-chart="lat"]')
+    const scale = steps.locator('.plot[data-chart="scale"]')
+    const min0 = Number(await lat.getAttribute('data-xmin'))
+    const scale0 = await scale.getAttribute('data-xmin')
+    await p.selectOption('#range', 'runs:10')
+    expect(Number(await lat.getAttribute('data-xmin'))).toBeGreaterThan(min0 + 2 * 3600)
+    expect(await scale.getAttribute('data-xmin')).toBe(scale0)
+    await p.click('#reset-zoom')
+    expect(Number(await lat.getAttribute('data-xmin'))).toBe(min0)
+    await context.close()
+    for (const scheme of ['light', 'dark'] as const) {
+      const ctx = await browser!.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, colorScheme: scheme })
+      const page2 = await ctx.newPage()
+      watch(page2)
+      await page2.goto(pathToFileURL(LOAD_PATH).href, { waitUntil: 'load' })
+      await chartsReady(page2)
+      const png = await page2.screenshot({ path: path.join(OUT, `dashboard-load-${scheme}.png`), fullPage: true })
+      await ctx.close()
+      const stats = await pixels(png)
+      expect(stats.background < 128).toBe(scheme === 'dark')
+      expect(stats.ink).toBeGreaterThan(0.03)
+      expect(stats.blue).toBeGreaterThan(200) // the baseline's curve and points
+    }
   })
 
   test('no console errors, page errors, dialogs or network requests the whole time', () => {

@@ -7,6 +7,7 @@ import { SCHEMA_VERSION, type PerfSample, type RunRecord, type TestRef } from '.
 import { judgeAb, type ProcessPairs } from '../../src/ab/judge.js'
 import { DEFAULTS } from '../../src/config/options.js'
 import { config, ENV, mulberry32, noisy, NOW, RUNNER, sample } from './helpers.js'
+import { loadSample } from './load-fixtures.js'
 
 /** Test names (and other strings) that try to break out of markup, attributes and the script. */
 export const HOSTILE = {
@@ -162,4 +163,60 @@ export function abFixtureModel(): ReportModel {
   }
   const cfg = config()
   return buildReportModel({ record, verdicts, failing: verdicts.filter((v) => fails(v, cfg.failOn)), warnings: [], storePath: '/p/.perf/benchmarks.jsonl', recorded: true, history: [], config: cfg })
+}
+
+export const LOAD_TESTS = {
+  steps: { file: 'test/api.test.ts', name: 'search <b>under</b> load', project: '' },
+  single: { file: 'test/api.test.ts', name: 'login under load', project: '' },
+  plain: { file: 'test/api.test.ts', name: 'parse body', project: '' },
+} satisfies Record<string, TestRef>
+
+/** Throughput per level of a closed-model load test at 1, 4 and 16 workers, scaled by `k`. */
+const STEPS = (k: number) => [
+  { level: 1, calls: 900, errors: 0, throughput: 900 * k, concurrency: 1, efficiency: 1, latency_ns: { p50: 1.1e6, p95: 1.6e6, p99: 2e6 } },
+  { level: 4, calls: 3200, errors: 0, throughput: 3200 * k, concurrency: 4, efficiency: (3200 * k) / 4 / (900 * k), latency_ns: { p50: 1.2e6, p95: 1.9e6, p99: 2.4e6 } },
+  { level: 16, calls: 9000, errors: 0, throughput: 9000 * k, concurrency: 16, efficiency: (9000 * k) / 16 / (900 * k), latency_ns: { p50: 1.7e6, p95: 3e6, p99: 4e6 } },
+]
+
+/**
+ * A run with two load tests and a plain one, against ten baseline runs and two compare runs: `steps` measured
+ * 1, 4 and 16 workers and lost a third of its throughput at 16 (its p95 doubled); `single` measured one level, unchanged.
+ */
+export function loadFixtureModel(): ReportModel {
+  const key = envKey(ENV, RUNNER)
+  const random = mulberry32(7)
+  const jitter = () => 1 + (random() - 0.5) * 0.06
+  const stepsSample = (k: number, slow: number) => {
+    const levels = STEPS(k)
+    levels[2]!.throughput = Math.round(levels[2]!.throughput / slow)
+    levels[2]!.efficiency = levels[2]!.throughput / 16 / levels[0]!.throughput
+    levels[2]!.latency_ns = { p50: 1.7e6 * k, p95: 3e6 * k * slow * slow, p99: 4e6 * k * slow * slow }
+    const s = loadSample({ throughput: levels[2]!.throughput, p50: 1.7 * k, p95: 3 * k * slow * slow, p99: 4 * k * slow * slow })
+    s.metrics!['latency p90'] = { value: 2.4e6 * k * slow, better: 'lower', unit: 'ns' }
+    s.load!.steps = levels
+    return s
+  }
+  const singleSample = (k: number) => loadSample({ throughput: 500 / k, p50: 2 * k, p95: 3 * k, p99: 4 * k })
+  const results = (slow: number) => [
+    { test: LOAD_TESTS.steps, runner: RUNNER, env_key: key, sample: stepsSample(jitter(), slow) },
+    { test: LOAD_TESTS.single, runner: RUNNER, env_key: key, sample: singleSample(jitter()) },
+    { test: LOAD_TESTS.plain, runner: RUNNER, env_key: key, sample: sample(1e6 * jitter(), { raw_wall_ns: rawAround(1e6, 3) }) },
+  ]
+  const run = (id: string, hoursAgo: number, mode: RunRecord['mode'], slow = 1): RunRecord => ({
+    schema: SCHEMA_VERSION,
+    kind: 'run',
+    id,
+    time: new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString(),
+    mode,
+    git: { commit: `${id}`.replace(/[^0-9a-f]/g, 'a').padEnd(40, '0'), branch: 'main' },
+    env: ENV,
+    results: results(slow),
+  })
+  const history: RunRecord[] = []
+  for (let i = 12; i >= 3; i--) history.push(run(`b${i}`, i, 'baseline'))
+  history.push(run('c2', 2, 'compare'), run('c1', 1, 'compare'))
+  const record = run(FIXTURE_RUN_ID, 0, 'compare', 1.5)
+  const cfg = config()
+  const verdicts = detect({ current: record.results, history, config: cfg, now: NOW, runId: record.id })
+  return buildReportModel({ record, verdicts, failing: verdicts.filter((v) => fails(v, cfg.failOn)), warnings: [], storePath: '/p/.perf/benchmarks.jsonl', recorded: true, history, config: cfg })
 }

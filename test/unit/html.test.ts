@@ -6,7 +6,7 @@ import { DASHBOARD_SCRIPT } from '../../src/report/html-script.js'
 import { DASHBOARD_CSP, escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js'
 import type { ReportModel } from '../../src/report/model.js'
 import { formatNs } from '../../src/util/format.js'
-import { abFixtureModel, EXPECTED, FIXTURE_RUN_ID, fixtureModel, HOSTILE, SPECS } from './dashboard-fixtures.js'
+import { abFixtureModel, EXPECTED, FIXTURE_RUN_ID, fixtureModel, HOSTILE, LOAD_TESTS, loadFixtureModel, SPECS } from './dashboard-fixtures.js'
 
 const model = fixtureModel()
 const chartLibrary = loadChartLibrary()
@@ -326,5 +326,76 @@ describe('the data behind the charts', () => {
     expect(data(page).repo).toBe(repo)
     expect(data(html).repo).toBeNull()
     expect(html).not.toContain('<a ')
+  })
+})
+
+describe('load tests: the latency percentiles and the scaling curve', () => {
+  const loadModel = loadFixtureModel()
+  const page = renderHtml(loadModel, { chartLibrary })
+  const d = data(page)
+  const byName = (name: string) => d.tests.find((t) => t.name === name)!
+  const card = (name: string) => page.split('<article ').find((c) => c.includes(`title="${escapeHtml(name)}"`))!
+
+  test('each run of a load test carries its percentiles; the current run is the last, with the slower p95', () => {
+    const t = byName(LOAD_TESTS.steps.name)
+    expect(t.load!.lat.map((s) => s.k)).toEqual(['p50', 'p90', 'p95', 'p99', 'max'])
+    for (const s of t.load!.lat) expect(s.v).toHaveLength(t.r.length)
+    const p95 = t.load!.lat.find((s) => s.k === 'p95')!.v
+    expect(p95.at(-1)! / p95[0]!).toBeGreaterThan(2)
+    expect(p95.slice(0, -1).every((x) => x !== null && x > 2.8e6 && x < 3.2e6)).toBe(true)
+    const row = loadModel.load!.find((r) => r.test.name === LOAD_TESTS.steps.name)!
+    expect(t.load!.p95).toBe(Number(row.baseline!.p95_ns!.toPrecision(4)))
+    // Values as the store has them, rounded to four digits like the rest of the data.
+    const points = loadModel.history[t.key]!
+    expect(t.load!.lat[0]!.v).toEqual(points.map((p) => Number(p.latency_ns!.p50.toPrecision(4))))
+  })
+
+  test('a test measured at several levels gets its scaling curve against the baseline medians at the same levels', () => {
+    const s = byName(LOAD_TESTS.steps.name).load!.scale!
+    expect(s.unit).toBe('workers')
+    expect(s.x).toEqual([1, 4, 16])
+    expect(s.cur[2]! / s.base![2]!).toBeCloseTo(1 / 1.5, 1)
+    expect(s.cur[0]! / s.base![0]!).toBeCloseTo(1, 1)
+    expect(s.eff[0]).toBe(1)
+    expect(s.eff[2]).toBeCloseTo((9000 / 1.5 / 16 / 900), 1)
+    expect(s.baseEff![2]).toBeCloseTo(9000 / 16 / 900, 1)
+    expect(card(LOAD_TESTS.steps.name)).toContain('<div class="plot" data-chart="scale"></div>')
+    expect(card(LOAD_TESTS.steps.name)).toContain("Throughput per level (workers): this run against the baseline&#39;s medians, and efficiency against the first level")
+  })
+
+  test('one level: percentiles but no scaling curve; a plain test: no load data and no load charts', () => {
+    const single = byName(LOAD_TESTS.single.name)
+    expect(single.load!.scale).toBeNull()
+    expect(single.load!.lat.map((s) => s.k)).toEqual(['p50', 'p90', 'p95', 'p99', 'max'])
+    const charts = (name: string) => [...card(name).matchAll(/data-chart="([a-z]+)"/g)].map((m) => m[1])
+    expect(charts(LOAD_TESTS.steps.name)).toEqual(['wall', 'lat', 'scale', 'dist'])
+    expect(charts(LOAD_TESTS.single.name)).toEqual(['wall', 'lat', 'dist'])
+    const plain = byName(LOAD_TESTS.plain.name)
+    expect(plain.load).toBeNull()
+    expect(charts(LOAD_TESTS.plain.name)).toEqual(['wall', 'dist'])
+    // The fixture without load tests has no load data at all.
+    expect(data(html).tests.every((t) => t.load === null)).toBe(true)
+    expect(html).not.toMatch(/data-chart="(lat|scale)"/)
+  })
+
+  test('the legends name the percentiles and the two sides; the hostile name stays escaped', () => {
+    const lat = card(LOAD_TESTS.steps.name)
+    for (const k of ['p50', 'p90', 'p95', 'p99', 'max']) expect(lat).toContain(`<span class="sw sw-line sw-${k}" aria-hidden="true"></span>${k}</span>`)
+    expect(lat).toContain('baseline p95 (median)')
+    expect(lat).toContain('this run (ringed)')
+    expect(lat).toContain('this run, calls/s')
+    expect(lat).toContain('baseline, efficiency')
+    expect(page).toContain('search &lt;b&gt;under&lt;/b&gt; load')
+    expect(page).not.toContain('<b>under')
+    expect(dataText(page)).toContain('search \\u003cb\\u003eunder\\u003c/b\\u003e load')
+  })
+
+  test('the payload stays small: four digits per number, no raw data beyond what the charts draw', () => {
+    const t = byName(LOAD_TESTS.steps.name)
+    expect(Object.keys(t.load!).sort()).toEqual(['lat', 'p95', 'scale'])
+    expect(Object.keys(t.load!.scale!).sort()).toEqual(['base', 'baseEff', 'cur', 'eff', 'unit', 'x'])
+    const numbers = JSON.stringify(t.load).match(/-?\d+(\.\d+)?(e[+-]?\d+)?/g)!
+    expect(numbers.length).toBeGreaterThan(60)
+    expect(numbers.filter((n) => Number(n) !== Number(Number(n).toPrecision(4)))).toEqual([])
   })
 })
