@@ -17,7 +17,7 @@
 //        (after `npm run build`; --tests 100 --runs 100 is a quick check)
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     // node_modules linked next to it); the repository's dist/ by default.
     dist: { type: 'string' },
     json: { type: 'string' },
+    // A folder kept between runs: its store is generated once and used again (same --tests and --runs).
+    reuse: { type: 'string' },
   },
 })
 const distDir = path.resolve(args.dist ?? path.join(repo, 'dist'))
@@ -59,10 +61,11 @@ const APPENDS = 20
 const { envKey } = await import(dist('env/environment.js'))
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'perf-regression-scale-'))
+const tmp = args.reuse ? path.resolve(args.reuse) : mkdtempSync(path.join(os.tmpdir(), 'perf-regression-scale-'))
+if (args.reuse) mkdirSync(tmp, { recursive: true })
 let cleaned = false
 function cleanup() {
-  if (cleaned) return
+  if (cleaned || args.reuse) return
   cleaned = true
   rmSync(tmp, { recursive: true, force: true })
 }
@@ -120,7 +123,9 @@ const store = path.join(tmp, 'benchmarks.jsonl')
 console.log(`perf-regression scale benchmark: ${TESTS} tests × ${RUNS} runs, ${RAW} raw samples per result (${machine()})`)
 console.log(`generating ${store} ...`)
 const genStart = performance.now()
-{
+const reused = args.reuse && existsSync(store) && readFileSync(path.join(tmp, 'shape.txt'), { encoding: 'utf8', flag: 'a+' }) === `${TESTS}x${RUNS}`
+if (reused) console.log('  reused from an earlier run (--reuse)')
+else {
   const out = createWriteStream(store)
   for (let r = 0; r < RUNS; r++) {
     // The last run is the compare run the report renders.
@@ -128,6 +133,7 @@ const genStart = performance.now()
   }
   out.end()
   await once(out, 'finish')
+  if (args.reuse) writeFileSync(path.join(tmp, 'shape.txt'), `${TESTS}x${RUNS}`)
 }
 const genMs = performance.now() - genStart
 const storeBytes = statSync(store).size
@@ -154,7 +160,7 @@ let childCount = 0
  * Runs `node ...nodeArgs` and returns { ok, wallS, rssKiB, stdout, stderr, status }.
  * Fails (ok: false) on a non-zero exit, a signal or the timeout; peak RSS is kept when known.
  */
-async function measureChild(label, nodeArgs) {
+async function measureChild(label, nodeArgs, extraEnv = {}) {
   const n = ++childCount
   const rssFile = path.join(tmp, `rss-${n}.txt`)
   const timeFile = path.join(tmp, `time-${n}.txt`)
@@ -162,7 +168,7 @@ async function measureChild(label, nodeArgs) {
   const [cmd, ...cmdArgs] = gnuTime ? [gnuTime, '-f', '%M', '-o', timeFile, ...nodeCmd] : nodeCmd
   process.stdout.write(`  ${label} ... `)
   const t0 = performance.now()
-  const child = spawn(cmd, cmdArgs, { cwd: tmp, env: { ...process.env, SCALE_RSS_FILE: rssFile, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(cmd, cmdArgs, { cwd: tmp, env: { ...process.env, SCALE_RSS_FILE: rssFile, NO_COLOR: '1', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
   children.add(child)
   let stdout = ''
   let stderr = ''
@@ -207,16 +213,41 @@ console.log(JSON.stringify({ records, warnings, ms: performance.now() - t0 }))`,
 ])
 if (results.read.ok) Object.assign(results.read, JSON.parse(results.read.stdout.trim().split('\n').at(-1)))
 
-// (b) the report command
-const reportOut = path.join(tmp, 'report.md')
-results.report = await measureChild('(b) perf-regression report --format md', [distFile('cli/bin.js'), 'report', '--format', 'md', '--store', store, '--out', reportOut])
-if (results.report.ok) results.report.reportBytes = statSync(reportOut).size
+// The same command with the history index and without it (PERF_REGRESSION_NO_INDEX=1: every line parsed).
+const NO_INDEX = { PERF_REGRESSION_NO_INDEX: '1' }
+const SLOW_LIMIT = Number(process.env.SCALE_SLOW_LIMIT ?? 200_000)
+const both = async (key, label, nodeArgs, slowToo = true) => {
+  results[key] = await measureChild(`${label}, index`, nodeArgs)
+  results[`${key}_full`] = slowToo ? await measureChild(`${label}, no index`, nodeArgs, NO_INDEX) : { ok: false, why: `skipped above ${SLOW_LIMIT} results (SCALE_SLOW_LIMIT)` }
+}
 
-// (c) finishRun of a compare run of every test, not recorded
-results.finish = await measureChild('(c) finishRun (compare, all tests, record: false)', [
+// (r) the index built from the whole store: what a fresh clone that restores only the JSONL pays once
+rmSync(`${store}.index`, { force: true })
+results.rebuild = await measureChild('(r) index built from the whole store', [
   '--input-type=module',
   '-e',
-  `import { finishRun } from ${JSON.stringify(dist('core/run.js'))}
+  `import { openIndex } from ${JSON.stringify(dist('store/index-view.js'))}
+const t0 = performance.now()
+const view = await openIndex(${JSON.stringify(store)}, { notify: () => {} })
+console.log(JSON.stringify({ ms: performance.now() - t0, entries: view.entries.length }))`,
+])
+if (results.rebuild.ok) Object.assign(results.rebuild, JSON.parse(results.rebuild.stdout.trim().split('\n').at(-1)))
+const indexBytes = existsSync(`${store}.index`) ? statSync(`${store}.index`).size : 0
+
+// (b) the report and check commands
+const reportOut = path.join(tmp, 'report.md')
+await both('report', '(b) perf-regression report --format md', [distFile('cli/bin.js'), 'report', '--format', 'md', '--store', store, '--out', reportOut])
+if (results.report.ok) results.report.reportBytes = statSync(reportOut).size
+const checkArgs = [distFile('cli/bin.js'), 'check', '--store', store, '--fail-on', 'never']
+await both('check', '(b) perf-regression check', checkArgs)
+
+// (h) the history command over every test
+const historySlow = TESTS * RUNS <= SLOW_LIMIT
+await both('history', '(h) perf-regression history (all tests)', [distFile('cli/bin.js'), 'history', '--store', store], historySlow)
+
+// (c) finishRun of a compare run of every test, not recorded; (e) the reporter's whole path with its reports
+const judgeScript = (whole) => `import { finishRun } from ${JSON.stringify(dist('core/run.js'))}
+import { completeRun } from ${JSON.stringify(dist('core/complete.js'))}
 import { DEFAULTS } from ${JSON.stringify(dist('config/options.js'))}
 const refs = ${JSON.stringify(refs)}
 const centers = ${JSON.stringify(centers)}
@@ -226,18 +257,29 @@ const samples = refs.map((test, i) => {
   return { test, runner: ${JSON.stringify(RUNNER)}, sample: { iterations: 100, warmup: { iterations: 5, time_ms: 20 },
     wall_ns: { n: 100, mean: m, median: m, p75: m, p99: m, min: m, max: m, sd: m * 0.01 }, raw_wall_ns: raw, duration_ms: 10 } }
 })
+const config = { ...DEFAULTS, store: ${JSON.stringify(store)}, baselineMode: 'compare', confirm: false }
+const now = new Date(${START + RUNS * 3_600_000})
 const t0 = performance.now()
-const outcome = await finishRun({ samples, config: { ...DEFAULTS, store: ${JSON.stringify(store)}, baselineMode: 'compare' },
-  root: '/', env: ${JSON.stringify(ENV)}, git: { commit: 'f'.repeat(40), branch: 'feature' }, now: new Date(${START + RUNS * 3_600_000}), record: false })
+${whole
+  ? `const sink = { write: () => true }
+const result = await completeRun({ samples, config, root: ${JSON.stringify(tmp)}, record: false, color: false, establishHint: '', log: () => {} },
+  { env: {}, now: () => now, stdout: sink, stderr: sink, machine: () => (${JSON.stringify(ENV)}), git: () => ({ commit: 'f'.repeat(40), branch: 'feature' }), notify: async () => undefined })
+console.log(JSON.stringify({ ms: performance.now() - t0, regressions: result.regressions, error: result.error }))`
+  : `const outcome = await finishRun({ samples, config, root: '/', env: ${JSON.stringify(ENV)}, git: { commit: 'f'.repeat(40), branch: 'feature' }, now, record: false })
 const kinds = {}
 for (const v of outcome.verdicts) kinds[v.kind] = (kinds[v.kind] ?? 0) + 1
-console.log(JSON.stringify({ ms: performance.now() - t0, history: outcome.history.length, warnings: outcome.warnings.length, kinds }))`,
-])
-if (results.finish.ok) Object.assign(results.finish, { out: JSON.parse(results.finish.stdout.trim().split('\n').at(-1)) })
+console.log(JSON.stringify({ ms: performance.now() - t0, history: outcome.history.length, warnings: outcome.warnings.length, kinds }))`}`
+await both('finish', '(c) finishRun (compare, all tests, record: false)', ['--input-type=module', '-e', judgeScript(false)])
+for (const key of ['finish', 'finish_full']) if (results[key].ok) Object.assign(results[key], { out: JSON.parse(results[key].stdout.trim().split('\n').at(-1)) })
+results.complete = await measureChild('(e) completeRun: judged, terminal summary, Markdown, JSON and HTML reports written', ['--input-type=module', '-e', judgeScript(true)])
+if (results.complete.ok) Object.assign(results.complete, { out: JSON.parse(results.complete.stdout.trim().split('\n').at(-1)) })
 
 // (d) appendRecord at a 1-record store and at the big store
 const small = path.join(tmp, 'small.jsonl')
 writeFileSync(small, runLine(0))
+rmSync(`${small}.index`, { force: true })
+// The appends are undone afterwards, so a --reuse store stays as generated.
+const sizesBefore = [store, `${store}.index`].map((f) => (existsSync(f) ? statSync(f).size : -1))
 const appendLine = runLine(RUNS)
 const appendFile = path.join(tmp, 'append-record.json')
 writeFileSync(appendFile, appendLine)
@@ -261,6 +303,7 @@ for (const [name, file] of [['small', ${JSON.stringify(small)}], ['big', ${JSON.
 }
 console.log(JSON.stringify(out))`,
 ])
+;[store, `${store}.index`].forEach((f, i) => sizesBefore[i] >= 0 && truncateSync(f, sizesBefore[i]))
 if (results.append.ok) Object.assign(results.append, { out: JSON.parse(results.append.stdout.trim().split('\n').at(-1)) })
 
 // ── the table ────────────────────────────────────────────────────────────────
@@ -276,16 +319,25 @@ const rows = [
     cell(results.read, (r) => `${r.records} records, ${r.warnings} warnings; ${fmt((storeBytes / (1 << 20)) / (r.ms / 1000), 0)} MiB/s in the loop`),
   ],
   [
-    '(b) report --format md',
-    `${fmt(results.report.wallS, 2)} s`,
-    rss(results.report),
-    cell(results.report, (r) => `wrote ${fmtBytes(r.reportBytes)}`),
+    '(r) index built from the whole store',
+    `${fmt(results.rebuild.wallS, 2)} s`,
+    rss(results.rebuild),
+    cell(results.rebuild, (r) => `${r.entries} entries, index ${fmtBytes(indexBytes)} (${fmt(indexBytes / Math.max(1, TESTS * RUNS), 0)} B per result)`),
   ],
+  ...[
+    ['report', '(b) report --format md', (r) => (r.reportBytes ? `wrote ${fmtBytes(r.reportBytes)}` : '')],
+    ['check', '(b) check', () => ''],
+    ['history', '(h) history, all tests', () => ''],
+    ['finish', '(c) finishRun, compare', (r) => `${r.out.history} runs of history kept; ${Object.entries(r.out.kinds).map(([k, n]) => `${n} ${k}`).join(', ')}`],
+  ].flatMap(([key, name, note]) => [
+    [`${name}, index`, cell(results[key], (r) => `${fmt(r.wallS, 2)} s`), rss(results[key]), cell(results[key], note)],
+    [`${name}, no index`, cell(results[`${key}_full`], (r) => `${fmt(r.wallS, 2)} s`), rss(results[`${key}_full`]), cell(results[`${key}_full`], note)],
+  ]),
   [
-    '(c) finishRun, compare',
-    `${fmt(results.finish.wallS, 2)} s`,
-    rss(results.finish),
-    cell(results.finish, (r) => `${r.out.history} runs of history kept; ${Object.entries(r.out.kinds).map(([k, n]) => `${n} ${k}`).join(', ')}`),
+    '(e) completeRun with reports, index',
+    cell(results.complete, (r) => `${fmt(r.wallS, 2)} s`),
+    rss(results.complete),
+    cell(results.complete, (r) => `in-process ${fmt(r.out.ms / 1000, 2)} s; ${r.out.error ?? `${r.out.regressions} failing`}`),
   ],
   [
     '(d) appendRecord, 1-record store',
@@ -311,6 +363,6 @@ writeJson(args.json, {
   raw_samples: RAW,
   store_bytes: storeBytes,
   generate_s: genMs / 1000,
-  results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ...r, stdout: undefined, stderr: r.ok ? undefined : r.stderr.slice(-2000) }])),
+  results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ...r, stdout: undefined, stderr: r.ok ? undefined : r.stderr?.slice(-2000) }])),
 })
 cleanup()

@@ -105,7 +105,7 @@ export async function findRun(file: string, runId: string | undefined, useIndex 
 
 /**
  * The newest result of every test and environment in the store (for `history`
- * and `baseline show`), oldest first by where it was last seen, each with the run it is in.
+ * and `baseline show`), without raw samples, oldest first by where it was last seen.
  */
 export async function latestResults(file: string, useIndex = indexEnabled()): Promise<{ latest: TestResult[]; warnings: StoreWarning[] }> {
   const latest = new Map<string, TestResult>()
@@ -113,7 +113,7 @@ export async function latestResults(file: string, useIndex = indexEnabled()): Pr
     for (const r of run.results) {
       const key = `${testKey(r.test)}\u0000${r.env_key}`
       latest.delete(key)
-      latest.set(key, r)
+      latest.set(key, { ...r, sample: { ...r.sample, raw_wall_ns: [] } })
     }
   }
   if (!useIndex) {

@@ -11,6 +11,14 @@ export interface HistoryLimits {
 
 type RunMeta = Omit<RunRecord, 'results'>
 
+/** A kept result: its run, where the run came in the store (`seq`) and where the result is in the run (`at`). */
+interface Kept {
+  id: string
+  seq: number
+  at: number
+  r: TestResult
+}
+
 /** Baseline results per test that keep their raw samples, newest first: the dashboard plots them. */
 export const RAW_KEPT = 10
 
@@ -27,7 +35,9 @@ function slim(r: TestResult): TestResult {
  */
 export class HistoryCollector {
   private readonly meta = new Map<string, RunMeta>()
-  private readonly kept = new Map<string, { baseline: { id: string; r: TestResult }[]; other: { id: string; r: TestResult }[] }>()
+  private readonly kept = new Map<string, { baseline: Kept[]; other: Kept[] }>()
+  /** Runs added so far: where each kept result came from, so the output keeps the store's order. */
+  private added = 0
 
   constructor(
     private readonly keys: ReadonlySet<string>,
@@ -43,13 +53,15 @@ export class HistoryCollector {
   add(run: RunRecord): void {
     if (run.id === this.exclude || Date.parse(run.time) > this.until) return
     let used = false
-    for (const r of run.results) {
+    const seq = this.added++
+    for (let at = 0; at < run.results.length; at++) {
+      const r = run.results[at]!
       const test = testKey(r.test)
       if (!this.keys.has(test)) continue
       const key = this.byEnv ? `${test}\u0000${r.env_key}` : test
       const slot = this.kept.get(key) ?? { baseline: [], other: [] }
       const list = run.mode === 'baseline' ? slot.baseline : slot.other
-      list.push({ id: run.id, r: run.mode === 'baseline' ? r : slim(r) })
+      list.push({ id: run.id, seq, at, r: run.mode === 'baseline' ? r : slim(r) })
       const older = list[list.length - 1 - RAW_KEPT]
       if (run.mode === 'baseline' && older) older.r = slim(older.r)
       const limit = run.mode === 'baseline' ? this.limits.baseline : this.limits.other
@@ -63,20 +75,31 @@ export class HistoryCollector {
     }
   }
 
-  /** The kept history as runs (each with only the kept results), in time order. */
+  /**
+   * The kept history as runs (each with only the kept results, in the run's
+   * order), in time order, runs of the same time in the store's order.
+   */
   runs(): RunRecord[] {
-    const results = new Map<string, TestResult[]>()
+    const byId = new Map<string, Kept[]>()
     for (const slot of this.kept.values()) {
-      const lists: [typeof slot.baseline, number][] = [
+      const lists: [Kept[], number][] = [
         [slot.baseline, this.limits.baseline],
         [slot.other, this.limits.other],
       ]
       for (const [list, limit] of lists) {
-        for (const { id, r } of list.slice(-limit)) results.set(id, [...(results.get(id) ?? []), r])
+        for (let i = Math.max(0, list.length - limit); i < list.length; i++) {
+          const item = list[i]!
+          const items = byId.get(item.id)
+          if (items) items.push(item)
+          else byId.set(item.id, [item])
+        }
       }
     }
-    return [...results.entries()]
-      .map(([id, rs]) => ({ ...this.meta.get(id)!, results: rs }))
-      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+    const order = (a: Kept, b: Kept) => a.seq - b.seq || a.at - b.at
+    return [...byId.entries()]
+      .map(([id, items]) => ({ items: items.sort(order), meta: this.meta.get(id)! }))
+      .map(({ items, meta }) => ({ first: items[0]!.seq, time: Date.parse(meta.time), run: { ...meta, results: items.map((k) => k.r) } }))
+      .sort((a, b) => a.time - b.time || a.first - b.first)
+      .map((x) => x.run)
   }
 }

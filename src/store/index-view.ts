@@ -127,8 +127,8 @@ async function save(file: string, real: string, notify: Notify, write: () => Pro
 const RAW = /"raw_wall_ns":\[[^\]]*\]/g
 
 /**
- * The records on `chosen` lines, in their order. Without `raw`, a line's raw
- * samples are dropped before parsing (the reader would drop them anyway).
+ * The records on `chosen` lines, in their order. Without `raw`, the results'
+ * raw samples are dropped before parsing (the reader would drop them anyway).
  * Throws StaleIndexError when a line is not the run the index names.
  */
 export async function readLines(view: IndexView, chosen: readonly { entry: IndexEntry; raw: boolean }[]): Promise<StoreRecord[]> {
@@ -144,7 +144,9 @@ export async function readLines(view: IndexView, chosen: readonly { entry: Index
       if (bytesRead !== entry.n) throw new StaleIndexError(`line ${entry.l} of ${view.file} is shorter than the index says`)
       let text = bytes.toString('utf8')
       while (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-      const record = parseLine(raw ? text : text.replace(RAW, '"raw_wall_ns":[]')) ?? (raw ? undefined : parseLine(text))
+      // An A/B run keeps its base's raw samples with the run, so it is always read whole.
+      const whole = raw || (entry.c === 'r' && entry.ab === 1)
+      const record = parseLine(whole ? text : text.replace(RAW, '"raw_wall_ns":[]')) ?? (whole ? undefined : parseLine(text))
       if (!record || (entry.c === 'r' ? record.kind !== 'run' || record.id !== (entry as RunEntry).id : record.kind !== 'baseline-event')) {
         throw new StaleIndexError(`line ${entry.l} of ${view.file} is not the record the index says`)
       }
