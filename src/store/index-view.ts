@@ -113,13 +113,22 @@ async function view(file: string, real: string, handle: FileHandle, notify: Noti
   return { file, real, entries, warnings, ...(tail ? { tail } : {}) }
 }
 
-/** Saves the index under the store's lock; a failure is a notice, never an error: the index is only a cache. */
+/**
+ * Saves the index under the store's lock, when the lock is free: a writer
+ * holding it brings the index up to date itself. A failure is a notice, never
+ * an error: the index is only a cache.
+ */
 async function save(file: string, real: string, notify: Notify, write: () => Promise<void>): Promise<void> {
   try {
-    await withStoreLock(file, async (locked) => {
-      if (locked === real) await write()
-    })
+    await withStoreLock(
+      file,
+      async (locked) => {
+        if (locked === real) await write()
+      },
+      { wait: false },
+    )
   } catch (error) {
+    if (((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ELOCKED') return
     notify(`could not save the history index next to ${file} (${(error as Error).message}); it is built again on the next read`)
   }
 }

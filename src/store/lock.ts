@@ -14,16 +14,17 @@ const LOCK_OPTIONS = {
  * Runs `fn` on the store's real file (symbolic links followed; see
  * `resolveStore`) while holding its lock, after sweeping the temporary files
  * that dead writers left next to it. Every write of the store goes through
- * here. Creates the store's folder when it is missing.
+ * here. Creates the store's folder when it is missing. With `wait: false`, a lock
+ * held by another process is an ELOCKED StoreError at once.
  */
-export async function withStoreLock<T>(file: string, fn: (real: string) => Promise<T>): Promise<T> {
+export async function withStoreLock<T>(file: string, fn: (real: string) => Promise<T>, options: { wait?: boolean } = {}): Promise<T> {
   try {
     await mkdir(path.dirname(file), { recursive: true })
   } catch (error) {
     throw explain(error, file, 'create the folder of the history store')
   }
   const real = await resolveStore(file)
-  const release = await lock(file, real)
+  const release = await lock(file, real, options.wait ?? true)
   let result: T
   try {
     const { freed, failures } = describeSweep(await sweepStaleTemps(real))
@@ -68,14 +69,14 @@ export async function resolveStore(file: string): Promise<string> {
  * (ELOCKED) is waited for; any other error (a read-only or full file system)
  * fails at once.
  */
-async function lock(file: string, real: string): Promise<() => Promise<void>> {
+async function lock(file: string, real: string, patient: boolean): Promise<() => Promise<void>> {
   const { retries, ...options } = LOCK_OPTIONS
   let wait: number = retries.minTimeout
   for (let attempt = 0; ; attempt++) {
     try {
       return await lockfile.lock(real, { ...options, retries: 0 })
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || attempt >= retries.retries) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || attempt >= (patient ? retries.retries : 0)) {
         throw explain(error, file, 'lock the history store', real)
       }
       await new Promise((resolve) => setTimeout(resolve, wait * (retries.randomize ? 1 + Math.random() : 1)))

@@ -12,6 +12,9 @@ import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { appendRecord, readStore, type StoreWarning } from '../../src/store/store.js'
+import { findRun, latestResults } from '../../src/core/history-read.js'
+import { loadIndex, scanFrom } from '../../src/store/index-file.js'
+import { open } from 'node:fs/promises'
 import { SCHEMA_VERSION, type BaselineEvent, type RunRecord, type StoreRecord } from '../../src/types.js'
 import { run } from '../unit/helpers.js'
 import { bigRun, distUrl, REPO, startChild, withTemp, type Child } from './children.js'
@@ -22,6 +25,23 @@ const TORN = 'the last line is cut short (an interrupted write?); skipped, and t
 const NOT_JSON = 'not valid JSON; skipped'
 
 const line = (r: StoreRecord) => JSON.stringify(r) + '\n'
+
+/** The history index next to `file` holds exactly what building it from the whole store gives. */
+async function expectIndexTrue(file: string): Promise<void> {
+  const loaded = await loadIndex(file)
+  const handle = await open(file, 'r')
+  try {
+    expect(loaded && 'entries' in loaded ? loaded.entries : loaded).toEqual((await scanFrom(handle, 0, 1)).entries)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Reading through the index gives what reading every line gives. */
+async function expectIndexReadsSame(file: string): Promise<void> {
+  expect(await latestResults(file, true)).toEqual(await latestResults(file, false))
+  expect(await findRun(file, undefined, true)).toEqual(await findRun(file, undefined, false))
+}
 
 const event = (id: string, extra: Partial<BaselineEvent> = {}): BaselineEvent => ({
   schema: SCHEMA_VERSION,
@@ -85,6 +105,8 @@ describe('several processes appending at the same moment', () => {
       expect(text.endsWith('\n')).toBe(true)
       expect(text.split('\n')).toHaveLength(121)
       expect(existsSync(`${file}.lock`)).toBe(false)
+      // Six writers kept one index, line for line.
+      await expectIndexTrue(file)
     })
   }, 120_000)
 })
@@ -147,6 +169,7 @@ describe.concurrent('a writer that dies in the middle of a line', () => {
       expect(afterKill.runs).toEqual(earlier)
       expect(afterKill.warnings).toEqual<StoreWarning[]>([{ file, line: 4, message: TORN }])
       expect((await readFile(file)).subarray(0, prefix.length).equals(prefix)).toBe(true)
+      await expectIndexReadsSame(file)
 
       // The next append waits for the lock to go stale, takes it over and lands on a new line.
       const next = run({ id: 'next', medians: { t: 4 } })
@@ -161,6 +184,8 @@ describe.concurrent('a writer that dies in the middle of a line', () => {
       const bytes = await readFile(file)
       expect(bytes.subarray(0, prefix.length).equals(prefix)).toBe(true)
       expect(bytes.subarray(bytes.length - line(next).length - 1).toString('utf8')).toBe('\n' + line(next))
+      await expectIndexTrue(file)
+      await expectIndexReadsSame(file)
     })
   }, 180_000)
 
@@ -200,6 +225,42 @@ describe.concurrent('a writer that dies in the middle of a line', () => {
       expect(after.warnings).toEqual<StoreWarning[]>([{ file, line: 4, message: NOT_JSON }])
       expect(await readFile(file, 'utf8')).toBe(prefix.toString('utf8') + half + '\n' + line(next))
       expect(existsSync(`${file}.lock`)).toBe(false)
+      await expectIndexTrue(file)
+      await expectIndexReadsSame(file)
+    })
+  }, 60_000)
+
+  test('a writer SIGKILLed between its line and the line\'s index entry: readers see the run, the next writer mends the index', async ({ expect }) => {
+    distUrl('store/store.js')
+    await withTemp(async (dir) => {
+      const file = path.join(dir, 'benchmarks.jsonl')
+      const earlier = [run({ id: 'a', medians: { t: 1 } }), run({ id: 'b', medians: { t: 2 } })]
+      for (const r of earlier) await appendRecord(file, r)
+      const indexBefore = await readFile(`${file}.index`)
+      const orphan = run({ id: 'orphan', medians: { t: 3 } })
+      const lockfileMain = path.join(REPO, 'node_modules/proper-lockfile/index.js')
+      // What appendRecord does up to the index update: the lock, then the whole line.
+      const child = startChild(`
+        import { appendFileSync } from 'node:fs'
+        import lockfile from ${JSON.stringify(pathToFileURL(lockfileMain).href)}
+        await lockfile.lock(${JSON.stringify(file)}, { realpath: false, stale: ${STALE_MS} })
+        appendFileSync(${JSON.stringify(file)}, ${JSON.stringify(line(orphan))})
+        process.stdout.write('written\\n')
+        setInterval(() => {}, 1000)
+      `)
+      await child.waitFor('written\n')
+      child.proc.kill('SIGKILL')
+      expect((await child.exited).signal).toBe('SIGKILL')
+      expect((await readFile(`${file}.index`)).equals(indexBefore)).toBe(true)
+
+      // A reader extends the index in memory (it cannot save it while the dead writer's lock is fresh).
+      expect((await findRun(file, undefined, true))?.record).toEqual(orphan)
+      await expectIndexReadsSame(file)
+      const next = run({ id: 'next', medians: { t: 4 } })
+      await appendRecord(file, next)
+      expect((await readStore(file)).runs).toEqual([...earlier, orphan, next])
+      await expectIndexTrue(file)
+      await expectIndexReadsSame(file)
     })
   }, 60_000)
 })
