@@ -6,7 +6,7 @@
  */
 import { testKey } from '../detect/identity.js'
 import { keyHash, selectLines, type RunEntry } from '../store/index-format.js'
-import { openIndex, readEvents, readLines, StaleIndexError, type IndexView } from '../store/index-view.js'
+import { eachLine, openIndex, readEvents, readLines, StaleIndexError, type IndexView } from '../store/index-view.js'
 import { NO_INDEX_ENV, readRecords, type StoreWarning } from '../store/store.js'
 import type { BaselineEvent, RunRecord, TestResult } from '../types.js'
 import { HistoryCollector, RAW_KEPT, type HistoryLimits } from './history.js'
@@ -35,7 +35,10 @@ export function indexEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[NO_INDEX_ENV] !== '1'
 }
 
-/** Opens the index and runs `read` on it; when the store changed under the index, rebuilds it once and reads again. */
+/**
+ * Opens the index and runs `read` on it; when the store changed under the
+ * index, rebuilds it once and reads again, so `read` must start afresh each time.
+ */
 async function withView<T>(file: string, read: (view: IndexView) => Promise<T>): Promise<T> {
   const view = await openIndex(file)
   try {
@@ -48,21 +51,24 @@ async function withView<T>(file: string, read: (view: IndexView) => Promise<T>):
 
 /** The history of `query.keys` with the baseline events and the store's warnings. */
 export async function readHistory(file: string, query: HistoryQuery, useIndex = indexEnabled()): Promise<HistoryRead> {
-  const collector = new HistoryCollector(query.keys, query.limits, query.until ?? Infinity, query.exclude, query.byEnv)
+  const collector = () => new HistoryCollector(query.keys, query.limits, query.until ?? Infinity, query.exclude, query.byEnv)
   if (!useIndex) {
+    const kept = collector()
     const warnings: StoreWarning[] = []
     const events: BaselineEvent[] = []
     for await (const item of readRecords(file, (w) => warnings.push(w))) {
       if (item.kind === 'baseline-event') events.push(item)
-      else if (query.keys.size > 0) collector.add(item)
+      else if (query.keys.size > 0) kept.add(item)
     }
-    return { runs: collector.runs(), events, warnings }
+    return { runs: kept.runs(), events, warnings }
   }
+  // A fresh collector for each attempt: a read that found the index stale may have added runs.
   return withView(file, async (view) => {
+    const kept = collector()
     const chosen = query.keys.size === 0 ? [] : selectLines(view.entries, { keys: hashes(query.keys), baseline: query.limits.baseline, other: query.limits.other, raw: RAW_KEPT, ...pick(query) })
-    for (const record of await readLines(view, chosen)) if (record.kind === 'run') collector.add(record)
-    if (view.tail?.kind === 'run' && query.keys.size > 0) collector.add(view.tail)
-    return { runs: collector.runs(), events: await readEvents(view), warnings: view.warnings }
+    for await (const record of eachLine(view, chosen)) if (record.kind === 'run') kept.add(record)
+    if (view.tail?.kind === 'run' && query.keys.size > 0) kept.add(view.tail)
+    return { runs: kept.runs(), events: await readEvents(view), warnings: view.warnings }
   })
 }
 
@@ -108,7 +114,7 @@ export async function findRun(file: string, runId: string | undefined, useIndex 
  * and `baseline show`), without raw samples, oldest first by where it was last seen.
  */
 export async function latestResults(file: string, useIndex = indexEnabled()): Promise<{ latest: TestResult[]; warnings: StoreWarning[] }> {
-  const latest = new Map<string, TestResult>()
+  let latest = new Map<string, TestResult>()
   const add = (run: RunRecord) => {
     for (const r of run.results) {
       const key = `${testKey(r.test)}\u0000${r.env_key}`
@@ -122,6 +128,7 @@ export async function latestResults(file: string, useIndex = indexEnabled()): Pr
     return { latest: [...latest.values()], warnings }
   }
   return withView(file, async (view) => {
+    latest = new Map()
     // The newest line of each test and environment; older lines cannot hold a newer result.
     const seen = new Set<string>()
     const chosen: { entry: RunEntry; raw: boolean }[] = []
@@ -135,7 +142,7 @@ export async function latestResults(file: string, useIndex = indexEnabled()): Pr
       })
       if (take) chosen.push({ entry, raw: false })
     }
-    for (const record of await readLines(view, chosen.reverse())) if (record.kind === 'run') add(record)
+    for await (const record of eachLine(view, chosen.reverse())) if (record.kind === 'run') add(record)
     if (view.tail?.kind === 'run') add(view.tail)
     return { latest: [...latest.values()], warnings: view.warnings }
   })

@@ -24,7 +24,7 @@ export const RAW_KEPT = 10
 
 /** A result without its raw samples: what judging and charts need. */
 function slim(r: TestResult): TestResult {
-  return { ...r, sample: { ...r.sample, raw_wall_ns: [] } }
+  return r.sample.raw_wall_ns.length === 0 ? r : { ...r, sample: { ...r.sample, raw_wall_ns: [] } }
 }
 
 /**
@@ -59,6 +59,7 @@ export class HistoryCollector {
       const test = testKey(r.test)
       if (!this.keys.has(test)) continue
       const key = this.byEnv ? `${test}\u0000${r.env_key}` : test
+      this.share(r)
       const slot = this.kept.get(key) ?? { baseline: [], other: [] }
       const list = run.mode === 'baseline' ? slot.baseline : slot.other
       list.push({ id: run.id, seq, at, r: run.mode === 'baseline' ? r : slim(r) })
@@ -73,6 +74,28 @@ export class HistoryCollector {
       const { results: _results, ...meta } = run
       this.meta.set(run.id, meta)
     }
+  }
+
+  private readonly tests = new Map<string, TestResult['test']>()
+  private readonly runners = new Map<string, TestResult['runner']>()
+  private readonly envKeys = new Map<string, string>()
+
+  /**
+   * Makes `r` share its test, runner and environment key with the equal ones
+   * already kept: a thousand tests over a hundred runs hold each once, not a hundred times.
+   */
+  private share(r: TestResult): void {
+    const testJson = JSON.stringify(r.test)
+    const sameTest = this.tests.get(testJson)
+    if (sameTest) r.test = sameTest
+    else this.tests.set(testJson, r.test)
+    const runnerKey = JSON.stringify(r.runner)
+    const sameRunner = this.runners.get(runnerKey)
+    if (sameRunner) r.runner = sameRunner
+    else this.runners.set(runnerKey, r.runner)
+    const envKey = this.envKeys.get(r.env_key)
+    if (envKey !== undefined) r.env_key = envKey
+    else this.envKeys.set(r.env_key, r.env_key)
   }
 
   /**

@@ -138,11 +138,12 @@ function ab(v: ReportVerdict): DashboardTest['ab'] {
 export function dashboardData(model: ReportModel, verdicts: readonly ReportVerdict[], files: readonly string[], worst: ReadonlyMap<ReportVerdict, number>, links: ReportLinks = {}): DashboardData {
   const runs: DashboardRun[] = []
   const runIndex = new Map<string, number>()
-  const all = verdicts.flatMap((v) => model.history[v.key] ?? []).sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
-  for (const p of all) {
-    if (runIndex.has(p.run_id)) continue
+  // Each run once (its first point), then in time order: a thousand tests share a hundred runs.
+  const first = new Map<string, HistoryPoint>()
+  for (const v of verdicts) for (const p of model.history[v.key] ?? []) if (!first.has(p.run_id)) first.set(p.run_id, p)
+  const byTime = [...first.values()].map((p) => ({ p, t: Date.parse(p.time) })).sort((a, b) => a.t - b.t)
+  for (const { p, t } of byTime) {
     runIndex.set(p.run_id, runs.length)
-    const t = Date.parse(p.time)
     runs.push({ id: p.run_id, t: Number.isFinite(t) ? t : 0, m: p.mode === 'baseline' ? 'b' : 'c', c: p.commit ?? null, br: p.branch ?? null })
   }
   const fileIndex = new Map(files.map((f, i) => [f, i]))

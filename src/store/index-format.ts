@@ -7,10 +7,18 @@
  * lines are read from the store, which stays the only source of truth. Pure.
  */
 import { testKey } from '../detect/identity.js'
-import type { StoreRecord } from '../types.js'
+import { SCHEMA_VERSION, type StoreRecord } from '../types.js'
+
+/**
+ * The version of the index format and of what makes a line valid: an entry
+ * says its line was a valid record, and a reader that finds the line's bytes
+ * unchanged (same hash) trusts that instead of checking the line again. Raise
+ * it with any change to the record schema's rules, so older indexes are rebuilt.
+ */
+export const INDEX_VERSION = 1
 
 /** The index file's first line. A different first line makes the index stale. */
-export const INDEX_HEADER = '{"perf-regression-index":1}'
+export const INDEX_HEADER = `{"perf-regression-index":${INDEX_VERSION},"schema":${SCHEMA_VERSION}}`
 
 interface Place {
   /** Byte offset of the line in the store. */
@@ -151,7 +159,16 @@ export interface Selection {
  * what is kept and the verdicts are those of reading every line.
  */
 export function selectLines(entries: readonly IndexEntry[], selection: Selection): { entry: RunEntry; raw: boolean }[] {
-  const counts = new Map<string, { baseline: number; other: number }>()
+  // Counters per wanted test (and environment) in typed arrays; `stamp` marks the slots already counted for this line.
+  const slots = new Map<string, number>()
+  const slotOf = (key: string) => {
+    let slot = slots.get(key)
+    if (slot === undefined) slots.set(key, (slot = slots.size))
+    return slot
+  }
+  let baselines: Int32Array = new Int32Array(64)
+  let others: Int32Array = new Int32Array(64)
+  let stamp: Int32Array = new Int32Array(64).fill(-1)
   const chosen: { entry: RunEntry; raw: boolean }[] = []
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i]!
@@ -159,21 +176,25 @@ export function selectLines(entries: readonly IndexEntry[], selection: Selection
     const baseline = entry.m === 'baseline'
     let take = false
     let raw = false
-    const seen = new Set<string>()
     for (let j = 0; j < entry.k.length; j++) {
       const hash = entry.k[j]!
       if (!selection.keys.has(hash)) continue
-      const slot = selection.byEnv ? `${hash}\u0000${envOf(entry, j)}` : hash
-      if (seen.has(slot)) continue
-      seen.add(slot)
-      const count = counts.get(slot) ?? { baseline: 0, other: 0 }
-      counts.set(slot, count)
+      const slot = slotOf(selection.byEnv ? `${hash}\u0000${envOf(entry, j)}` : hash)
+      if (slot >= stamp.length) [baselines, others, stamp] = [grow(baselines, 0), grow(others, 0), grow(stamp, -1)]
+      if (stamp[slot] === i) continue
+      stamp[slot] = i
       if (baseline) {
-        if (count.baseline < selection.raw) raw = true
-        if (count.baseline++ < selection.baseline) take = true
-      } else if (count.other++ < selection.other) take = true
+        if (baselines[slot]! < selection.raw) raw = true
+        if (baselines[slot]!++ < selection.baseline) take = true
+      } else if (others[slot]!++ < selection.other) take = true
     }
     if (take) chosen.push({ entry, raw })
   }
   return chosen.reverse()
+}
+
+function grow(array: Int32Array, fill: number): Int32Array {
+  const bigger = new Int32Array(array.length * 2).fill(fill)
+  bigger.set(array)
+  return bigger
 }

@@ -10,9 +10,8 @@ import { explain, StoreError, type StoreWarning } from './errors.js'
 import { appendIndex, builtNotice, indexSize, loadIndex, mismatch, scanFrom, writeIndex } from './index-file.js'
 import { coveredBy, type IndexEntry, type RunEntry } from './index-format.js'
 import { resolveStore, withStoreLock } from './lock.js'
-import type { RawLine } from './lines.js'
+import { lineHash, type RawLine } from './lines.js'
 import { problemOf, WarningLimiter } from './parse.js'
-import { checkRecord } from './record.js'
 
 /** The store as its index sees it. */
 export interface IndexView {
@@ -133,49 +132,71 @@ async function save(file: string, real: string, notify: Notify, write: () => Pro
   }
 }
 
-const RAW = /"raw_wall_ns":\[[^\]]*\]/g
+const RAW = Buffer.from('"raw_wall_ns":[')
 
 /**
- * The records on `chosen` lines, in their order. Without `raw`, the results'
- * raw samples are dropped before parsing (the reader would drop them anyway).
+ * The line's bytes with every `"raw_wall_ns":[…]` emptied, written into `into`
+ * (at least as long as the line). The pattern cannot occur inside a JSON string (its
+ * quotes would be escaped there) and a valid line's raw samples are numbers, so
+ * the first `]` ends them.
+ */
+function withoutRaw(line: Buffer, into: Buffer): Buffer {
+  let from = 0
+  let size = 0
+  for (let at = line.indexOf(RAW, from); at !== -1; at = line.indexOf(RAW, from)) {
+    const end = line.indexOf(0x5d, at + RAW.length)
+    if (end === -1) break
+    size += line.copy(into, size, from, at + RAW.length)
+    from = end
+  }
+  size += line.copy(into, size, from)
+  return into.subarray(0, size)
+}
+
+/**
+ * The records on `chosen` lines, in their order. Each line's bytes are checked
+ * against the hash in its entry, so a line is trusted as the valid record it was
+ * when it was indexed (see `INDEX_VERSION`) without being checked again. Without
+ * `raw`, the results' raw samples are dropped before parsing (the reader would
+ * drop them anyway).
  * Throws StaleIndexError when a line is not the run the index names.
  */
 export async function readLines(view: IndexView, chosen: readonly { entry: IndexEntry; raw: boolean }[]): Promise<StoreRecord[]> {
-  if (chosen.length === 0) return []
+  const records: StoreRecord[] = []
+  for await (const record of eachLine(view, chosen)) records.push(record)
+  return records
+}
+
+/** Like `readLines`, one record at a time: what the caller does not keep is garbage at once. */
+export async function* eachLine(view: IndexView, chosen: readonly { entry: IndexEntry; raw: boolean }[]): AsyncGenerator<StoreRecord> {
+  if (chosen.length === 0) return
   const handle = await open(view.real, 'r').catch((error: unknown) => {
     throw explain(error, view.file, 'read the history store', view.real)
   })
   try {
-    const records: StoreRecord[] = []
+    // One buffer for every line (each is decoded into a string at once): a hundred 1 MB lines are not a hundred buffers waiting for the collector.
+    let buffer = Buffer.allocUnsafe(1 << 16)
+    let stripped = Buffer.allocUnsafe(1 << 16)
     for (const { entry, raw } of chosen) {
-      const bytes = Buffer.allocUnsafe(entry.n)
+      if (buffer.length < entry.n) buffer = Buffer.allocUnsafe(Math.max(entry.n, buffer.length * 2))
+      const bytes = buffer.subarray(0, entry.n)
       const { bytesRead } = await handle.read(bytes, 0, entry.n, entry.o)
-      if (bytesRead !== entry.n) throw new StaleIndexError(`line ${entry.l} of ${view.file} is shorter than the index says`)
-      let text = bytes.toString('utf8')
-      while (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      // The bytes the index was built from: the line was a valid record then, so it is one now.
+      if (bytesRead !== entry.n || lineHash(bytes) !== entry.h) throw new StaleIndexError(`line ${entry.l} of ${view.file} is not what the index says`)
       // An A/B run keeps its base's raw samples with the run, so it is always read whole.
       const whole = raw || (entry.c === 'r' && entry.ab === 1)
-      const record = parseLine(whole ? text : text.replace(RAW, '"raw_wall_ns":[]')) ?? (whole ? undefined : parseLine(text))
-      if (!record || (entry.c === 'r' ? record.kind !== 'run' || record.id !== (entry as RunEntry).id : record.kind !== 'baseline-event')) {
+      if (!whole && stripped.length < bytes.length) stripped = Buffer.allocUnsafe(Math.max(bytes.length, stripped.length * 2))
+      let text = (whole ? bytes : withoutRaw(bytes, stripped)).toString('utf8')
+      while (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      const record = JSON.parse(text) as StoreRecord
+      if (entry.c === 'r' ? record.kind !== 'run' || record.id !== (entry as RunEntry).id : record.kind !== 'baseline-event') {
         throw new StaleIndexError(`line ${entry.l} of ${view.file} is not the record the index says`)
       }
-      records.push(record)
+      yield record
     }
-    return records
   } finally {
     await handle.close()
   }
-}
-
-function parseLine(text: string): StoreRecord | undefined {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  const checked = checkRecord(value)
-  return checked.ok ? checked.record : undefined
 }
 
 /** Every baseline event of the store, in file order. */

@@ -16,6 +16,7 @@ import { finishRun } from '../../src/core/run.js'
 import { testKey } from '../../src/detect/identity.js'
 import { compactStore } from '../../src/store/maintenance.js'
 import { loadIndex, scanFrom } from '../../src/store/index-file.js'
+import { INDEX_HEADER } from '../../src/store/index-format.js'
 import { appendRecord } from '../../src/store/store.js'
 import { SCHEMA_VERSION, type RunRecord, type StoreRecord, type TestResult } from '../../src/types.js'
 import { Gen, store as fuzzStore } from './fuzz-records.js'
@@ -159,7 +160,7 @@ describe('the 10 raw samples the dashboard plots survive the index', () => {
       const read = await readHistory(file, { keys: new Set([testKey(test)]), limits: { baseline: 100, other: 100 } }, true)
       expect(read.runs.map((r) => r.results[0]!.sample.raw_wall_ns.length)).toEqual([...Array(5).fill(0), ...Array(10).fill(2)])
       expect(read).toEqual(await readHistory(file, { keys: new Set([testKey(test)]), limits: { baseline: 100, other: 100 } }, false))
-      expect((await readFile(`${file}.index`, 'utf8')).split('\n')[0]).toBe('{"perf-regression-index":1}')
+      expect((await readFile(`${file}.index`, 'utf8')).split('\n')[0]).toBe(INDEX_HEADER)
     } finally {
       await cleanup()
     }

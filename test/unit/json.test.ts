@@ -14,7 +14,14 @@ describe('renderJson on the fixed model', () => {
   test('round trip: the text parses back to the document', () => {
     expect(doc).toEqual(buildAnalysisDocument(model))
     expect(text.endsWith('}\n')).toBe(true)
-    expect(JSON.stringify(doc, null, 2) + '\n').toBe(text)
+    // Indented by two spaces, but each history point on one line.
+    const points = Object.values(doc.history).flat()
+    expect(points.length).toBeGreaterThan(0)
+    const pointLines = text.split('\n').filter((l) => l.includes('"run_id"'))
+    expect(pointLines.map((l) => JSON.parse(l.trim().replace(/,$/, '')))).toEqual(points)
+    expect(pointLines.every((l) => l.startsWith('      {'))).toBe(true)
+    const { history: _history, ...rest } = doc
+    expect(text).toContain(JSON.stringify(rest, null, 2).split('\n').slice(1, 5).join('\n'))
   })
 
   test('header fields and their order', () => {
