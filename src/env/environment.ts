@@ -51,11 +51,14 @@ export function envKey(env: EnvInfo, runner: RunnerInfo): string {
 
 /** Commit and branch from CI variables, falling back to `git` in `cwd`. */
 export function gitInfo(env: Env, cwd: string): GitInfo {
-  const commit =
-    env.GITHUB_SHA || env.CI_COMMIT_SHA || env.CIRCLE_SHA1 || env.BUILDKITE_COMMIT || env.GIT_COMMIT || git(['rev-parse', 'HEAD'], cwd)
-  const branch =
-    env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.CIRCLE_BRANCH || env.BUILDKITE_BRANCH ||
-    env.GIT_BRANCH || git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd)
+  const fromCi = {
+    commit: env.GITHUB_SHA || env.CI_COMMIT_SHA || env.CIRCLE_SHA1 || env.BUILDKITE_COMMIT || env.GIT_COMMIT,
+    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.CIRCLE_BRANCH || env.BUILDKITE_BRANCH || env.GIT_BRANCH,
+  }
+  // One git process for what the CI variables do not say.
+  const [head, ref] = fromCi.commit && fromCi.branch ? [] : (git(['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'], cwd)?.split('\n') ?? [])
+  const commit = fromCi.commit || head
+  const branch = fromCi.branch || ref
   const info: GitInfo = {}
   if (commit) info.commit = commit
   if (branch && branch !== 'HEAD') info.branch = branch

@@ -1,13 +1,13 @@
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import { DEFAULTS, type PerfRegressionOptions, type ResolvedConfig } from '../config/options.js'
 import { resolveConfig } from '../config/resolve.js'
-import { completeRun } from '../core/complete.js'
+import type * as Complete from '../core/complete.js'
 import { colors } from '../report/color.js'
 import { printable, printableLines } from '../report/printable.js'
 import type { CollectedSample } from '../core/run.js'
 import { abSettings } from '../ab/settings.js'
 import { writeAbOutput } from '../ab/output.js'
-import { runConfirmations, thisCommand, type ConfirmPlan } from '../confirm/run.js'
+import type { ConfirmPlan } from '../confirm/run.js'
 import { confirmSettings } from '../confirm/settings.js'
 import { checkSample } from '../store/record.js'
 import type { PerfSample } from '../types.js'
@@ -100,6 +100,8 @@ export default class PerfRegressionReporter implements Reporter {
   readonly [BRAND] = true
   private vitest: Vitest | undefined
   private config: ResolvedConfig | undefined
+  /** What judges the run, loaded while the tests run: the main process waits for its workers then. */
+  private complete: Promise<typeof Complete> | undefined
 
   /**
    * @param options Options of the reporter entry.
@@ -121,6 +123,9 @@ export default class PerfRegressionReporter implements Reporter {
     this.config =
       this.resolved ??
       resolveConfig({ options: this.options, source: 'perf-regression reporter options', env: process.env, argv: process.argv, root: vitest.config.root })
+    this.complete = import('../core/complete.js')
+    // Awaited at the end of the run; a run that ends early must not leave it unhandled.
+    this.complete.catch(() => undefined)
   }
 
   async onTestRunEnd(
@@ -147,6 +152,7 @@ export default class PerfRegressionReporter implements Reporter {
     for (const note of notes) vitest.logger.warn(err.yellow(`perf-regression: ${printable(note)}`))
     if (samples.length === 0) return
     const watching = Boolean(vitest.config.watch)
+    const { completeRun } = await (this.complete ?? import('../core/complete.js'))
     const done = await completeRun({
       samples,
       config,
@@ -155,7 +161,7 @@ export default class PerfRegressionReporter implements Reporter {
       color: out.isColorSupported,
       establishHint: 'npx perf-regression vitest run --baseline-mode=establish',
       log,
-      ...(watching ? {} : { confirm: (plan: ConfirmPlan) => runConfirmations(thisCommand('vitest'), plan) }),
+      ...(watching ? {} : { confirm: async (plan: ConfirmPlan) => import('../confirm/run.js').then(({ runConfirmations, thisCommand }) => runConfirmations(thisCommand('vitest'), plan)) }),
     })
     if (watching) log(out.dim('  perf-regression: watch mode: runs are judged but not recorded.'))
     if (done.error) vitest.logger.error(err.red(printableLines(done.error)))
