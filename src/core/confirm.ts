@@ -3,7 +3,8 @@ import type { ConfirmPlan, ConfirmResult } from '../confirm/run.js'
 import { suspectKey } from '../confirm/run.js'
 import { detect } from '../detect/detect.js'
 import { testKey } from '../detect/identity.js'
-import type { TestVerdict } from '../detect/verdict.js'
+import { LOAD_METRIC_NAMES } from '../detect/metrics.js'
+import type { Finding, TestVerdict } from '../detect/verdict.js'
 import type { BaselineEvent, PerfSample, RunRecord, TestResult } from '../types.js'
 
 /** Re-measures suspect tests in fresh processes; an adapter's (see `runConfirmations`). */
@@ -11,7 +12,7 @@ export type Confirmer = (plan: ConfirmPlan) => Promise<ConfirmResult>
 
 /** What confirmation did, for the terminal and the reports. */
 export interface Confirmation {
-  /** Suspect tests (a regression or an inconclusive verdict on the first run). */
+  /** Suspect tests (a regression, an inconclusive verdict or a load finding against its band on the first run). */
   tests: number
   /** Fresh processes that measured them. */
   runs: number
@@ -39,17 +40,36 @@ export interface ConfirmInput {
 }
 
 /**
- * A suspect: a regression, or an inconclusive verdict whose estimate is slower.
+ * A load test's throughput or latency that got worse against its band: a ratio to the
+ * baseline runs, as noisy as the wall time is, so re-measuring can tell it from noise.
+ * Not limits (an error rate above its `max`, a counter that must stay 0), nor a metric
+ * that fell to 0: those are facts of the run, not estimates.
+ */
+const isLoadBandFinding = (f: Finding) => f.kind === 'metric' && f.direction === 'worse' && f.ratio !== undefined && LOAD_METRIC_NAMES.includes(f.metric)
+const hasLoadBandFinding = (v: TestVerdict) => (v.findings ?? []).some(isLoadBandFinding)
+
+/**
+ * A suspect: a regression, an inconclusive verdict whose estimate is slower, or a
+ * load test with a worse throughput or latency finding (see `isLoadBandFinding`).
  * An inconclusive verdict that reads faster or the same (an interval too wide to
  * tell) is not re-measured: pooling more runs of it would not make a regression
  * unless they were slower, and re-measuring it costs a process per run.
  */
-const isSuspect = (v: TestVerdict) => v.kind === 'regression' || (v.kind === 'inconclusive' && v.evidence.ratio > 1)
+const isSuspect = (v: TestVerdict) => v.kind === 'regression' || (v.kind === 'inconclusive' && v.evidence.ratio > 1) || hasLoadBandFinding(v)
+
+/**
+ * A limit finding of an `absolute` metric (an error rate, a count) of the first run: a fact
+ * about that run that no re-measurement can take back, so it stays on the re-judged verdict.
+ */
+const isFact = (f: Finding, sample: PerfSample | undefined) => f.kind === 'limit' && sample?.metrics?.[f.metric]?.absolute === true
 
 /**
  * Decided: a regression on two runs or more, or an estimate on all its runs
  * below the `minor` band, which cannot fail the run. Still open: an estimate in
- * a band without significance, or a busy machine.
+ * a band without significance, or a busy machine. A load finding adds no rule here:
+ * the metrics besides wall time are judged on the latest run alone (they are not
+ * pooled), so more runs would only draw it again, and stopping when one of them
+ * happened to read worse would favour failing.
  */
 const isDecided = (v: TestVerdict) => v.kind !== 'inconclusive' || !('evidence' in v) || v.evidence.ratio < v.evidence.thresholds.minor
 
@@ -80,13 +100,18 @@ export async function confirmSuspects(input: ConfirmInput): Promise<{ verdicts: 
   const judged = rejudge(result.samples)
   const samples: Confirmation['judged'] = {}
   let changed = 0
-  const verdicts = input.verdicts.map((v) => {
+  const firstSamples = new Map(record.results.map((r) => [testKey(r.test), r.sample]))
+  const verdicts = input.verdicts.map((v): TestVerdict => {
     const j = judged.get(v.key)
     if (!j) return v
-    if (j.verdict.kind !== v.kind) changed++
     const runs = j.runs
     samples[v.key] = { sample: j.sample, runs }
-    return { ...j.verdict, reason: `${j.verdict.reason}; re-measured in ${runs} more ${runs === 1 ? 'process' : 'processes'}` }
+    // Limits of absolute metrics crossed in the first run stay; everything else is judged on the re-measured runs.
+    const facts = (v.findings ?? []).filter((f) => isFact(f, firstSamples.get(v.key)))
+    const findings = [...facts, ...(j.verdict.findings ?? []).filter((f) => !facts.some((g) => g.metric === f.metric && isFact(f, j.sample)))]
+    if (j.verdict.kind !== v.kind || hasLoadBandFinding(v) !== findings.some(isLoadBandFinding)) changed++
+    const reason = `${j.verdict.reason}; re-measured in ${runs} more ${runs === 1 ? 'process' : 'processes'}`
+    return findings.length > 0 ? { ...j.verdict, findings, reason } : { ...j.verdict, reason }
   })
   return {
     verdicts,
