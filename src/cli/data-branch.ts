@@ -154,8 +154,8 @@ async function pull(at: DataBranch, file: string, storePath: string, ctx: Comman
     if (merged.records === 0 && merged.invalid === 0 && before.length === 0) return { merged, wrote: false }
     if (merged.data.equals(before)) return { merged, wrote: false }
     try {
-      await writeFileAtomic(real, merged.data)
       await dropIndex(real)
+      await writeFileAtomic(real, merged.data)
     } catch (error) {
       throw new StoreError(`perf-regression: cannot write the history store ${storePath}: ${(error as Error).message} (the store is unchanged)`, storePath, { cause: error })
     }

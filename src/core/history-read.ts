@@ -7,7 +7,7 @@
 import { testKey } from '../detect/identity.js'
 import { keyHash, selectLines, type RunEntry } from '../store/index-format.js'
 import { eachLine, openIndex, readEvents, readLines, StaleIndexError, type IndexView } from '../store/index-view.js'
-import { NO_INDEX_ENV, readRecords, type StoreWarning } from '../store/store.js'
+import { NO_INDEX_ENV, readEventsOnly, readRecords, type StoreWarning } from '../store/store.js'
 import type { BaselineEvent, RunRecord, TestResult } from '../types.js'
 import { HistoryCollector, RAW_KEPT, type HistoryLimits } from './history.js'
 
@@ -51,25 +51,34 @@ async function withView<T>(file: string, read: (view: IndexView) => Promise<T>):
 
 /** The history of `query.keys` with the baseline events and the store's warnings. */
 export async function readHistory(file: string, query: HistoryQuery, useIndex = indexEnabled()): Promise<HistoryRead> {
-  const collector = () => new HistoryCollector(query.keys, query.limits, query.until ?? Infinity, query.exclude, query.byEnv)
+  const collector = (events: readonly BaselineEvent[]) => new HistoryCollector(query.keys, query.limits, query.until ?? Infinity, query.exclude, query.byEnv, acceptedRuns(events))
   if (!useIndex) {
-    const kept = collector()
+    // The events first (only their lines are parsed), so that the runs they accept are kept whatever their age.
+    const events = query.keys.size > 0 ? await readEventsOnly(file) : []
+    const kept = collector(events)
     const warnings: StoreWarning[] = []
-    const events: BaselineEvent[] = []
+    const all: BaselineEvent[] = []
     for await (const item of readRecords(file, (w) => warnings.push(w))) {
-      if (item.kind === 'baseline-event') events.push(item)
+      if (item.kind === 'baseline-event') all.push(item)
       else if (query.keys.size > 0) kept.add(item)
     }
-    return { runs: kept.runs(), events, warnings }
+    return { runs: kept.runs(), events: all, warnings }
   }
   // A fresh collector for each attempt: a read that found the index stale may have added runs.
   return withView(file, async (view) => {
-    const kept = collector()
-    const chosen = query.keys.size === 0 ? [] : selectLines(view.entries, { keys: hashes(query.keys), baseline: query.limits.baseline, other: query.limits.other, raw: RAW_KEPT, ...pick(query) })
+    const events = await readEvents(view)
+    const kept = collector(events)
+    const pinned = acceptedRuns(events)
+    const chosen = query.keys.size === 0 ? [] : selectLines(view.entries, { keys: hashes(query.keys), baseline: query.limits.baseline, other: query.limits.other, raw: RAW_KEPT, pinned, ...pick(query) })
     for await (const record of eachLine(view, chosen)) if (record.kind === 'run') kept.add(record)
     if (view.tail?.kind === 'run' && query.keys.size > 0) kept.add(view.tail)
-    return { runs: kept.runs(), events: await readEvents(view), warnings: view.warnings }
+    return { runs: kept.runs(), events, warnings: view.warnings }
   })
+}
+
+/** The runs that accept events name. */
+function acceptedRuns(events: readonly BaselineEvent[]): Set<string> {
+  return new Set(events.flatMap((e) => (e.action === 'accept' && e.run_id !== undefined ? [e.run_id] : [])))
 }
 
 function hashes(keys: ReadonlySet<string>): Set<string> {

@@ -31,7 +31,7 @@ function slim(r: TestResult): TestResult {
  * Collects, while the store is streamed, the history of a given set of tests
  * with bounded memory: per test, the newest `limits.baseline` baseline results
  * and `limits.other` other results, without raw samples except those of the
- * newest `RAW_KEPT` baseline results.
+ * newest `RAW_KEPT` baseline results; and every result of the `pinned` runs.
  */
 export class HistoryCollector {
   private readonly meta = new Map<string, RunMeta>()
@@ -48,7 +48,16 @@ export class HistoryCollector {
     private readonly exclude?: string,
     /** Keep the newest results per test and environment rather than per test. */
     private readonly byEnv = false,
+    /**
+     * Runs kept whatever their age (the runs that accept events name, so that an
+     * accepted baseline still counts after more runs than the limits keep); they do
+     * not count against the limits.
+     */
+    private readonly pinned: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** Results of pinned runs, in the order they came. */
+  private readonly held: Kept[] = []
 
   add(run: RunRecord): void {
     if (run.id === this.exclude || Date.parse(run.time) > this.until) return
@@ -60,6 +69,11 @@ export class HistoryCollector {
       if (!this.keys.has(test)) continue
       const key = this.byEnv ? `${test}\u0000${r.env_key}` : test
       this.share(r)
+      if (this.pinned.has(run.id)) {
+        this.held.push({ id: run.id, seq, at, r: slim(r) })
+        used = true
+        continue
+      }
       const slot = this.kept.get(key) ?? { baseline: [], other: [] }
       const list = run.mode === 'baseline' ? slot.baseline : slot.other
       list.push({ id: run.id, seq, at, r: run.mode === 'baseline' ? r : slim(r) })
@@ -104,6 +118,11 @@ export class HistoryCollector {
    */
   runs(): RunRecord[] {
     const byId = new Map<string, Kept[]>()
+    for (const item of this.held) {
+      const items = byId.get(item.id)
+      if (items) items.push(item)
+      else byId.set(item.id, [item])
+    }
     for (const slot of this.kept.values()) {
       const lists: [Kept[], number][] = [
         [slot.baseline, this.limits.baseline],

@@ -208,6 +208,10 @@ async function lastIndexEntry(real: string): Promise<({ entry: IndexEntry | unde
   }
   try {
     const size = (await handle.stat()).size
+    // An index of another version must not be extended with this version's entries.
+    const head = Buffer.alloc(INDEX_HEADER.length + 1)
+    await handle.read(head, 0, head.length, 0)
+    if (head.toString('latin1') !== `${INDEX_HEADER}\n`) return { stale: 'the index was written by another version' }
     let from = size
     let text = ''
     // Back from the end until the text holds two newlines (or the start): the last whole line.

@@ -117,7 +117,7 @@ export function decodeEntry(text: string): IndexEntry | undefined {
   if (!isCount(e.o) || !isCount(e.n) || !isCount(e.l) || e.l < 1 || typeof e.h !== 'string') return undefined
   if (e.c === 'e' || e.c === 'b') return e as unknown as IndexEntry
   if (e.c === 'w') return typeof e.w === 'string' ? (e as unknown as IndexEntry) : undefined
-  if (e.c !== 'r' || typeof e.id !== 'string' || typeof e.t !== 'number' || typeof e.m !== 'string' || !isStrings(e.k) || !isStrings(e.x) || e.x.length === 0) return undefined
+  if (e.c !== 'r' || typeof e.id !== 'string' || typeof e.t !== 'number' || typeof e.m !== 'string' || !isStrings(e.k) || !isStrings(e.x) || (e.x.length === 0 && e.k.length > 0)) return undefined
   if (e.ab !== undefined && e.ab !== 1) return undefined
   if (e.v === undefined ? e.x.length !== 1 && e.k.length > 0 : !Array.isArray(e.v) || e.v.length !== e.k.length || !e.v.every((i) => isCount(i) && i < (e.x as string[]).length)) return undefined
   return e as unknown as RunEntry
@@ -148,6 +148,8 @@ export interface Selection {
   until?: number
   /** A run id to leave out. */
   exclude?: string
+  /** Runs chosen whenever they measured a wanted test, not counted against the bounds (see `HistoryCollector`). */
+  pinned?: ReadonlySet<string>
 }
 
 /**
@@ -173,6 +175,10 @@ export function selectLines(entries: readonly IndexEntry[], selection: Selection
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i]!
     if (entry.c !== 'r' || entry.id === selection.exclude || (selection.until !== undefined && entry.t > selection.until)) continue
+    if (selection.pinned?.has(entry.id)) {
+      if (entry.k.some((hash) => selection.keys.has(hash))) chosen.push({ entry, raw: false })
+      continue
+    }
     const baseline = entry.m === 'baseline'
     let take = false
     let raw = false

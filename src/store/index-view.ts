@@ -71,8 +71,9 @@ export async function openIndex(file: string, options: { rebuild?: boolean; noti
 
 /** The view of an open store: the index checked and extended, or rebuilt. */
 async function view(file: string, real: string, handle: FileHandle, notify: Notify, force: boolean): Promise<IndexView> {
-  const size = (await handle.stat()).size
+  // The index first: a writer appending meanwhile only makes the store longer than the index, which is read from the tail.
   const loaded = force ? { stale: 'it did not match the store' } : await loadIndex(real)
+  const size = (await handle.stat()).size
   const problem = loaded === undefined ? 'there was no index' : 'stale' in loaded ? loaded.stale : await mismatch(handle, size, loaded.entries)
   let entries: IndexEntry[]
   let tailLine: RawLine | undefined
@@ -135,22 +136,76 @@ async function save(file: string, real: string, notify: Notify, write: () => Pro
 const RAW = Buffer.from('"raw_wall_ns":[')
 
 /**
- * The line's bytes with every `"raw_wall_ns":[…]` emptied, written into `into`
- * (at least as long as the line). The pattern cannot occur inside a JSON string (its
- * quotes would be escaped there) and a valid line's raw samples are numbers, so
- * the first `]` ends them.
+ * The line's bytes with each result's `"raw_wall_ns":[…]` emptied, written into
+ * `into` (at least as long as the line), and how many were emptied. The pattern
+ * cannot occur inside a JSON string (its quotes would be escaped there); an
+ * occurrence whose brackets hold anything but numbers is left whole.
  */
-function withoutRaw(line: Buffer, into: Buffer): Buffer {
+function withoutRaw(line: Buffer, into: Buffer): { bytes: Buffer; emptied: number } {
   let from = 0
   let size = 0
+  let emptied = 0
   for (let at = line.indexOf(RAW, from); at !== -1; at = line.indexOf(RAW, from)) {
-    const end = line.indexOf(0x5d, at + RAW.length)
+    const start = at + RAW.length
+    const end = line.indexOf(0x5d, start)
     if (end === -1) break
-    size += line.copy(into, size, from, at + RAW.length)
+    if (!onlyNumbers(line, start, end)) {
+      size += line.copy(into, size, from, start)
+      from = start
+      continue
+    }
+    size += line.copy(into, size, from, start)
     from = end
+    emptied++
   }
   size += line.copy(into, size, from)
-  return into.subarray(0, size)
+  return { bytes: into.subarray(0, size), emptied }
+}
+
+/** Whether bytes `start` to `end` are a list of JSON numbers (digits, signs, points, exponents, commas, spaces). */
+function onlyNumbers(line: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = line[i]!
+    const ok = (c >= 0x30 && c <= 0x39) || c === 0x2c || c === 0x2e || c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45 || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+    if (!ok) return false
+  }
+  return true
+}
+
+/** Keys a validated record never has (the schema drops them); a line with them is validated again. */
+const UNSAFE_KEYS = [Buffer.from('"__proto__"'), Buffer.from('"constructor"'), Buffer.from('"prototype"')]
+
+/**
+ * The record on a line the index vouches for (its bytes match the entry's
+ * hash). With `strip`, the results' raw samples are dropped first, when exactly
+ * one list per result was found; otherwise the whole line is read. Undefined when
+ * the line does not hold a valid record after all.
+ */
+function parseTrusted(bytes: Buffer, strip: { into: Buffer; results: number } | undefined): StoreRecord | undefined {
+  const decode = (b: Buffer) => {
+    let text = b.toString('utf8')
+    while (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    return text
+  }
+  if (UNSAFE_KEYS.some((key) => bytes.includes(key))) {
+    const content = problemOf({ number: 0, terminated: true, start: 0, bytes: bytes.length, text: decode(bytes) })
+    return typeof content === 'object' ? content.record : undefined
+  }
+  if (strip) {
+    const { bytes: lean, emptied } = withoutRaw(bytes, strip.into)
+    if (emptied === strip.results) {
+      try {
+        return JSON.parse(decode(lean)) as StoreRecord
+      } catch {
+        // Read whole below.
+      }
+    }
+  }
+  try {
+    return JSON.parse(decode(bytes)) as StoreRecord
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -186,9 +241,8 @@ export async function* eachLine(view: IndexView, chosen: readonly { entry: Index
       // An A/B run keeps its base's raw samples with the run, so it is always read whole.
       const whole = raw || (entry.c === 'r' && entry.ab === 1)
       if (!whole && stripped.length < bytes.length) stripped = Buffer.allocUnsafe(Math.max(bytes.length, stripped.length * 2))
-      let text = (whole ? bytes : withoutRaw(bytes, stripped)).toString('utf8')
-      while (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-      const record = JSON.parse(text) as StoreRecord
+      const record = parseTrusted(bytes, whole ? undefined : { into: stripped, results: entry.c === 'r' ? (entry as RunEntry).k.length : 0 })
+      if (!record) throw new StaleIndexError(`line ${entry.l} of ${view.file} is not the record the index says`)
       if (entry.c === 'r' ? record.kind !== 'run' || record.id !== (entry as RunEntry).id : record.kind !== 'baseline-event') {
         throw new StaleIndexError(`line ${entry.l} of ${view.file} is not the record the index says`)
       }

@@ -224,9 +224,9 @@ export async function compactStore(
         throw fail(file, 'compact the history store', error, 'fix the transform and try again')
       }
       const result = { before: records.length, after: output.length, droppedLines }
-      if (exists || output.length > 0) await writeFileAtomic(real, output.map((r) => JSON.stringify(r) + '\n').join(''))
-      // The lines moved: the index is built again by the next reader.
+      // The lines move: the index goes first (a reader cannot save one meanwhile: this holds the lock), and the next reader builds it again.
       await dropIndex(real)
+      if (exists || output.length > 0) await writeFileAtomic(real, output.map((r) => JSON.stringify(r) + '\n').join(''))
       return result
     } catch (error) {
       throw error instanceof FolderSyncError

@@ -122,3 +122,38 @@ export async function readStore(file: string): Promise<{ runs: RunRecord[]; even
   }
   return { runs, events, warnings }
 }
+
+/**
+ * The baseline events of the store, in file order, parsing only the lines that
+ * can hold one (bad lines are left to the full read to report).
+ */
+export async function readEventsOnly(file: string): Promise<BaselineEvent[]> {
+  const events: BaselineEvent[] = []
+  let handle: FileHandle
+  try {
+    handle = await open(file, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return events
+    throw explain(error, file, 'read the history store')
+  }
+  const splitter = new LineSplitter()
+  const take = (line: RawLine) => {
+    if (!('text' in line) || !line.text.includes('"baseline-event"')) return
+    const content = problemOf(line)
+    if (typeof content === 'object' && content.record.kind === 'baseline-event') events.push(content.record)
+  }
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK)
+      const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null)
+      if (bytesRead === 0) break
+      for (const line of splitter.push(chunk.subarray(0, bytesRead))) take(line)
+    }
+  } catch (error) {
+    throw explain(error, file, 'read the history store')
+  } finally {
+    await handle.close()
+  }
+  for (const line of splitter.end()) take(line)
+  return events
+}

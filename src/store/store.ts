@@ -5,7 +5,7 @@ import { dropIndex, updateIndexLocked } from './index-file.js'
 import { withStoreLock } from './lock.js'
 
 export { StoreError, type StoreWarning } from './errors.js'
-export { LINE_WARNINGS, readRecords, readRuns, readStore } from './parse.js'
+export { LINE_WARNINGS, readEventsOnly, readRecords, readRuns, readStore } from './parse.js'
 export { withStoreLock } from './lock.js'
 export { dropIndex } from './index-file.js'
 

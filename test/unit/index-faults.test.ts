@@ -169,3 +169,56 @@ describe('where the index lives', () => {
     await expectSameAsFullRead()
   })
 })
+
+describe('records the index must not trip over', () => {
+  test('a run with no results neither damages the index nor makes every read rebuild it', async () => {
+    for (const r of runs(3)) await appendRecord(file, r)
+    await appendRecord(file, { ...runs(1, 'empty')[0]!, results: [] })
+    await appendRecord(file, runs(1, 'z')[0]!)
+    await expectSameAsFullRead()
+    await expectSameAsFullRead()
+    expect(rebuilt()).toEqual([])
+    await expectIndexTrue()
+  })
+
+  test('fields a newer version may write: a nested raw_wall_ns, strings with brackets, keys the schema drops', async () => {
+    const [a, b, c] = runs(3)
+    const odd = (r: RunRecord, extra: Record<string, unknown>): RunRecord => ({ ...r, results: r.results.map((x) => ({ ...x, sample: { ...x.sample, ...extra } })) })
+    await appendRecord(file, odd(a!, { confirm: { raw_wall_ns: [[1, 2], [3]] } }))
+    await appendRecord(file, odd(b!, { later: { raw_wall_ns: ['x]', 'y'] } }))
+    await appendRecord(file, odd(c!, { more: { raw_wall_ns: [7, 8] } }))
+    await appendFile(file, JSON.stringify({ ...runs(1, 'proto')[0]!, constructor: 'x', __proto__: { polluted: true } }).replace('"results"', '"__proto__":{"polluted":true},"results"') + '\n')
+    for (const r of runs(12, 'later')) await appendRecord(file, r)
+    // Small limits, so that the odd lines are read without their raw samples.
+    const small = { baseline: 2, other: 2 }
+    expect(await readHistory(file, { keys, limits: small }, true)).toEqual(await readHistory(file, { keys, limits: small }, false))
+    expect(await readHistory(file, { keys, limits: { baseline: 100, other: 100 } }, true)).toEqual(await readHistory(file, { keys, limits: { baseline: 100, other: 100 } }, false))
+    await expectSameAsFullRead()
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  test('a writer never extends an index of another version: it rebuilds it', async () => {
+    for (const r of runs(3)) await appendRecord(file, r)
+    const text = await readFile(`${file}.index`, 'utf8')
+    await writeFile(`${file}.index`, text.replace(INDEX_HEADER, '{"perf-regression-index":99,"schema":9}'))
+    await appendRecord(file, runs(1, 'z')[0]!)
+    expect(rebuilt()).toHaveLength(1)
+    expect(rebuilt()[0]).toMatch(/another version/)
+    expect((await readFile(`${file}.index`, 'utf8')).split('\n')[0]).toBe(INDEX_HEADER)
+    await expectIndexTrue()
+  })
+})
+
+describe('an accepted run counts however old it is', () => {
+  test('accepted, then more compare runs than the history keeps: the accept still starts the baseline, through the index or not', async () => {
+    const accepted = run({ id: 'accepted', time: new Date(Date.UTC(2025, 4, 1)), mode: 'compare', medians: { a: 200 } })
+    await appendRecord(file, run({ id: 'old', time: new Date(Date.UTC(2025, 3, 30)), medians: { a: 100 } }))
+    await appendRecord(file, accepted)
+    await appendRecord(file, { schema: 1, kind: 'baseline-event', id: 'e1', time: new Date(Date.UTC(2025, 4, 1, 1)).toISOString(), action: 'accept', run_id: 'accepted', reason: 'intended', who: 'ci' })
+    for (let i = 0; i < 8; i++) await appendRecord(file, run({ id: `c${i}`, time: new Date(Date.UTC(2025, 4, 2, i)), mode: 'compare', medians: { a: 200 } }))
+    for (const useIndex of [true, false]) {
+      const read = await readHistory(file, { keys: new Set([testKey(ref('a'))]), limits: { baseline: 3, other: 3 } }, useIndex)
+      expect(read.runs.map((r) => r.id)).toEqual(['old', 'accepted', 'c5', 'c6', 'c7'])
+    }
+  })
+})
