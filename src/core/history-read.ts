@@ -5,7 +5,7 @@
  * in file order, so both give the same history and the same verdicts.
  */
 import { testKey } from '../detect/identity.js'
-import { keyHash, selectLines, type RunEntry } from '../store/index-format.js'
+import { envOf, keyHash, selectLines, type RunEntry } from '../store/index-format.js'
 import { eachLine, openIndex, readEvents, readLines, StaleIndexError, type IndexView } from '../store/index-view.js'
 import { NO_INDEX_ENV, readEventsOnly, readRecords, type StoreWarning } from '../store/store.js'
 import type { BaselineEvent, RunRecord, TestResult } from '../types.js'
@@ -146,7 +146,7 @@ export async function latestResults(file: string, useIndex = indexEnabled()): Pr
       const entry = entries[i]!
       let take = false
       entry.k.forEach((hash, j) => {
-        const slot = `${hash}\u0000${entry.x[entry.v ? entry.v[j]! : 0]}`
+        const slot = `${hash}\u0000${envOf(entry, j)}`
         if (!seen.has(slot)) (seen.add(slot), (take = true))
       })
       if (take) chosen.push({ entry, raw: false })

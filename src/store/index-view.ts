@@ -10,7 +10,7 @@ import { explain, StoreError, type StoreWarning } from './errors.js'
 import { appendIndex, builtNotice, indexSize, loadIndex, mismatch, scanFrom, writeIndex } from './index-file.js'
 import { coveredBy, type IndexEntry, type RunEntry } from './index-format.js'
 import { resolveStore, withStoreLock } from './lock.js'
-import { lineHash, type RawLine } from './lines.js'
+import { lineHash, withoutBom, type RawLine } from './lines.js'
 import { problemOf, WarningLimiter } from './parse.js'
 
 /** The store as its index sees it. */
@@ -182,11 +182,7 @@ const UNSAFE_KEYS = [Buffer.from('"__proto__"'), Buffer.from('"constructor"'), B
  * the line does not hold a valid record after all.
  */
 function parseTrusted(bytes: Buffer, strip: { into: Buffer; results: number } | undefined): StoreRecord | undefined {
-  const decode = (b: Buffer) => {
-    let text = b.toString('utf8')
-    while (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-    return text
-  }
+  const decode = (b: Buffer) => withoutBom(b.toString('utf8'))
   if (UNSAFE_KEYS.some((key) => bytes.includes(key))) {
     const content = problemOf({ number: 0, terminated: true, start: 0, bytes: bytes.length, text: decode(bytes) })
     return typeof content === 'object' ? content.record : undefined

@@ -113,7 +113,7 @@ export function* linesOf(buffer: Buffer, maxBytes = MAX_LINE_BYTES): Generator<R
 }
 
 /** An editor, or `cat` of files that each start with one, can leave byte-order marks at the start of any line. */
-function withoutBom(text: string): string {
+export function withoutBom(text: string): string {
   let start = 0
   while (text.charCodeAt(start) === 0xfeff) start++
   return start === 0 ? text : text.slice(start)

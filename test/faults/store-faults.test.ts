@@ -13,8 +13,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { appendRecord, readStore, type StoreWarning } from '../../src/store/store.js'
 import { findRun, latestResults } from '../../src/core/history-read.js'
-import { loadIndex, scanFrom } from '../../src/store/index-file.js'
-import { open } from 'node:fs/promises'
+import { expectIndexTrue } from '../unit/index-helpers.js'
 import { SCHEMA_VERSION, type BaselineEvent, type RunRecord, type StoreRecord } from '../../src/types.js'
 import { run } from '../unit/helpers.js'
 import { bigRun, distUrl, REPO, startChild, withTemp, type Child } from './children.js'
@@ -26,16 +25,6 @@ const NOT_JSON = 'not valid JSON; skipped'
 
 const line = (r: StoreRecord) => JSON.stringify(r) + '\n'
 
-/** The history index next to `file` holds exactly what building it from the whole store gives. */
-async function expectIndexTrue(file: string): Promise<void> {
-  const loaded = await loadIndex(file)
-  const handle = await open(file, 'r')
-  try {
-    expect(loaded && 'entries' in loaded ? loaded.entries : loaded).toEqual((await scanFrom(handle, 0, 1)).entries)
-  } finally {
-    await handle.close()
-  }
-}
 
 /** Reading through the index gives what reading every line gives. */
 async function expectIndexReadsSame(file: string): Promise<void> {

@@ -15,13 +15,12 @@ import { loadRunForJudging } from '../../src/core/load.js'
 import { finishRun } from '../../src/core/run.js'
 import { testKey } from '../../src/detect/identity.js'
 import { compactStore } from '../../src/store/maintenance.js'
-import { loadIndex, scanFrom } from '../../src/store/index-file.js'
+import { expectIndexTrue } from './index-helpers.js'
 import { INDEX_HEADER } from '../../src/store/index-format.js'
 import { appendRecord } from '../../src/store/store.js'
 import { SCHEMA_VERSION, type RunRecord, type StoreRecord, type TestResult } from '../../src/types.js'
 import { Gen, store as fuzzStore } from './fuzz-records.js'
 import { config, ENV, mulberry32, RUNNER, tempDir } from './helpers.js'
-import { open } from 'node:fs/promises'
 
 
 /** A store with real histories: `tests` tests over `runs` runs, with steps, accepts, resets, groups, two environments and damage. */
@@ -97,17 +96,6 @@ async function same(file: string, seed: number): Promise<void> {
   expect(withIndex).toEqual(without)
 }
 
-/** The index file holds exactly what building it from the whole store gives. */
-async function indexIsTrue(file: string): Promise<void> {
-  const loaded = await loadIndex(file)
-  expect(loaded && 'entries' in loaded).toBe(true)
-  const handle = await open(file, 'r')
-  try {
-    expect((loaded as { entries: unknown[] }).entries).toEqual((await scanFrom(handle, 0, 1)).entries)
-  } finally {
-    await handle.close()
-  }
-}
 
 describe('through the index or not, the same history, runs, warnings and verdicts', () => {
   test('40 seeded stores: built from nothing, kept by appends, behind lines written without it, after a rewrite', { timeout: 120_000 }, async () => {
@@ -125,7 +113,7 @@ describe('through the index or not, the same history, runs, warnings and verdict
         await same(file, seed)
         // 2. Appends keep it.
         for (const r of historyStore(g, `a${seed}`).slice(0, 3 + g.int(5))) await appendRecord(file, r)
-        await indexIsTrue(file)
+        await expectIndexTrue(file)
         await same(file, seed + 1000)
         // 3. Lines written without it (an older version, a writer killed between the two writes), a last line without `\n`.
         await appendFile(file, historyStore(g, `b${seed}`).slice(0, 4).map(lineOf).join('') + (g.chance(0.5) ? '{"torn":' : ''))
@@ -136,7 +124,7 @@ describe('through the index or not, the same history, runs, warnings and verdict
           await same(file, seed + 3000)
         }
         await appendRecord(file, historyStore(g, `c${seed}`)[0]!)
-        await indexIsTrue(file)
+        await expectIndexTrue(file)
         await same(file, seed + 4000)
       }
     } finally {

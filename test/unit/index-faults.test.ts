@@ -5,12 +5,13 @@
  * mended or rebuilt with a notice (the real kill -9 and several writers at once
  * are in test/faults/store-faults.test.ts).
  */
+import { expectIndexTrue } from './index-helpers.js'
 import { describe, test, expect, beforeEach, afterEach } from 'vitest'
-import { appendFile, mkdir, open, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { findRun, latestResults, readHistory } from '../../src/core/history-read.js'
 import { testKey } from '../../src/detect/identity.js'
-import { loadIndex, scanFrom, SPOT_CHECKS } from '../../src/store/index-file.js'
+import { loadIndex, SPOT_CHECKS } from '../../src/store/index-file.js'
 import { INDEX_HEADER } from '../../src/store/index-format.js'
 import { openIndex } from '../../src/store/index-view.js'
 import { appendRecord, NO_INDEX_ENV } from '../../src/store/store.js'
@@ -42,28 +43,19 @@ async function expectSameAsFullRead(): Promise<void> {
   expect(await findRun(file, undefined, true)).toEqual(await findRun(file, undefined, false))
 }
 
-async function expectIndexTrue(of = file): Promise<void> {
-  const loaded = await loadIndex(of)
-  const handle = await open(of, 'r')
-  try {
-    expect(loaded && 'entries' in loaded ? loaded.entries : loaded).toEqual((await scanFrom(handle, 0, 1)).entries)
-  } finally {
-    await handle.close()
-  }
-}
 
 const rebuilt = () => spy.err.filter((t) => t.includes('built the history index'))
 
 describe('an index that does not match the store is rebuilt, once, with a notice', () => {
   test('appends keep it true without a notice; a missing index is rebuilt and said so in one line', async () => {
     for (const r of runs(12)) await appendRecord(file, r)
-    await expectIndexTrue()
+    await expectIndexTrue(file)
     expect(spy.err).toEqual([])
     await writeFile(`${file}.index`, '')
     await expectSameAsFullRead()
     expect(rebuilt()).toHaveLength(1)
     expect(rebuilt()[0]).toMatch(/^perf-regression: built the history index of .*benchmarks\.jsonl \(12 runs in \d+\.\d s\) because the index is empty|the index was written by another version\n$/)
-    await expectIndexTrue()
+    await expectIndexTrue(file)
   })
 
   test.each([
@@ -90,7 +82,7 @@ describe('an index that does not match the store is rebuilt, once, with a notice
     await expectSameAsFullRead()
     expect(rebuilt()).toHaveLength(1)
     expect(rebuilt()[0]).toMatch(why)
-    await expectIndexTrue()
+    await expectIndexTrue(file)
   })
 
   test('a line the spot checks pass over, edited to another run of the same length: caught when read, rebuilt, read again', async () => {
@@ -104,7 +96,7 @@ describe('an index that does not match the store is rebuilt, once, with a notice
     expect(history).toEqual(await readHistory(file, { keys, limits: { baseline: 100, other: 100 } }, false))
     expect(history.runs.map((r) => r.id)).toContain('x001')
     expect(rebuilt()).toHaveLength(1)
-    await expectIndexTrue()
+    await expectIndexTrue(file)
   })
 })
 
@@ -124,10 +116,10 @@ describe('an index behind the store is extended, not rebuilt', () => {
     await expectSameAsFullRead()
     expect(rebuilt()).toEqual([])
     // The reader saved what it read; the torn line is not indexed until it ends.
-    await expectIndexTrue()
+    await expectIndexTrue(file)
     expect((await loadIndex(file)) as { entries: unknown[] }).toMatchObject({ entries: { length: 8 } })
     await appendRecord(file, runs(1, 'z')[0]!)
-    await expectIndexTrue()
+    await expectIndexTrue(file)
     await expectSameAsFullRead()
   })
 
@@ -137,10 +129,10 @@ describe('an index behind the store is extended, not rebuilt', () => {
     await truncate(`${file}.index`, index.length - 7)
     await expectSameAsFullRead()
     expect(rebuilt()).toEqual([])
-    await expectIndexTrue()
+    await expectIndexTrue(file)
     await truncate(`${file}.index`, index.length - 7)
     await appendRecord(file, runs(1, 'z')[0]!)
-    await expectIndexTrue()
+    await expectIndexTrue(file)
   })
 })
 
@@ -178,7 +170,7 @@ describe('records the index must not trip over', () => {
     await expectSameAsFullRead()
     await expectSameAsFullRead()
     expect(rebuilt()).toEqual([])
-    await expectIndexTrue()
+    await expectIndexTrue(file)
   })
 
   test('fields a newer version may write: a nested raw_wall_ns, strings with brackets, keys the schema drops', async () => {
@@ -205,7 +197,7 @@ describe('records the index must not trip over', () => {
     expect(rebuilt()).toHaveLength(1)
     expect(rebuilt()[0]).toMatch(/another version/)
     expect((await readFile(`${file}.index`, 'utf8')).split('\n')[0]).toBe(INDEX_HEADER)
-    await expectIndexTrue()
+    await expectIndexTrue(file)
   })
 })
 
