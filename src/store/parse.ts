@@ -26,12 +26,17 @@ export const LINE_WARNINGS = 5
 /** Like `readRuns`, with the baseline events too. */
 export async function* readRecords(file: string, onWarning: (w: StoreWarning) => void): AsyncGenerator<StoreRecord> {
   const warnings = new WarningLimiter(file, onWarning)
-  const splitter = new LineSplitter()
-  const parse = (line: RawLine): StoreRecord | undefined => {
+  for await (const line of fileLines(file)) {
     const problem = problemOf(line)
     if (typeof problem === 'string') warnings.add(line.number, problem)
-    else return problem?.record
+    else if (problem) yield problem.record
   }
+  warnings.finish()
+}
+
+/** Every line of the store, read a chunk at a time; a missing file has none. */
+async function* fileLines(file: string): AsyncGenerator<RawLine> {
+  const splitter = new LineSplitter()
   let handle: FileHandle
   try {
     handle = await open(file, 'r')
@@ -47,21 +52,14 @@ export async function* readRecords(file: string, onWarning: (w: StoreWarning) =>
         throw explain(error, file, 'read the history store')
       })
       if (bytesRead === 0) break
-      for (const line of splitter.push(chunk.subarray(0, bytesRead))) {
-        const record = parse(line)
-        if (record) yield record
-      }
+      yield* splitter.push(chunk.subarray(0, bytesRead))
     }
   } finally {
     await handle.close().catch((error: unknown) => {
       throw explain(error, file, 'close the history store')
     })
   }
-  for (const line of splitter.end()) {
-    const record = parse(line)
-    if (record) yield record
-  }
-  warnings.finish()
+  yield* splitter.end()
 }
 
 /** The record on a line, undefined for a blank line, or why the line is skipped. */
@@ -129,31 +127,10 @@ export async function readStore(file: string): Promise<{ runs: RunRecord[]; even
  */
 export async function readEventsOnly(file: string): Promise<BaselineEvent[]> {
   const events: BaselineEvent[] = []
-  let handle: FileHandle
-  try {
-    handle = await open(file, 'r')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return events
-    throw explain(error, file, 'read the history store')
-  }
-  const splitter = new LineSplitter()
-  const take = (line: RawLine) => {
-    if (!('text' in line) || !line.text.includes('"baseline-event"')) return
+  for await (const line of fileLines(file)) {
+    if (!('text' in line) || !line.text.includes('"baseline-event"')) continue
     const content = problemOf(line)
     if (typeof content === 'object' && content.record.kind === 'baseline-event') events.push(content.record)
   }
-  try {
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(READ_CHUNK)
-      const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null)
-      if (bytesRead === 0) break
-      for (const line of splitter.push(chunk.subarray(0, bytesRead))) take(line)
-    }
-  } catch (error) {
-    throw explain(error, file, 'read the history store')
-  } finally {
-    await handle.close()
-  }
-  for (const line of splitter.end()) take(line)
   return events
 }
