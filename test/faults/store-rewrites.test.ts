@@ -80,8 +80,13 @@ describe('a compaction killed while writing its copy', () => {
       } finally {
         vi.restoreAllMocks()
       }
-      expect(await readdir(path.dirname(file))).toEqual(['benchmarks.jsonl'])
-      expect(stderr).toEqual([`perf-regression: removed 1 temporary file left by interrupted writes in ${JSON.stringify(path.dirname(file))} (${formatBytes(size)} freed)\n`])
+      // The temporary file is gone; the append kept the history index next to the store.
+      expect((await readdir(path.dirname(file))).sort()).toEqual(['benchmarks.jsonl', 'benchmarks.jsonl.index'])
+      // The dead compaction had removed the index before writing its copy: the append builds it again, and says so.
+      expect(stderr).toEqual([
+        `perf-regression: removed 1 temporary file left by interrupted writes in ${JSON.stringify(path.dirname(file))} (${formatBytes(size)} freed)\n`,
+        expect.stringMatching(/^perf-regression: built the history index of .* because there was no index\n$/),
+      ])
       // The store is the one from before the compaction, plus the new run.
       const { runs, warnings } = await readStore(file)
       expect(warnings).toEqual([])
@@ -147,7 +152,8 @@ describe('processes writing through a symbolic link and directly', () => {
         expect(runs.filter((r) => r.id.startsWith(`${name}-`)).map((r) => r.id)).toEqual(Array.from({ length: 15 }, (_, i) => `${name}-${i}`))
       }
       expect((await readFile(real, 'utf8')).endsWith('\n')).toBe(true)
-      expect(await readdir(path.join(dir, 'cache'))).toEqual(['benchmarks.jsonl'])
+      // No temporary file left; the history index (there when an append came last) is next to the real file, never the link.
+      expect((await readdir(path.join(dir, 'cache'))).filter((f) => f !== 'benchmarks.jsonl.index')).toEqual(['benchmarks.jsonl'])
       expect(await readdir(path.join(dir, '.perf'))).toEqual(['benchmarks.jsonl'])
     })
   }, 180_000)
