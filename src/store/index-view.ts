@@ -6,6 +6,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import type { BaselineEvent, StoreRecord } from '../types.js'
+import { printable } from '../report/printable.js'
 import { explain, StoreError, type StoreWarning } from './errors.js'
 import { appendIndex, builtNotice, indexSize, loadIndex, mismatch, scanFrom, writeIndex } from './index-file.js'
 import { coveredBy, type IndexEntry, type RunEntry } from './index-format.js'
@@ -34,7 +35,8 @@ export class StaleIndexError extends Error {
 /** Where notices about the index go (a rebuild, an index that could not be saved). */
 export type Notify = (message: string) => void
 
-const toStderr: Notify = (message) => process.stderr.write(`perf-regression: ${message}\n`)
+/** Paths and error messages in a notice may hold anything: printed through the one sanitiser. */
+const toStderr: Notify = (message) => process.stderr.write(`perf-regression: ${printable(message)}\n`)
 
 /**
  * Opens the store's index, bringing it up to date (and saving that, under the

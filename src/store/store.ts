@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises'
 import type { RunRecord, StoreRecord } from '../types.js'
 import { explain } from './errors.js'
+import { printable } from '../report/printable.js'
 import { dropIndex, updateIndexLocked } from './index-file.js'
 import { withStoreLock } from './lock.js'
 
@@ -43,10 +44,10 @@ export async function appendRecord(file: string, record: StoreRecord): Promise<v
 async function keepIndex(file: string, real: string): Promise<void> {
   try {
     const notice = process.env[NO_INDEX_ENV] === '1' ? undefined : await updateIndexLocked(real)
-    if (notice) process.stderr.write(`perf-regression: ${notice}\n`)
+    if (notice) process.stderr.write(`perf-regression: ${printable(notice)}\n`)
   } catch (error) {
     const removed = await dropIndex(real).then(() => 'removed it', (e: unknown) => `could not remove it either (${(e as Error).message})`)
-    process.stderr.write(`perf-regression: warning: the run is stored in ${file}, but updating its index failed (${(error as Error).message}); ${removed}, and the next read builds it again\n`)
+    process.stderr.write(`perf-regression: warning: ${printable(`the run is stored in ${file}, but updating its index failed (${(error as Error).message}); ${removed}, and the next read builds it again`)}\n`)
   }
 }
 
